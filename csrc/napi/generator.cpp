@@ -1,0 +1,107 @@
+// Seeded random generators. JS holds a number; the state can be saved and restored (resumable training).
+// Random tensors are drawn on the CPU generator and then moved, so a seed gives the same numbers on any device.
+#include <ATen/CPUGeneratorImpl.h>
+#include <ATen/core/Generator.h>
+
+#include <unordered_map>
+
+#include "napi/op.h"
+
+namespace rarft::napi {
+namespace {
+
+struct Generators {
+  std::unordered_map<int64_t, at::Generator> map;
+  int64_t next = 1;
+};
+thread_local Generators* tl_gens = nullptr;
+
+Generators& Gens(Napi::Env env) {
+  if (!tl_gens) {
+    tl_gens = new Generators();
+    env.AddCleanupHook([] {
+      delete tl_gens;
+      tl_gens = nullptr;
+    });
+  }
+  return *tl_gens;
+}
+
+std::optional<at::Generator> GenArg(const Napi::CallbackInfo& info, size_t i) {
+  if (IsMissing(info, i)) return std::nullopt;
+  auto& g = Gens(info.Env());
+  auto it = g.map.find(IntArg(info, i));
+  if (it == g.map.end()) throw ArgError(ArgName(i) + " is not a live generator");
+  return it->second;
+}
+
+at::Tensor OnDevice(at::Tensor t, const Napi::CallbackInfo& info, size_t device_i) {
+  at::Device dev = DeviceArg(info, device_i);
+  return dev.is_cpu() ? t : t.to(dev);
+}
+
+}  // namespace
+
+RARFT_OP(generatorCreate) {
+  auto gen = at::make_generator<at::CPUGeneratorImpl>(static_cast<uint64_t>(IntArg(info, 0)));
+  auto& g = Gens(info.Env());
+  int64_t id = g.next++;
+  g.map.emplace(id, gen);
+  return Napi::Number::New(info.Env(), static_cast<double>(id));
+}
+RARFT_OP(generatorFree) {
+  return Napi::Boolean::New(info.Env(), Gens(info.Env()).map.erase(IntArg(info, 0)) > 0);
+}
+RARFT_OP(generatorGetState) {
+  auto gen = *GenArg(info, 0);
+  std::lock_guard<std::mutex> lock(gen.mutex());
+  at::Tensor s = gen.get_state();
+  auto buf = Napi::Buffer<uint8_t>::Copy(info.Env(), s.data_ptr<uint8_t>(), s.numel());
+  return buf;
+}
+RARFT_OP(generatorSetState) {
+  auto gen = *GenArg(info, 0);
+  auto buf = info[1].As<Napi::Buffer<uint8_t>>();
+  at::Tensor s = at::empty({static_cast<int64_t>(buf.Length())}, at::kByte);
+  std::memcpy(s.data_ptr(), buf.Data(), buf.Length());
+  std::lock_guard<std::mutex> lock(gen.mutex());
+  gen.set_state(s);
+  return info.Env().Undefined();
+}
+RARFT_OP(manualSeed) {
+  at::manual_seed(static_cast<uint64_t>(IntArg(info, 0)));
+  return info.Env().Undefined();
+}
+
+// rand(shape, dtype, device, gen?)
+RARFT_OP(rand) {
+  auto opts = at::TensorOptions().dtype(OptDtypeArg(info, 1).value_or(at::kFloat));
+  return Ret(info, OnDevice(at::rand(IntListArg(info, 0), GenArg(info, 3), opts), info, 2));
+}
+RARFT_OP(randn) {
+  auto opts = at::TensorOptions().dtype(OptDtypeArg(info, 1).value_or(at::kFloat));
+  return Ret(info, OnDevice(at::randn(IntListArg(info, 0), GenArg(info, 3), opts), info, 2));
+}
+// randint(low, high, shape, dtype, device, gen?)
+RARFT_OP(randint) {
+  auto opts = at::TensorOptions().dtype(OptDtypeArg(info, 3).value_or(at::kLong));
+  return Ret(info, OnDevice(at::randint(IntArg(info, 0), IntArg(info, 1), IntListArg(info, 2), GenArg(info, 5), opts), info, 4));
+}
+// multinomial(probs, numSamples, replacement, gen?)
+RARFT_OP(multinomial) {
+  return Ret(info, at::multinomial(T(0), IntArg(info, 1), BoolArg(info, 2), GenArg(info, 3)));
+}
+
+RARFT_EXPORTS(env, exports) {
+  SetFn(env, exports, "generatorCreate", generatorCreate);
+  SetFn(env, exports, "generatorFree", generatorFree);
+  SetFn(env, exports, "generatorGetState", generatorGetState);
+  SetFn(env, exports, "generatorSetState", generatorSetState);
+  SetFn(env, exports, "manualSeed", manualSeed);
+  SetFn(env, exports, "rand", rand);
+  SetFn(env, exports, "randn", randn);
+  SetFn(env, exports, "randint", randint);
+  SetFn(env, exports, "multinomial", multinomial);
+}
+
+}  // namespace rarft::napi

@@ -1,0 +1,35 @@
+// Tensor metadata and conversions between dtypes and devices.
+#include "napi/op.h"
+
+namespace rarft::napi {
+
+RARFT_OP(shape) {
+  const at::Tensor& t = T(0);
+  auto arr = Napi::Array::New(info.Env(), t.dim());
+  for (int64_t i = 0; i < t.dim(); ++i) arr.Set(static_cast<uint32_t>(i), Napi::Number::New(info.Env(), static_cast<double>(t.size(i))));
+  return arr;
+}
+RARFT_OP(dtype) { return Napi::Number::New(info.Env(), static_cast<int>(T(0).scalar_type())); }
+RARFT_OP(device) { return Napi::String::New(info.Env(), T(0).device().str()); }
+RARFT_OP(numel) { return Napi::Number::New(info.Env(), static_cast<double>(T(0).numel())); }
+RARFT_OP(dim) { return Napi::Number::New(info.Env(), static_cast<double>(T(0).dim())); }
+RARFT_OP(isContiguous) { return Napi::Boolean::New(info.Env(), T(0).is_contiguous()); }
+// toDtype(t, dtype), toDevice(t, device)
+RARFT_OP(toDtype) { return Ret(info, T(0).to(DtypeArg(info, 1))); }
+RARFT_OP(toDevice) { return Ret(info, T(0).to(DeviceArg(info, 1))); }
+// allclose(a, b, rtol, atol)
+RARFT_OP(allclose) {
+  return Napi::Boolean::New(info.Env(), at::allclose(T(0), T(1), NumberArg(info, 2), NumberArg(info, 3)));
+}
+// maxAbsDiff(a, b) as a JS number: handy in tests
+RARFT_OP(maxAbsDiff) {
+  return Napi::Number::New(info.Env(), (T(0).to(at::kDouble) - T(1).to(at::kDouble)).abs().max().item<double>());
+}
+
+RARFT_EXPORTS(env, exports) {
+#define E(name) SetFn(env, exports, #name, name);
+  E(shape) E(dtype) E(device) E(numel) E(dim) E(isContiguous) E(toDtype) E(toDevice) E(allclose) E(maxAbsDiff)
+#undef E
+}
+
+}  // namespace rarft::napi
