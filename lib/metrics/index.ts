@@ -1,0 +1,35 @@
+export { hullIoU, lengthUnionIoU, asSpan, type Span } from './interval-iou.js';
+export { extractAnswer, vtgMetrics, scoreVtg, type AnswerParser, type VtgMetrics } from './vtg.js';
+export { answerForJudge, reasoningText, cleanGroundTruth } from './text-cleaning.js';
+export { classifyRelevanceByRule, type RelevanceDecision } from './relevance.js';
+export {
+  MISMATCH_TAXONOMY,
+  isTaxonomyPath,
+  keepTaxonomyPaths,
+  categoryJaccard,
+  type MismatchCategory,
+} from './taxonomy.js';
+export { binaryScores, countOutcomes, outcomeOf, type Confusion, type Outcome, type BinaryScores } from './binary.js';
+export { HARDNESS_LEVELS, resolveHardness, type HardnessLevel, type HardnessSource } from './hardness.js';
+export { PredictionItemSchema, parsePredictionItem, readPredictions, type PredictionItem } from './predictions.js';
+export {
+  decideWithoutJudge,
+  gtExplanationUsable,
+  clipSimilarity,
+  type ItemDecision,
+  type RelevanceSource,
+  type GtExplanationPolicy,
+} from './item-decision.js';
+export { scoreItem, usableGtSpan, type ItemScore } from './item-score.js';
+export { raIou, type RaIou } from './ra-iou.js';
+export { rtIouPlain, rtIouSplitMerge } from './rt-iou.js';
+export { irrelevantSamplesBlock, trueNegativeSamplesBlock, labelTable, type SampleBlock, type LabelScore } from './score-tables.js';
+export { hardnessLevelAnalysis, type HardnessLevelMetrics } from './hardness-analysis.js';
+export {
+  computeRefusalMetrics,
+  categoryIrrelevantClassification,
+  type RefusalMetrics,
+  type RefusalMetricsOptions,
+} from './refusal.js';
+export { scorePredictions, type ScoreOptions } from './score-predictions.js';
+export { metricsSummaryMarkdown } from './summary-markdown.js';
