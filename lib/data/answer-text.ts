@@ -31,7 +31,21 @@ export function parseGtAnswer(raw: string): ParsedGtAnswer {
   return { body: body.trim(), correction, tagged: true, malformed: true };
 }
 
-/** The reference's answerable GT text: the span rounded to one decimal (Python `round`, which, like `toFixed`, rounds the exact binary value). */
+/** The reference's answerable GT text: the span as Python's `str(round(x, 1))` prints it. */
 export function formatSpanAnswer(start: number, end: number): string {
-  return `<answer>${start.toFixed(1)} to ${end.toFixed(1)}</answer>`;
+  return `<answer>${pythonRound1(start)} to ${pythonRound1(end)}</answer>`;
+}
+
+/**
+ * Python's `round(x, 1)` printed with one decimal. `toFixed(1)` also rounds the exact binary value, but breaks exact
+ * ties upward while Python rounds them to even (round(19.25, 1) = 19.2; toFixed gives 19.3). An exact tie at one
+ * decimal is x = m/4 with m odd (fraction .25 or .75); multiplying by 2 or 4 is exact, so the test below is exact.
+ */
+export function pythonRound1(x: number): string {
+  const isTie = Number.isInteger(x * 4) && !Number.isInteger(x * 2);
+  if (!isTie) return x.toFixed(1);
+  const down = Math.floor(x * 10) / 10;
+  const up = Math.ceil(x * 10) / 10;
+  const downDigit = Math.round(Math.abs(down) * 10) % 2;
+  return (downDigit === 0 ? down : up).toFixed(1);
 }

@@ -21,6 +21,8 @@ export function emptyReport(sourceFile: string): DatasetReport {
     emptyAnswerableAnswer: 0,
     emptyRefusableAnswer: 0,
     truncatedQueries: 0,
+    malformedAnswers: 0,
+    untaggedAnswers: 0,
     invalidCategories: 0,
     tvgbenchEndFixed: 0,
     hardness: { original: 0, weak: 0, moderate: 0, strong: 0 },

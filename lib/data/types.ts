@@ -94,6 +94,10 @@ export interface DatasetReport {
   emptyAnswerableAnswer: number;
   emptyRefusableAnswer: number;
   truncatedQueries: number;
+  /** `<answer>` closed by something else (human-anno record 31 closes it with `</correct>`). */
+  malformedAnswers: number;
+  /** Non-empty answers without an `<answer>` tag (SS-QVHighlights refusals). */
+  untaggedAnswers: number;
   invalidCategories: number;
   /** HI-TVGBench records whose end time was corrected from TVGBench (`fixTvgbenchEndTime`). */
   tvgbenchEndFixed: number;

@@ -110,6 +110,8 @@ function parseQueryItem(
     else report.emptyRefusableAnswer++;
   }
   const parsedAnswer = parseGtAnswer(item.a);
+  if (!parsedAnswer.tagged && item.a.trim() !== '') report.untaggedAnswers++;
+  if (parsedAnswer.malformed) report.malformedAnswers++;
   if (parsedAnswer.malformed) warn(report, `${where}: malformed answer tags (<answer> not closed by </answer>)`);
   const categories = item.c ?? [];
   for (const c of categories) {
