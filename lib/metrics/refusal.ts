@@ -32,6 +32,8 @@ export interface ScoringInfo {
   /** Both RT-IoU variants, whichever is reported under "RT-IoU". */
   rt_iou_plain: number | null;
   rt_iou_split_merge: number | null;
+  /** GT-irrelevant items with a measured Jaccard (TN items without categories are left out, not counted as 0). */
+  rt_iou_count: number;
   hardness_source: string;
 }
 
@@ -91,6 +93,7 @@ export function computeRefusalMetrics(items: readonly ItemScore[], options: Refu
       num_splits: numSplits,
       rt_iou_plain: plain,
       rt_iou_split_merge: splitMerge,
+      rt_iou_count: items.filter((it) => !it.gt_relevant && it.jaccard !== null).length,
       hardness_source: options.hardnessSource ?? 'mapped',
     },
   };
