@@ -88,6 +88,10 @@ describe('explain_correction: edge cases (§7 items 7, 9, 23)', () => {
     expect(await explainCorrection.score([completion(null, 'NIL')], answerable, { encoder: enc })).toEqual([1]);
     expect(enc.calls).toHaveLength(0);
   });
+  it('uses the last <answer> and <correction> blocks (§7 item 10)', async () => {
+    const text = '<think>x</think><answer>1 to 2</answer><correction>none</correction> <answer>5.70 to 14.71</answer><correction>NIL</correction>';
+    expect((await explainCorrection.score([text], answerable, { encoder: encoder() })).map(round)).toEqual([1.4]);
+  });
   it('missing correction → 0 for both task types; empty answerable_query → 0', async () => {
     const noCorrection = '<think>x</think><answer>5.70 to 14.71</answer>';
     const enc = encoder();
