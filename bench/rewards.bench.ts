@@ -11,7 +11,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Bench } from 'tinybench';
-import { format, refuseIou, type RewardExample } from '../lib/rewards/index.js';
+import { formatReward, refuseIou, type RewardExample } from '../lib/rewards/index.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const DATA = resolve(repoRoot, '../shared/datasets/rarft/hi_vtg_charades.json');
@@ -65,7 +65,7 @@ function buildGroups(): Array<{ example: RewardExample; completions: string[] }>
 const groups = buildGroups();
 const completionCount = groups.reduce((n, g) => n + g.completions.length, 0);
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-const formatScores = groups.flatMap(({ example, completions }) => format.score(completions, example, {}) as number[]);
+const formatScores = groups.flatMap(({ example, completions }) => formatReward.score(completions, example, {}) as number[]);
 const iouScores = groups.flatMap(({ example, completions }) => refuseIou.score(completions, example, {}) as number[]);
 console.log(`mix: format=1 on ${(mean(formatScores) * 100).toFixed(1)}%, mean refuse_iou ${mean(iouScores).toFixed(3)}`);
 let sink = 0; // consumed so the work cannot be optimised away
@@ -74,10 +74,10 @@ const sum = (xs: number[] | Promise<number[]>) => (xs as number[]).reduce((a, b)
 const bench = new Bench({ time: 3000, warmupTime: 500 });
 bench
   .add('format+refuse_iou', () => {
-    for (const { example, completions } of groups) sink += sum(format.score(completions, example, {})) + sum(refuseIou.score(completions, example, {}));
+    for (const { example, completions } of groups) sink += sum(formatReward.score(completions, example, {})) + sum(refuseIou.score(completions, example, {}));
   })
   .add('format', () => {
-    for (const { example, completions } of groups) sink += sum(format.score(completions, example, {}));
+    for (const { example, completions } of groups) sink += sum(formatReward.score(completions, example, {}));
   })
   .add('refuse_iou', () => {
     for (const { example, completions } of groups) sink += sum(refuseIou.score(completions, example, {}));

@@ -23,7 +23,7 @@
  * All similarity pairs of one call go to the encoder in ONE `similarity` call (the reference's single batch).
  */
 import { DataError } from '../errors.js';
-import { extractAnswer, extractCorrection } from './extract.js';
+import { extractAnswerText, extractCorrectionText } from './extract.js';
 import { PY_S, pyStrip } from './python-text.js';
 import type { RewardContext, RewardExample, RewardFunction } from './types.js';
 
@@ -70,7 +70,7 @@ export function dataAnswer(example: RewardExample, field: DataAnswerField, ctx: 
   if (raw === null || raw === undefined) {
     throw new DataError('is missing; the explain reward compares the answer with it', { field });
   }
-  const tagged = extractAnswer(raw);
+  const tagged = extractAnswerText(raw);
   if (tagged !== null) return tagged;
   if (ctx.untaggedDataAnswers === 'raw') return pyStrip(raw);
   throw new DataError(
@@ -104,10 +104,10 @@ async function scoreParts(
   const fixedCorrection: number[] = [];
 
   for (const completion of completions) {
-    const pred = extractAnswer(completion);
+    const pred = extractAnswerText(completion);
     explainAt.push(pred === null ? -1 : pairs.push([pred, gt], [pred, rej]) - 2);
 
-    const correction = extractCorrection(completion);
+    const correction = extractCorrectionText(completion);
     const nil = correction !== null && rule.isNil(correction);
     let at = -1;
     let fixed = 0;

@@ -11,7 +11,7 @@ const CORRECTION_BLOCK = /<correction>(.*?)<\/correction>/gs;
 const TIMESTAMP = new RegExp(`(${PY_D}+\\.?${PY_D}*)${PY_S}+to${PY_S}+(${PY_D}+\\.?${PY_D}*)`, 'iu');
 
 /** A predicted span as written, before any clipping; `start > end` is possible (a reversed answer). */
-export interface Span {
+export interface TimestampSpan {
   readonly start: number;
   readonly end: number;
 }
@@ -24,17 +24,17 @@ function lastBlock(pattern: RegExp, text: string): string | null {
 }
 
 /** Content of the last `<answer>` block, stripped; null if there is none. */
-export function extractAnswer(text: string): string | null {
+export function extractAnswerText(text: string): string | null {
   return lastBlock(ANSWER_BLOCK, text);
 }
 
 /** Content of the last `<correction>` block, stripped; null if there is none. */
-export function extractCorrection(text: string): string | null {
+export function extractCorrectionText(text: string): string | null {
   return lastBlock(CORRECTION_BLOCK, text);
 }
 
 /** The first "S to E" span of an answer text; null if the detector does not fire. Signs are not captured. */
-export function findTimestamp(answer: string): Span | null {
+export function findTimestamp(answer: string): TimestampSpan | null {
   const match = TIMESTAMP.exec(answer);
   if (!match) return null;
   return { start: pyFloatOfDecimal(match[1]!), end: pyFloatOfDecimal(match[2]!) };

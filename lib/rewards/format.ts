@@ -19,7 +19,7 @@ export function formatScore(completion: string): number {
   return FULL_FORMAT.test(pyStrip(completion)) ? 1 : 0;
 }
 
-export const format: RewardFunction = {
+export const formatReward: RewardFunction = {
   name: 'format',
   description: '1 if the completion is exactly <think>…</think> <answer>…</answer> <correction>…</correction>',
   score: (completions) => completions.map(formatScore),

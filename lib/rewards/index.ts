@@ -1,8 +1,8 @@
 /** Public API of the RA-RFT training rewards (spec rarft-reference.md §1). */
 export type { RewardContext, RewardExample, RewardFunction, TaskType, UntaggedDataAnswerPolicy } from './types.js';
 export type { SentenceEncoder } from './sentence-encoder.js';
-export { extractAnswer, extractCorrection, findTimestamp, type Span } from './extract.js';
-export { format, formatScore } from './format.js';
+export { extractAnswerText, extractCorrectionText, findTimestamp, type TimestampSpan } from './extract.js';
+export { formatReward, formatScore } from './format.js';
 export { refuseIou, refuseIouClamped, refuseIouPlain } from './refuse-iou.js';
 export {
   explainCorrection,

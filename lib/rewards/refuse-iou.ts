@@ -8,11 +8,11 @@
  * - `refuse_iou_clamped`: prediction clipped to [0, D] and both factors clamped to [0, 1], so r ∈ [0, 1].
  * - `refuse_iou_plain` (paper): plain IoU, union = |P| + |G| − inter; D is not needed.
  */
-import { extractAnswer, findTimestamp, type Span } from './extract.js';
+import { extractAnswerText, findTimestamp, type TimestampSpan } from './extract.js';
 import { pyMax, pyMin } from './python-text.js';
 import type { RewardExample, RewardFunction } from './types.js';
 
-type SpanScore = (pred: Span, gt: Span, duration: number | null) => number;
+type SpanScore = (pred: TimestampSpan, gt: TimestampSpan, duration: number | null) => number;
 
 /** Reference arithmetic, operation for operation (Python max/min argument order kept for NaN parity). */
 export const timeR1IouV2: SpanScore = (pred, gt, duration) => {
@@ -58,7 +58,7 @@ function refuseIouScores(
 ): number[] {
   const { task_type: taskType, solution, durations } = example;
   return completions.map((completion) => {
-    const answer = extractAnswer(completion);
+    const answer = extractAnswerText(completion);
     if (taskType === null || answer === null) return 0;
     const span = findTimestamp(answer);
     if (taskType === 'refusable') return span ? 0 : 1;

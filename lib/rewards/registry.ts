@@ -6,7 +6,7 @@
  * Users add their own with `registerReward` (see docs/rewards.md).
  */
 import { explainCorrection, explainCorrectionNilToken, explainCorrectionPaper } from './explain-correction.js';
-import { format } from './format.js';
+import { formatReward } from './format.js';
 import { refuseIou, refuseIouClamped, refuseIouPlain } from './refuse-iou.js';
 import type { RewardContext, RewardExample, RewardFunction } from './types.js';
 
@@ -14,7 +14,7 @@ import type { RewardContext, RewardExample, RewardFunction } from './types.js';
 export const REFERENCE_REWARDS: readonly string[] = ['format', 'refuse_iou', 'explain_correction'];
 
 const BUILT_IN: readonly RewardFunction[] = [
-  format,
+  formatReward,
   refuseIou,
   refuseIouClamped,
   refuseIouPlain,

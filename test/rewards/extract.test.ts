@@ -1,29 +1,29 @@
 import { describe, expect, it } from 'vitest';
-import { extractAnswer, extractCorrection, findTimestamp } from '../../lib/rewards/index.js';
+import { extractAnswerText, extractCorrectionText, findTimestamp } from '../../lib/rewards/index.js';
 import { decimalDigitValue, pyFloatOfDecimal, pyMax, pyMin, pyStrip } from '../../lib/rewards/python-text.js';
 
 describe('answer / correction extraction (spec §1.0)', () => {
   it('takes the last block, stripped', () => {
-    expect(extractAnswer('<answer>1 to 2</answer> … <answer>\n 6.22 to 16.19 \n</answer>')).toBe('6.22 to 16.19');
-    expect(extractCorrection('<correction>a</correction><correction> NIL </correction>')).toBe('NIL');
+    expect(extractAnswerText('<answer>1 to 2</answer> … <answer>\n 6.22 to 16.19 \n</answer>')).toBe('6.22 to 16.19');
+    expect(extractCorrectionText('<correction>a</correction><correction> NIL </correction>')).toBe('NIL');
   });
   it('returns null without a block and "" for an empty block', () => {
-    expect(extractAnswer('no tags here')).toBeNull();
-    expect(extractAnswer('<answer>unterminated')).toBeNull();
-    expect(extractAnswer('<answer></answer>')).toBe('');
-    expect(extractAnswer('<answer> \n\t </answer>')).toBe('');
-    expect(extractCorrection('<think>x</think><answer>y</answer>')).toBeNull();
+    expect(extractAnswerText('no tags here')).toBeNull();
+    expect(extractAnswerText('<answer>unterminated')).toBeNull();
+    expect(extractAnswerText('<answer></answer>')).toBe('');
+    expect(extractAnswerText('<answer> \n\t </answer>')).toBe('');
+    expect(extractCorrectionText('<think>x</think><answer>y</answer>')).toBeNull();
   });
   it('is case-sensitive in the tags and spans newlines (DOTALL)', () => {
-    expect(extractAnswer('<ANSWER>x</ANSWER>')).toBeNull();
-    expect(extractAnswer('<answer>line1\nline2</answer>')).toBe('line1\nline2');
+    expect(extractAnswerText('<ANSWER>x</ANSWER>')).toBeNull();
+    expect(extractAnswerText('<answer>line1\nline2</answer>')).toBe('line1\nline2');
   });
   it('scans like re.findall: a nested opening tag stays inside the first block', () => {
-    expect(extractAnswer('<answer>a<answer>b</answer> tail </answer>')).toBe('a<answer>b');
+    expect(extractAnswerText('<answer>a<answer>b</answer> tail </answer>')).toBe('a<answer>b');
   });
   it('strips Python whitespace (NEL, U+001C..U+001F) but keeps a BOM and zero-width space', () => {
-    expect(extractAnswer('<answer>\x85\x1c x \x1f\u3000</answer>')).toBe('x');
-    expect(extractAnswer('<answer>\ufeffx\u200b</answer>')).toBe('\ufeffx\u200b');
+    expect(extractAnswerText('<answer>\x85\x1c x \x1f\u3000</answer>')).toBe('x');
+    expect(extractAnswerText('<answer>\ufeffx\u200b</answer>')).toBe('\ufeffx\u200b');
     expect(pyStrip('\ufeff x \ufeff')).toBe('\ufeff x \ufeff');
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { format, formatScore } from '../../lib/rewards/index.js';
+import { formatReward, formatScore } from '../../lib/rewards/index.js';
 
 describe('format reward: spec §1.1 worked examples', () => {
   const table: Array<[string, number]> = [
@@ -17,7 +17,7 @@ describe('format reward: spec §1.1 worked examples', () => {
   });
 
   it('scores a batch in order through the reward object', () => {
-    expect(format.score(table.map(([c]) => c), nullExample(), {})).toEqual(table.map(([, r]) => r));
+    expect(formatReward.score(table.map(([c]) => c), nullExample(), {})).toEqual(table.map(([, r]) => r));
   });
 });
 

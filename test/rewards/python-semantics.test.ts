@@ -7,8 +7,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   explainCorrection,
-  extractAnswer,
-  extractCorrection,
+  extractAnswerText,
+  extractCorrectionText,
   findTimestamp,
   formatScore,
   nilSubstring,
@@ -72,8 +72,8 @@ describe(`${fixture.cases.length} completions scored by CPython ${fixture.python
   it('extract answer / correction, timestamp, NIL test and format agree', () => {
     for (const [i, c] of fixture.cases.entries()) {
       const where = `case ${i}: ${JSON.stringify(c.completion)}`;
-      expect(extractAnswer(c.completion), where).toBe(c.answer);
-      expect(extractCorrection(c.completion), where).toBe(c.correction);
+      expect(extractAnswerText(c.completion), where).toBe(c.answer);
+      expect(extractCorrectionText(c.completion), where).toBe(c.correction);
       const ts = c.answer === null ? null : findTimestamp(c.answer);
       expect(ts && [ts.start, ts.end], where).toEqual(c.timestamp);
       expect(c.correction !== null && nilSubstring(c.correction), where).toBe(c.correction_has_nil);
