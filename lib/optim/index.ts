@@ -1,0 +1,1 @@
+export { AdamW, type AdamWOptions, type ParamStateInfo } from './adamw.js';
