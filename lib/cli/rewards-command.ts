@@ -76,6 +76,7 @@ function parseWeights(value: string): number[] {
 export async function runRewards(options: RewardsOptions, deps: RewardsCommandDeps = {}): Promise<number> {
   const names = options.reward;
   if (!names.length) throw new Error('--reward: no reward named');
+  if (names.includes('total')) throw new Error('--reward: "total" is the name of the summed column, not a reward');
   const rewards = names.map(getReward); // unknown names fail before any output
   if (options.weights && options.weights.length !== names.length) {
     throw new Error(`--weights: ${options.weights.length} weights for ${names.length} rewards (${names.join(', ')})`);
@@ -85,18 +86,20 @@ export async function runRewards(options: RewardsOptions, deps: RewardsCommandDe
 
   const needing = rewards.filter((r) => r.needsEncoder).map((r) => r.name);
   const encoder = needing.length ? await loadEncoder(needing, options, deps) : undefined;
-  const out = openOutput(options.output, deps.stdout ?? process.stdout);
   const ctx = { encoder, untaggedDataAnswers: options.untaggedDataAnswers ?? 'error' };
+  let out: Output | undefined;
   let lineNo = 0;
   let scored = 0;
   try {
+    out = openOutput(options.output, deps.stdout ?? process.stdout);
     const lines = createInterface({ input: createReadStream(options.input, 'utf8'), crlfDelay: Infinity });
     try {
       for await (const text of lines) {
         lineNo++;
-        if (!text.trim()) continue;
+        const line = lineNo === 1 ? text.replace(/^\uFEFF/, '') : text; // editors on Windows prepend a BOM
+        if (!line.trim()) continue;
         const where = `${options.input}:${lineNo}`;
-        const { completion, example } = parseRewardInputLine(text, where);
+        const { completion, example } = parseRewardInputLine(line, where);
         let result;
         try {
           result = await scoreCompletions(names, options.weights, [completion], example, ctx);
@@ -113,7 +116,7 @@ export async function runRewards(options: RewardsOptions, deps: RewardsCommandDe
       lines.close();
     }
   } finally {
-    out.close();
+    out?.close();
     await encoder?.dispose?.();
   }
   return scored;
@@ -152,7 +155,12 @@ interface Output {
 /** A file is written with synchronous writes so every finished line is on disk even if a later line throws. */
 function openOutput(file: string | undefined, stdout: NodeJS.WritableStream): Output {
   if (file !== undefined) {
-    const fd = openSync(file, 'w');
+    let fd: number;
+    try {
+      fd = openSync(file, 'w');
+    } catch (error) {
+      throw new DataError(`cannot write output: ${(error as Error).message}`, { file });
+    }
     return {
       write: async (text) => void writeSync(fd, text),
       close: () => closeSync(fd),

@@ -125,8 +125,17 @@ describe('rarft-train rewards (in-process)', () => {
     expect(readJsonl(output)[0]!.explain_correction).toBe((0.5 + 1) / 2 - (0.1 + 1) / 2 + 1);
   });
 
+  it('accepts a UTF-8 BOM on the first line', async () => {
+    const input = jsonl(['\uFEFF' + JSON.stringify(good)]);
+    const output = outFile();
+    expect(await runRewards({ input, reward: ['format'], output })).toBe(1);
+    expect(readJsonl(output)).toEqual([{ format: 1, total: 1 }]);
+  });
+
   it('rejects unknown rewards, mismatched weights and a missing input before writing anything', async () => {
     const input = jsonl([good]);
+    await expect(runRewards({ input, reward: ['format', 'total'], output: outFile() })).rejects.toThrow(/"total" is the name of the summed column/);
+    await expect(runRewards({ input, reward: ['format'], output: join(dir, 'no-such-dir', 'out.jsonl') })).rejects.toThrow(/out\.jsonl: cannot write output/);
     await expect(runRewards({ input, reward: ['format', 'correction'], output: outFile() })).rejects.toThrow(/unknown reward "correction"/);
     await expect(runRewards({ input, reward: ['format', 'refuse_iou'], weights: [1], output: outFile() })).rejects.toThrow(/1 weights for 2 rewards/);
     await expect(runRewards({ input: join(dir, 'absent.jsonl'), reward: ['format'], output: outFile() })).rejects.toThrow(/absent\.jsonl: cannot read file/);
