@@ -14,7 +14,7 @@ const script = async (replies: Scripted[]) => {
   const client = new ChatClient({
     baseUrl: server.baseUrl,
     model: 'judge-test',
-    timeoutMs: 150,
+    timeoutMs: 1000, // long enough that a loaded machine still delivers each request before the abort
     env: {},
     sleep: async (ms) => void sleeps.push(ms),
   });
