@@ -1,0 +1,168 @@
+/**
+ * Finds the ffmpeg (and, optionally, ffprobe) executables, in a fixed, documented order (docs/video.md):
+ *   1. an explicit path (option `ffmpegPath`), then env FFMPEG_PATH;
+ *   2. ffmpeg-static's binary, when its install script actually downloaded it (the file exists and runs: the
+ *      package is an optional dependency whose download fails offline, leaving a path to a missing file);
+ *   3. @ffmpeg-installer/linux-x64's binary (a static ffmpeg 4.1 shipped inside the npm package, no ffprobe);
+ *   4. `ffmpeg` on PATH (e.g. Debian's `apt-get install ffmpeg`).
+ * ffprobe is optional (probing falls back to parsing `ffmpeg -i`): option `ffprobePath`, env FFPROBE_PATH, an
+ * `ffprobe` beside the chosen ffmpeg, then `ffprobe` on PATH.
+ * Each candidate must run `-version` successfully; a failure lists every candidate and why it was rejected.
+ */
+import { spawnSync } from 'node:child_process';
+import { accessSync, constants, existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { delimiter, dirname, join } from 'node:path';
+
+const require = createRequire(import.meta.url);
+
+export class FfmpegNotFoundError extends Error {
+  override name = 'FfmpegNotFoundError';
+}
+
+export interface FfmpegTools {
+  ffmpeg: string;
+  /** null when no working ffprobe was found: probing then parses `ffmpeg -i` output. */
+  ffprobe: string | null;
+  /** Which rule chose ffmpeg ('option', 'FFMPEG_PATH', 'ffmpeg-static', '@ffmpeg-installer/linux-x64', 'PATH'). */
+  source: string;
+  /** First line of `ffmpeg -version`. */
+  versionLine: string;
+  /** libavformat version [major, minor], which decides flag spellings (`-fps_mode` needs >= 59.27, ffmpeg 5.1). */
+  libavformat: [number, number] | null;
+}
+
+export interface FfmpegResolveOptions {
+  ffmpegPath?: string;
+  ffprobePath?: string;
+  /** Environment to read FFMPEG_PATH / FFPROBE_PATH / PATH from (tests); default process.env. */
+  env?: NodeJS.ProcessEnv;
+}
+
+interface Candidate {
+  source: string;
+  path: string | null;
+  /** Why there is no path (package missing ...). */
+  missing?: string;
+}
+
+/** Runs `<bin> -version`; returns its stdout or a reason it is unusable. */
+function tryRun(path: string): { ok: true; out: string } | { ok: false; why: string } {
+  if (!existsSync(path)) return { ok: false, why: 'file does not exist' };
+  try {
+    accessSync(path, constants.X_OK);
+  } catch {
+    return { ok: false, why: 'file is not executable' };
+  }
+  const r = spawnSync(path, ['-hide_banner', '-version'], { encoding: 'utf8', timeout: 15_000 });
+  if (r.error) return { ok: false, why: `cannot run: ${r.error.message}` };
+  if (r.status !== 0) return { ok: false, why: `\`-version\` exited with ${r.status}: ${(r.stderr || '').trim().slice(0, 200)}` };
+  return { ok: true, out: r.stdout };
+}
+
+function onPath(name: string, env: NodeJS.ProcessEnv): string | null {
+  for (const dir of (env.PATH ?? '').split(delimiter)) {
+    if (!dir) continue;
+    const p = join(dir, name);
+    try {
+      accessSync(p, constants.X_OK);
+      return p;
+    } catch {
+      /* next */
+    }
+  }
+  return null;
+}
+
+function packageBinary(pkg: 'ffmpeg-static' | '@ffmpeg-installer/linux-x64'): Candidate {
+  try {
+    if (pkg === 'ffmpeg-static') {
+      // Its index.js returns <pkg>/ffmpeg whether or not the download happened (or FFMPEG_BIN when set).
+      const p = require('ffmpeg-static') as string | null;
+      return { source: pkg, path: p, ...(p ? {} : { missing: 'no binary for this platform' }) };
+    }
+    return { source: pkg, path: join(dirname(require.resolve(`${pkg}/package.json`)), 'ffmpeg') };
+  } catch {
+    return { source: pkg, path: null, missing: 'package not installed' };
+  }
+}
+
+function ffmpegCandidates(opts: FfmpegResolveOptions, env: NodeJS.ProcessEnv): Candidate[] {
+  const c: Candidate[] = [];
+  if (opts.ffmpegPath) c.push({ source: 'option', path: opts.ffmpegPath });
+  if (env.FFMPEG_PATH) c.push({ source: 'FFMPEG_PATH', path: env.FFMPEG_PATH });
+  c.push(packageBinary('ffmpeg-static'));
+  c.push(packageBinary('@ffmpeg-installer/linux-x64'));
+  const sys = onPath('ffmpeg', env);
+  c.push({ source: 'PATH', path: sys, ...(sys ? {} : { missing: 'no `ffmpeg` in any PATH directory' }) });
+  return c;
+}
+
+function parseLavf(versionOut: string): [number, number] | null {
+  const m = /libavformat\s+(\d+)\.\s*(\d+)/.exec(versionOut);
+  return m ? [Number(m[1]), Number(m[2])] : null;
+}
+
+function resolveFfprobe(ffmpeg: string, opts: FfmpegResolveOptions, env: NodeJS.ProcessEnv): string | null {
+  const explicit = opts.ffprobePath ?? env.FFPROBE_PATH;
+  if (explicit) {
+    const r = tryRun(explicit);
+    if (!r.ok) throw new FfmpegNotFoundError(`ffprobe at ${explicit} (${opts.ffprobePath ? 'option ffprobePath' : 'FFPROBE_PATH'}) is unusable: ${r.why}`);
+    return explicit;
+  }
+  for (const p of [join(dirname(ffmpeg), 'ffprobe'), onPath('ffprobe', env)]) {
+    if (p && tryRun(p).ok) return p;
+  }
+  return null;
+}
+
+const memo = new Map<string, FfmpegTools>();
+
+/** The ffmpeg tools to use (memoised per options and environment). Throws FfmpegNotFoundError with fixes. */
+export function resolveFfmpeg(opts: FfmpegResolveOptions = {}): FfmpegTools {
+  const env = opts.env ?? process.env;
+  const key = JSON.stringify([opts.ffmpegPath, opts.ffprobePath, env.FFMPEG_PATH, env.FFPROBE_PATH, env.PATH]);
+  const hit = memo.get(key);
+  if (hit) return hit;
+  const tried: string[] = [];
+  for (const c of ffmpegCandidates(opts, env)) {
+    if (!c.path) {
+      tried.push(`  - ${c.source}: ${c.missing}`);
+      continue;
+    }
+    const r = tryRun(c.path);
+    if (!r.ok) {
+      // An explicit choice that does not work is an error, not something to silently replace.
+      if (c.source === 'option' || c.source === 'FFMPEG_PATH')
+        throw new FfmpegNotFoundError(`ffmpeg at ${c.path} (${c.source === 'option' ? 'option ffmpegPath' : 'FFMPEG_PATH'}) is unusable: ${r.why}`);
+      tried.push(`  - ${c.source}: ${c.path}: ${r.why}`);
+      continue;
+    }
+    const tools: FfmpegTools = {
+      ffmpeg: c.path,
+      ffprobe: resolveFfprobe(c.path, opts, env),
+      source: c.source,
+      versionLine: r.out.split('\n')[0]!.trim(),
+      libavformat: parseLavf(r.out),
+    };
+    memo.set(key, tools);
+    return tools;
+  }
+  throw new FfmpegNotFoundError(
+    [
+      'no working ffmpeg found. Tried, in order:',
+      ...tried,
+      'Fix one of:',
+      '  - install the system package: sudo apt-get install -y ffmpeg   (Debian/Ubuntu; gives ffmpeg and ffprobe)',
+      '  - point FFMPEG_PATH (and optionally FFPROBE_PATH) at an ffmpeg executable',
+      '  - npm install @ffmpeg-installer/linux-x64 (a static ffmpeg inside the npm package)',
+    ].join('\n'),
+  );
+}
+
+/** Flags that pass every decoded frame through unchanged (no duplication/dropping to a constant rate). */
+export function passthroughFlags(tools: FfmpegTools): string[] {
+  const v = tools.libavformat;
+  const hasFpsMode = v !== null && (v[0] > 59 || (v[0] === 59 && v[1] >= 27));
+  return hasFpsMode ? ['-fps_mode', 'passthrough'] : ['-vsync', '0'];
+}

@@ -1,0 +1,9 @@
+/** The video bindings of the addon (csrc/napi/video_ops.cpp). */
+import { native } from '../tensor/native.js';
+
+export interface VideoBindings {
+  resizeBicubicAA(frames: number, h: number, w: number): number;
+  resizeBicubicAAAsync(frames: number, h: number, w: number): Promise<number>;
+}
+
+export const videoNative = (): VideoBindings => native() as unknown as VideoBindings;

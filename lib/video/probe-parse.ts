@@ -1,0 +1,145 @@
+/**
+ * Parsers for the two probe sources: ffprobe's JSON, and the human-readable stream dump `ffmpeg -i` writes to
+ * stderr (the only source when no ffprobe exists, e.g. @ffmpeg-installer's static ffmpeg). Pure functions, so the
+ * stderr formats of ffmpeg 4.x and 5.x are unit-tested from captured text.
+ */
+
+export interface StreamInfo {
+  codec: string;
+  /** Coded size (before rotation). */
+  codedWidth: number;
+  codedHeight: number;
+  /** Average frame rate (decord's get_avg_fps), or r_frame_rate when the average is unknown. */
+  fps: number;
+  fpsSource: 'avg_frame_rate' | 'r_frame_rate' | 'ffmpeg -i (2 decimals)';
+  /** False when fps was read from ffmpeg's 2-decimal print and could not be recovered as an exact rational. */
+  fpsExact: boolean;
+  /** Container frame count (nb_frames), null when the container does not say (Matroska, WebM). */
+  nbFrames: number | null;
+  durationSec: number | null;
+  /** Clockwise rotation (0, 90, 180, 270) that makes frames upright, decord's GetRotation convention. */
+  rotation: number;
+}
+
+function parseRational(s: string | undefined): number | null {
+  if (!s) return null;
+  const m = /^(-?\d+)\/(\d+)$/.exec(s.trim());
+  if (!m) return null;
+  const num = Number(m[1]);
+  const den = Number(m[2]);
+  return num > 0 && den > 0 ? num / den : null;
+}
+
+/** decord's convention: theta = rotate tag if set, else -displaymatrix rotation; normalised to [0, 360). */
+export function normaliseRotation(rotateTag: number | null, displayMatrixRotation: number | null): number {
+  let theta = rotateTag && rotateTag !== 0 ? rotateTag : displayMatrixRotation !== null ? -displayMatrixRotation : 0;
+  theta = theta % 360;
+  if (theta < 0) theta += 360;
+  // Display matrices can carry tiny float noise (-90.00 printed); snap to the nearest quarter turn.
+  const snapped = (Math.round(theta / 90) * 90) % 360;
+  return snapped;
+}
+
+interface FfprobeJson {
+  streams?: Array<{
+    codec_name?: string;
+    width?: number;
+    height?: number;
+    avg_frame_rate?: string;
+    r_frame_rate?: string;
+    nb_frames?: string;
+    duration?: string;
+    tags?: Record<string, string>;
+    side_data_list?: Array<{ side_data_type?: string; rotation?: number }>;
+  }>;
+  format?: { duration?: string };
+}
+
+/** Stream info from `ffprobe -of json -show_streams -show_format` (first video stream selected by the caller). */
+export function parseFfprobeJson(text: string): StreamInfo {
+  const j = JSON.parse(text) as FfprobeJson;
+  const s = j.streams?.[0];
+  if (!s || !s.width || !s.height) throw new Error('ffprobe found no video stream with a size');
+  const avg = parseRational(s.avg_frame_rate);
+  const r = parseRational(s.r_frame_rate);
+  const fps = avg ?? r;
+  if (fps === null) throw new Error(`no frame rate (avg_frame_rate=${s.avg_frame_rate}, r_frame_rate=${s.r_frame_rate})`);
+  const dm = s.side_data_list?.find((d) => d.rotation !== undefined)?.rotation ?? null;
+  const tag = s.tags?.rotate !== undefined ? Number(s.tags.rotate) : null;
+  const nb = s.nb_frames !== undefined ? Number(s.nb_frames) : NaN;
+  const dur = Number(j.format?.duration ?? s.duration ?? NaN);
+  return {
+    codec: s.codec_name ?? 'unknown',
+    codedWidth: s.width,
+    codedHeight: s.height,
+    fps,
+    fpsSource: avg !== null ? 'avg_frame_rate' : 'r_frame_rate',
+    fpsExact: true,
+    nbFrames: Number.isFinite(nb) && nb > 0 ? nb : null,
+    durationSec: Number.isFinite(dur) ? dur : null,
+    rotation: normaliseRotation(tag, dm),
+  };
+}
+
+/**
+ * ffmpeg prints the average frame rate with at most 2 decimals ("29.97 fps", "9.53 fps"). Integer rates and the
+ * NTSC family (k*1000/1001) are recovered exactly; anything else keeps the printed value and is marked inexact.
+ */
+export function recoverPrintedFps(printed: string): { fps: number; exact: boolean } {
+  const k = /^([\d.]+)(k?)$/.exec(printed.trim());
+  if (!k) return { fps: NaN, exact: false };
+  const v = Number(k[1]) * (k[2] ? 1000 : 1);
+  if (Number.isInteger(v)) return { fps: v, exact: true };
+  const ntsc = Math.round((v * 1001) / 1000);
+  const cand = (ntsc * 1000) / 1001;
+  if (Math.abs(cand - v) < 0.006 && ntsc > 0) return { fps: cand, exact: true };
+  return { fps: v, exact: false };
+}
+
+/** Stream info from `ffmpeg -hide_banner -i FILE` stderr (ffmpeg 4.x and 5.x wording). */
+export function parseFfmpegInfo(stderr: string): StreamInfo {
+  const lines = stderr.split('\n');
+  const vi = lines.findIndex((l) => /^\s*Stream #\d+:\d+.*: Video: /.test(l));
+  if (vi < 0) throw new Error('ffmpeg reports no video stream');
+  const line = lines[vi]!;
+  const codec = /Video: ([\w-]+)/.exec(line)?.[1] ?? 'unknown';
+  // ", 568x320," / ", 50x28 [SAR ...": the leading ", " avoids codec tags such as "(avc1 / 0x31637661)".
+  const size = /, (\d{1,5})x(\d{1,5})(?=[ ,\n]|$)/.exec(line);
+  if (!size) throw new Error(`cannot read the frame size from: ${line.trim()}`);
+  const fpsM = /, ([\d.]+k?) fps/.exec(line);
+  const tbrM = /, ([\d.]+k?) tbr/.exec(line);
+  let fps = NaN;
+  let exact = false;
+  let fpsSource: StreamInfo['fpsSource'] = 'ffmpeg -i (2 decimals)';
+  if (fpsM) ({ fps, exact } = recoverPrintedFps(fpsM[1]!));
+  else if (tbrM) ({ fps, exact } = recoverPrintedFps(tbrM[1]!));
+  if (!Number.isFinite(fps) || fps <= 0) throw new Error(`cannot read the frame rate from: ${line.trim()}`);
+  // The stream's own metadata/side data lines follow until the next "Stream #" line.
+  let tag: number | null = null;
+  let dm: number | null = null;
+  for (let i = vi + 1; i < lines.length && !/^\s*Stream #/.test(lines[i]!); i++) {
+    const l = lines[i]!;
+    const t = /^\s*rotate\s*:\s*(-?[\d.]+)/.exec(l);
+    if (t) tag = Number(t[1]);
+    const d = /displaymatrix: rotation of (-?[\d.]+) degrees/.exec(l);
+    if (d) dm = Number(d[1]);
+  }
+  const dur = /Duration: (\d+):(\d+):([\d.]+)/.exec(stderr);
+  return {
+    codec,
+    codedWidth: Number(size[1]),
+    codedHeight: Number(size[2]),
+    fps,
+    fpsSource,
+    fpsExact: exact,
+    nbFrames: null,
+    durationSec: dur ? Number(dur[1]) * 3600 + Number(dur[2]) * 60 + Number(dur[3]) : null,
+    rotation: normaliseRotation(tag, dm),
+  };
+}
+
+/** The last `frame=N` of `-progress pipe:1` output: the packets stream-copied, i.e. decord's frame count. */
+export function parseProgressFrames(stdout: string): number | null {
+  const all = [...stdout.matchAll(/^frame=(\d+)$/gm)];
+  return all.length ? Number(all[all.length - 1]![1]) : null;
+}

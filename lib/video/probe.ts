@@ -1,0 +1,94 @@
+/**
+ * Probes a video file: size (upright, after rotation), frame rate, frame count, duration, rotation.
+ * ffprobe's JSON is used when an ffprobe exists; otherwise `ffmpeg -i` is parsed (see probe-parse.ts).
+ *
+ * Frame count follows decord, Time-R1's reader: decord's len(vr) is the number of video packets (it indexes every
+ * packet at open), so the container's nb_frames is used when present and the packets are counted otherwise
+ * (a demux-only stream copy, no decoding: Matroska/WebM carry no frame count).
+ */
+import { statSync } from 'node:fs';
+import { DataError } from '../errors.js';
+import { type FfmpegResolveOptions, resolveFfmpeg } from './ffmpeg-binary.js';
+import { type StreamInfo, parseFfmpegInfo, parseFfprobeJson, parseProgressFrames } from './probe-parse.js';
+import { runProcess } from './run-process.js';
+
+export interface VideoProbe extends StreamInfo {
+  path: string;
+  /** Upright size: the coded size, swapped for 90/270 degree rotations (frames are decoded upright). */
+  width: number;
+  height: number;
+  /** Frame count as decord reports it. */
+  frameCount: number;
+  frameCountSource: 'nb_frames' | 'counted packets';
+  probedWith: 'ffprobe' | 'ffmpeg';
+}
+
+export interface ProbeOptions extends FfmpegResolveOptions {
+  /** Ignore ffprobe even if present (tests of the ffmpeg-only path). */
+  noFfprobe?: boolean;
+}
+
+/** Throws DataError naming the file when it is missing, not a file, or empty. */
+export function assertReadableVideo(path: string): number {
+  let st;
+  try {
+    st = statSync(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new DataError(code === 'ENOENT' ? 'video file does not exist' : `cannot access video file (${code})`, { file: path });
+  }
+  if (!st.isFile()) throw new DataError('not a regular file', { file: path });
+  if (st.size === 0) throw new DataError('video file is empty', { file: path });
+  return st.size;
+}
+
+async function countPackets(ffmpeg: string, path: string): Promise<number> {
+  const r = await runProcess(ffmpeg, ['-nostdin', '-v', 'error', '-i', path, '-map', '0:v:0', '-c', 'copy', '-f', 'null', '-progress', 'pipe:1', '-nostats', '-']);
+  const n = parseProgressFrames(r.stdout);
+  if (r.code !== 0 || n === null) throw new DataError(`cannot count frames: ${firstLines(r.stderr)}`, { file: path });
+  return n;
+}
+
+function firstLines(s: string, n = 4): string {
+  return s.trim().split('\n').slice(0, n).join(' | ') || '(no message)';
+}
+
+export async function probeVideo(path: string, opts: ProbeOptions = {}): Promise<VideoProbe> {
+  assertReadableVideo(path);
+  const tools = resolveFfmpeg(opts);
+  let info: StreamInfo;
+  let probedWith: VideoProbe['probedWith'];
+  if (tools.ffprobe && !opts.noFfprobe) {
+    const r = await runProcess(tools.ffprobe, [
+      '-v', 'error', '-select_streams', 'v:0', '-show_streams', '-show_format', '-of', 'json', path,
+    ]);
+    if (r.code !== 0) throw new DataError(`ffprobe cannot read the file: ${firstLines(r.stderr)}`, { file: path });
+    try {
+      info = parseFfprobeJson(r.stdout);
+    } catch (e) {
+      throw new DataError((e as Error).message, { file: path });
+    }
+    probedWith = 'ffprobe';
+  } else {
+    // `ffmpeg -i` with no output exits 1 by design; the stream dump on stderr is what we want.
+    const r = await runProcess(tools.ffmpeg, ['-nostdin', '-hide_banner', '-i', path]);
+    try {
+      info = parseFfmpegInfo(r.stderr);
+    } catch (e) {
+      throw new DataError(`${(e as Error).message}: ${firstLines(r.stderr.replace(/^At least one output.*$/m, ''))}`, { file: path });
+    }
+    probedWith = 'ffmpeg';
+  }
+  const frameCount = info.nbFrames ?? (await countPackets(tools.ffmpeg, path));
+  if (frameCount < 1) throw new DataError('the video stream has no frames', { file: path });
+  const swap = info.rotation === 90 || info.rotation === 270;
+  return {
+    ...info,
+    path,
+    width: swap ? info.codedHeight : info.codedWidth,
+    height: swap ? info.codedWidth : info.codedHeight,
+    frameCount,
+    frameCountSource: info.nbFrames !== null ? 'nb_frames' : 'counted packets',
+    probedWith,
+  };
+}
