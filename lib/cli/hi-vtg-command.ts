@@ -1,5 +1,6 @@
 /**
- * `rarft-data make-hi-vtg`: turns a VTG annotation file (Charades-STA, ActivityNet Captions, TVGBench) into HI-VTG-style
+ * `rarft-data make-hi-vtg`: turns a VTG annotation file (Charades-STA, ActivityNet Captions, TVGBench, Time-R1's
+ * train_2k5.json) into HI-VTG-style
  * RA-RFT records with rule-based hard-irrelevant queries (lib/data/hi-vtg-from-vtg.ts), written as a JSON array that
  * `readRaRftRecords` and the trainer read. Prints a summary (records, skipped queries, edits per kind) to stderr.
  */
@@ -8,11 +9,12 @@ import { Command, Option } from 'commander';
 import { hiVtgFromVtg, type HiVtgResult, type RefusalHardness } from '../data/hi-vtg-from-vtg.js';
 import { readActivityNet } from '../data/readers/activitynet.js';
 import { readCharadesSta } from '../data/readers/charades-sta.js';
+import { readTimeR1Train } from '../data/readers/timer1-train.js';
 import { readTvgbench } from '../data/readers/tvgbench.js';
 import { formatReport } from '../data/report.js';
 import type { DatasetReport, OutOfRangePolicy, VtgItem } from '../data/types.js';
 
-export type VtgFormat = 'charades-sta' | 'activitynet' | 'tvgbench';
+export type VtgFormat = 'charades-sta' | 'activitynet' | 'tvgbench' | 'timer1-train';
 
 export interface HiVtgCommandOptions {
   input: string;
@@ -29,7 +31,7 @@ export function hiVtgCommand(deps: { stderr?: NodeJS.WritableStream } = {}): Com
   return new Command('make-hi-vtg')
     .description('build HI-VTG-style refusal training records (1 answerable + hard-irrelevant edits per query) from a VTG annotation file')
     .requiredOption('--input <file>', 'annotation file')
-    .addOption(new Option('--format <format>', 'input format').choices(['charades-sta', 'activitynet', 'tvgbench']).makeOptionMandatory())
+    .addOption(new Option('--format <format>', 'input format').choices(['charades-sta', 'activitynet', 'tvgbench', 'timer1-train']).makeOptionMandatory())
     .requiredOption('--out <file>', 'output JSON (RA-RFT record array)')
     .option('--durations-csv <file>', 'Charades_v1_*.csv for Charades-STA durations (otherwise records carry none)')
     .option('--hardness <levels>', 'comma-separated refusal levels: weak (3 edits), moderate (2), strong (1)', parseHardness, ['weak', 'moderate', 'strong'])
@@ -65,6 +67,8 @@ function readVtg(options: HiVtgCommandOptions): { items: VtgItem[]; report: Data
       return readActivityNet(options.input, policies);
     case 'tvgbench':
       return readTvgbench(options.input, policies);
+    case 'timer1-train':
+      return readTimeR1Train(options.input, policies);
   }
 }
 

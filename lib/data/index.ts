@@ -28,6 +28,7 @@ export {
   type TvgbenchItem,
   type TvgbenchReadResult,
 } from './readers/tvgbench.js';
+export { readTimeR1Train, type TimeR1TrainItem, type TimeR1TrainReadResult } from './readers/timer1-train.js';
 export { fixTvgbenchEndTimes } from './tvgbench-end-fix.js';
 export { mulberry32, hashKey, permutation, randomIndex } from './prng.js';
 export {

@@ -129,3 +129,24 @@ describe('pythonRound1', () => {
     expect(inputs.map(pythonRound1)).toEqual(python);
   });
 });
+
+describe("Time-R1 train_2k5.json (TimeRFT training list)", () => {
+  it('2500 queries over 2475 videos; 665 with clip fields kept aside; 34 ends past duration', async () => {
+    const { readTimeR1Train } = await import('../../lib/data/readers/timer1-train.js');
+    const { items, report } = readTimeR1Train(sharedDataset('tvgbench/train_2k5.json'));
+    expect([items.length, report.videos]).toEqual([2500, 2475]);
+    expect(items.filter((i) => i.clipFields !== null).length).toBe(665);
+    expect(items.every((i) => i.clip === null)).toBe(true);
+    expect(report.endPastDuration).toBe(34);
+    expect(report.warnings[0]).toMatch(/665 entries have video_start\/video_end/);
+    expect(items[0]).toMatchObject({ videoId: 'QtWT8rxUuNk', span: [1, 4], duration: 93.2932, difficultyScore: 50 });
+  });
+});
+
+describe("MMN's Charades json has the ActivityNet shape", () => {
+  it('charades_test.json: 3720 queries over 1334 videos, ends already clipped', () => {
+    const { items, report } = readActivityNet(sharedDataset('charades_sta/mmn_format/charades_test.json'));
+    expect([items.length, report.videos]).toEqual([3720, 1334]);
+    expect(report.endPastDuration).toBe(0);
+  });
+});
