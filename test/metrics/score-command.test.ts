@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { scoreCommand } from '../../lib/cli/score-command.js';
 import { startScriptedServer } from '../judge/scripted-server.js';
 import { CONSTRUCTED } from './constructed-set.js';
+import { hiVtgPredictions } from './real-data.js';
 
 let dir: string;
 beforeEach(() => {
@@ -118,5 +119,21 @@ describe('rarft-eval score (in process, temp files)', () => {
     } finally {
       await server.close();
     }
+  });
+
+  it('reference merged format built from the real hi_vtg_charades.json (2194 items), GT echoed', async () => {
+    // Only the §5.1 fields, as inference.py writes them: categories cannot be given, so RT-IoU is not measured
+    const merged = hiVtgPredictions('rarft/hi_vtg_charades.json', (g) => ({ model_output: `<think>\nx\n</think>\n${g.a}\n<correction>NIL</correction><|im_end|>` }))
+      .map(({ difficulty, ...rest }) => rest);
+    writeFileSync(file('inference_results_merged.json'), JSON.stringify(merged, null, 2));
+    await run('--predictions', file('inference_results_merged.json'), '--out', file('metrics.json'), '--num-splits', '27', '--strict-gt');
+    const m = readJson('metrics.json');
+    expect(m.num_items).toBe(2194);
+    expect(m.relevance.confusion).toEqual({ tp: 1097, fn: 0, fp: 0, tn: 1097 });
+    expect(m['RA-IoU']).toEqual({ mean_all: 1, 'R@0.3': 100, 'R@0.5': 100, 'R@0.7': 100 });
+    expect(m['RT-IoU']).toBeNull();
+    expect(m.hardness_level_analysis.original.total).toBe(1097);
+    expect(m.hardness_level_analysis.strong.total).toBe(0); // irrelevance_level "" → no level, as in the reference's files
+    expect(readFileSync(file('metrics.items.jsonl'), 'utf8').trim().split('\n')).toHaveLength(2194);
   });
 });
