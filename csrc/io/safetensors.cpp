@@ -1,0 +1,213 @@
+#include "io/safetensors.h"
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <stdexcept>
+
+#include "util/json.h"
+
+namespace rarft::io {
+namespace {
+
+[[noreturn]] void Fail(const std::string& path, const std::string& what) {
+  throw std::runtime_error(path + ": " + what);
+}
+
+std::string ShapeStr(const std::vector<int64_t>& s) {
+  std::string out = "[";
+  for (size_t i = 0; i < s.size(); ++i) out += (i ? ", " : "") + std::to_string(s[i]);
+  return out + "]";
+}
+
+}  // namespace
+
+at::ScalarType DtypeFromSafetensors(const std::string& n) {
+  if (n == "F32") return at::kFloat;
+  if (n == "F16") return at::kHalf;
+  if (n == "BF16") return at::kBFloat16;
+  if (n == "F64") return at::kDouble;
+  if (n == "I64") return at::kLong;
+  if (n == "I32") return at::kInt;
+  if (n == "I16") return at::kShort;
+  if (n == "I8") return at::kChar;
+  if (n == "U8") return at::kByte;
+  if (n == "BOOL") return at::kBool;
+  throw std::runtime_error("unsupported safetensors dtype '" + n + "'");
+}
+
+std::string DtypeToSafetensors(at::ScalarType t) {
+  switch (t) {
+    case at::kFloat: return "F32";
+    case at::kHalf: return "F16";
+    case at::kBFloat16: return "BF16";
+    case at::kDouble: return "F64";
+    case at::kLong: return "I64";
+    case at::kInt: return "I32";
+    case at::kShort: return "I16";
+    case at::kChar: return "I8";
+    case at::kByte: return "U8";
+    case at::kBool: return "BOOL";
+    default: throw std::runtime_error(std::string("cannot store dtype ") + c10::toString(t) + " in safetensors");
+  }
+}
+
+std::shared_ptr<SafetensorsFile> SafetensorsFile::Open(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) Fail(path, std::string("cannot open: ") + std::strerror(errno));
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) {
+    ::close(fd);
+    Fail(path, std::string("cannot stat: ") + std::strerror(errno));
+  }
+  auto file = std::shared_ptr<SafetensorsFile>(new SafetensorsFile());
+  file->self_ = file;
+  file->path_ = path;
+  file->size_ = static_cast<size_t>(st.st_size);
+  if (file->size_ < 8) {
+    ::close(fd);
+    Fail(path, "too small to be a safetensors file (" + std::to_string(file->size_) + " bytes)");
+  }
+  // Copy-on-write private mapping: tensors may be modified in place without touching the file.
+  file->base_ = ::mmap(nullptr, file->size_, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+  ::close(fd);
+  if (file->base_ == MAP_FAILED) {
+    file->base_ = nullptr;
+    Fail(path, std::string("mmap failed: ") + std::strerror(errno));
+  }
+  uint64_t header_len = 0;
+  std::memcpy(&header_len, file->base_, 8);  // little-endian hosts only (x86-64, aarch64)
+  if (header_len > file->size_ - 8) Fail(path, "header length " + std::to_string(header_len) + " exceeds the file size");
+  file->data_start_ = 8 + header_len;
+  std::string header(static_cast<const char*>(file->base_) + 8, header_len);
+  util::Json j;
+  try {
+    j = util::Json::Parse(header);
+  } catch (const std::exception& e) {
+    Fail(path, std::string("bad header: ") + e.what());
+  }
+  if (!j.IsObject()) Fail(path, "header is not a JSON object");
+  size_t data_size = file->size_ - file->data_start_;
+  for (const auto& [name, v] : j.AsObject()) {
+    if (name == "__metadata__") {
+      if (v.IsObject())
+        for (const auto& [k, mv] : v.AsObject()) file->metadata_[k] = mv.IsString() ? mv.AsString() : mv.Dump();
+      continue;
+    }
+    try {
+      TensorInfo info;
+      info.dtype_name = v["dtype"].AsString();
+      info.dtype = DtypeFromSafetensors(info.dtype_name);
+      for (const auto& d : v["shape"].AsArray()) info.shape.push_back(d.AsInt());
+      const auto& off = v["data_offsets"].AsArray();
+      if (off.size() != 2) throw std::runtime_error("data_offsets must have 2 entries");
+      info.begin = static_cast<size_t>(off[0].AsInt());
+      info.end = static_cast<size_t>(off[1].AsInt());
+      int64_t numel = 1;
+      for (auto d : info.shape) numel *= d;
+      size_t want = static_cast<size_t>(numel) * at::elementSize(info.dtype);
+      if (info.end < info.begin || info.end > data_size)
+        throw std::runtime_error("data_offsets [" + std::to_string(info.begin) + ", " + std::to_string(info.end) +
+                                 "] outside the data section of " + std::to_string(data_size) + " bytes");
+      if (info.end - info.begin != want)
+        throw std::runtime_error("holds " + std::to_string(info.end - info.begin) + " bytes but " + info.dtype_name +
+                                 " " + ShapeStr(info.shape) + " needs " + std::to_string(want));
+      file->infos_.emplace(name, std::move(info));
+    } catch (const std::exception& e) {
+      Fail(path, "tensor '" + name + "': " + e.what());
+    }
+  }
+  return file;
+}
+
+SafetensorsFile::~SafetensorsFile() {
+  if (base_) ::munmap(base_, size_);
+}
+
+std::vector<std::string> SafetensorsFile::Names() const {
+  std::vector<std::pair<size_t, std::string>> v;
+  for (const auto& [n, i] : infos_) v.emplace_back(i.begin, n);
+  std::sort(v.begin(), v.end());
+  std::vector<std::string> out;
+  for (auto& p : v) out.push_back(p.second);
+  return out;
+}
+
+const TensorInfo& SafetensorsFile::Info(const std::string& name) const {
+  auto it = infos_.find(name);
+  if (it == infos_.end()) Fail(path_, "no tensor named '" + name + "'");
+  return it->second;
+}
+
+at::Tensor SafetensorsFile::Get(const std::string& name) const {
+  const TensorInfo& info = Info(name);
+  auto* ptr = static_cast<uint8_t*>(base_) + data_start_ + info.begin;
+  auto opts = at::TensorOptions().dtype(info.dtype);
+  size_t align = at::elementSize(info.dtype);
+  if (reinterpret_cast<uintptr_t>(ptr) % align != 0) {
+    at::Tensor t = at::empty(info.shape, opts);
+    if (t.nbytes()) std::memcpy(t.data_ptr(), ptr, t.nbytes());
+    return t;
+  }
+  // The deleter holds the file (and so the mapping) alive for as long as any tensor views it.
+  auto keep = self_.lock();
+  return at::from_blob(ptr, info.shape, [keep](void*) mutable { keep.reset(); }, opts);
+}
+
+void SaveSafetensors(const std::string& path, const std::vector<std::pair<std::string, at::Tensor>>& tensors,
+                     const std::map<std::string, std::string>& metadata) {
+  std::vector<at::Tensor> host;
+  host.reserve(tensors.size());
+  util::Json::Object header;
+  size_t offset = 0;
+  for (const auto& [name, t] : tensors) {
+    if (name == "__metadata__") Fail(path, "'__metadata__' is reserved and cannot name a tensor");
+    if (header.count(name)) Fail(path, "duplicate tensor name '" + name + "'");
+    at::Tensor h = t.detach().to(at::kCPU).contiguous();
+    util::Json::Array shape;
+    for (auto d : h.sizes()) shape.emplace_back(static_cast<int64_t>(d));
+    size_t n = h.nbytes();
+    header[name] = util::Json(util::Json::Object{
+        {"dtype", util::Json(DtypeToSafetensors(h.scalar_type()))},
+        {"shape", util::Json(std::move(shape))},
+        {"data_offsets", util::Json(util::Json::Array{util::Json(static_cast<int64_t>(offset)), util::Json(static_cast<int64_t>(offset + n))})},
+    });
+    offset += n;
+    host.push_back(std::move(h));
+  }
+  if (!metadata.empty()) {
+    util::Json::Object meta;
+    for (const auto& [k, v] : metadata) meta[k] = util::Json(v);
+    header["__metadata__"] = util::Json(std::move(meta));
+  }
+  std::string text = util::Json(std::move(header)).Dump();
+  while ((8 + text.size()) % 8 != 0) text += ' ';  // keep the data section 8-byte aligned, as HF's writer does
+  std::string tmp = path + ".tmp-" + std::to_string(::getpid());
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) Fail(path, std::string("cannot write temp file ") + tmp + ": " + std::strerror(errno));
+    uint64_t len = text.size();
+    out.write(reinterpret_cast<const char*>(&len), 8);
+    out.write(text.data(), static_cast<std::streamsize>(text.size()));
+    for (const auto& h : host)
+      if (h.nbytes()) out.write(static_cast<const char*>(h.data_ptr()), static_cast<std::streamsize>(h.nbytes()));
+    out.flush();
+    if (!out) {
+      ::unlink(tmp.c_str());
+      Fail(path, "write failed (disk full?)");
+    }
+  }
+  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+    int err = errno;
+    ::unlink(tmp.c_str());
+    Fail(path, std::string("rename from temp file failed: ") + std::strerror(err));
+  }
+}
+
+}  // namespace rarft::io
