@@ -18,7 +18,7 @@ import {
   scoreItem,
   scorePredictions,
   scoreVtg,
-  type Span,
+  type IntervalSpan as Span,
 } from '../lib/metrics/index.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');

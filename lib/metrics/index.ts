@@ -1,4 +1,5 @@
-export { hullIoU, lengthUnionIoU, asSpan, type Span } from './interval-iou.js';
+// Exported as IntervalSpan: lib/data already exports a `Span` from the package root.
+export { hullIoU, lengthUnionIoU, asSpan, type Span as IntervalSpan } from './interval-iou.js';
 export { extractAnswer, vtgMetrics, scoreVtg, type AnswerParser, type VtgMetrics } from './vtg.js';
 export { answerForJudge, reasoningText, cleanGroundTruth } from './text-cleaning.js';
 export { classifyRelevanceByRule, type RelevanceDecision } from './relevance.js';
