@@ -1,0 +1,141 @@
+/**
+ * SbertEncoder: sentence-transformers all-MiniLM-L6-v2 (or another BERT sentence-transformers folder) on libtorch.
+ * This is what the explain/correction reward uses (spec §1.3) through the SentenceEncoder interface:
+ *
+ *   const sbert = await SbertEncoder.load();               // folder discovery: see model-dir.ts
+ *   const cos = await sbert.similarity([[pred, gt], [pred, rej]]);
+ *   sbert.dispose();
+ *
+ * Texts are tokenised in TS (tokenize.ts), encoded natively off the JS thread (csrc/sbert/), and batched like
+ * SentenceTransformer.encode: sorted by length (longest first) so batches pad little, batch_size 32 by default,
+ * results returned in input order.
+ */
+import type { SentenceEncoder } from '../rewards/sentence-encoder.js';
+import { type Device, fromTypedArray } from '../tensor/factory.js';
+import { Tensor } from '../tensor/tensor.js';
+import { loadSbertConfig, type SbertModelConfig } from './config.js';
+import { cosine } from './cosine.js';
+import { resolveModelDir } from './model-dir.js';
+import { sbertNative } from './native.js';
+import { SbertTokenizer } from './tokenize.js';
+
+export interface SbertLoadOptions {
+  /** The model folder; otherwise $RARFT_SBERT_MODEL, then <repo>/.cache/models/all-MiniLM-L6-v2. */
+  modelDir?: string;
+  /** 'cpu' (default) or a CUDA device. */
+  device?: Device;
+}
+
+export interface SbertEncodeOptions {
+  /** Texts per native forward pass (sentence-transformers' default and the reward's setting: 32). */
+  batchSize?: number;
+}
+
+export class SbertEncoder implements SentenceEncoder {
+  #id: number;
+
+  private constructor(
+    id: number,
+    readonly config: SbertModelConfig,
+    readonly tokenizer: SbertTokenizer,
+    readonly device: Device,
+  ) {
+    this.#id = id;
+  }
+
+  static async load(opts: SbertLoadOptions = {}): Promise<SbertEncoder> {
+    const dir = resolveModelDir(opts.modelDir);
+    const config = loadSbertConfig(dir);
+    const tokenizer = SbertTokenizer.load(dir, config.maxSeqLength);
+    const device = opts.device ?? 'cpu';
+    const id = await sbertNative().sbertLoad(`${dir}/model.safetensors`, config.native, device);
+    return new SbertEncoder(id, config, tokenizer, device);
+  }
+
+  /** Embedding width (384 for all-MiniLM-L6-v2). */
+  get dim(): number {
+    return this.config.embeddingDim;
+  }
+
+  /** The native encoder id, for code (and tests) that drive lib/sbert/native.ts bindings directly. */
+  get nativeId(): number {
+    return this.#live();
+  }
+
+  get isDisposed(): boolean {
+    return this.#id < 0;
+  }
+
+  #live(): number {
+    if (this.#id < 0) throw new Error('SbertEncoder used after dispose()');
+    return this.#id;
+  }
+
+  /** Embeddings as one row-major Float32Array [texts.length * dim], in input order. */
+  async embed(texts: readonly string[], { batchSize = 32 }: SbertEncodeOptions = {}): Promise<Float32Array> {
+    if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
+    const id = this.#live();
+    const dim = this.dim;
+    const out = new Float32Array(texts.length * dim);
+    // Longest first, as SentenceTransformer.encode orders them (by character length), so each batch pads little.
+    const order = texts.map((_, i) => i).sort((a, b) => texts[b]!.length - texts[a]!.length || a - b);
+    for (let start = 0; start < order.length; start += batchSize) {
+      const idx = order.slice(start, start + batchSize);
+      const tb = this.tokenizer.batch(idx.map((i) => texts[i]!));
+      const ids = fromTypedArray(tb.ids, [tb.batch, tb.length], 'int64');
+      const mask = fromTypedArray(tb.mask, [tb.batch, tb.length], 'int64');
+      let emb: Tensor<'float32'> | undefined;
+      try {
+        emb = new Tensor<'float32'>(await sbertNative().sbertEncode(id, ids.handle, mask.handle), 'float32');
+        const rows = emb.toArray();
+        idx.forEach((orig, r) => out.set(rows.subarray(r * dim, (r + 1) * dim), orig * dim));
+      } finally {
+        ids.dispose();
+        mask.dispose();
+        emb?.dispose();
+      }
+    }
+    return out;
+  }
+
+  /** Embeddings as a [texts.length, dim] float32 tensor on the CPU (the caller owns it). */
+  async encode(texts: readonly string[], opts: SbertEncodeOptions = {}): Promise<Tensor<'float32'>> {
+    const flat = await this.embed(texts, opts);
+    return fromTypedArray(flat, [texts.length, this.dim], 'float32');
+  }
+
+  /**
+   * Cosine similarity of each pair, in order. Every distinct text of the call is encoded once, in one batched pass
+   * (the reference encodes all texts of a reward call in a single encode() with batch_size 32).
+   */
+  async similarity(pairs: ReadonlyArray<readonly [string, string]>, opts: SbertEncodeOptions = {}): Promise<number[]> {
+    const slot = new Map<string, number>();
+    for (const [a, b] of pairs) {
+      if (!slot.has(a)) slot.set(a, slot.size);
+      if (!slot.has(b)) slot.set(b, slot.size);
+    }
+    const flat = await this.embed([...slot.keys()], opts);
+    const dim = this.dim;
+    const row = (t: string): Float32Array => {
+      const i = slot.get(t)!;
+      return flat.subarray(i * dim, (i + 1) * dim);
+    };
+    return pairs.map(([a, b]) => cosine(row(a), row(b)));
+  }
+
+  /** Parameter count and device, as the native side sees them. */
+  info(): { parameters: number; hiddenSize: number; device: string } {
+    return sbertNative().sbertInfo(this.#live());
+  }
+
+  /** Frees the weights (an encode still running keeps them until it ends). Idempotent. */
+  dispose(): void {
+    if (this.#id < 0) return;
+    sbertNative().sbertDispose(this.#id);
+    this.#id = -1;
+  }
+
+  [Symbol.dispose](): void {
+    this.dispose();
+  }
+}

@@ -1,0 +1,32 @@
+/** The SBERT part of the native addon (csrc/napi/sbert_encoder.cpp). Encoders are numeric ids; tensors are handles. */
+import { native } from '../tensor/native.js';
+
+/** What the native loader needs; made by loadSbertConfig (every field required, so both sides agree). */
+export interface NativeSbertConfig {
+  hiddenSize: number;
+  numLayers: number;
+  numHeads: number;
+  intermediateSize: number;
+  maxPositionEmbeddings: number;
+  typeVocabSize: number;
+  vocabSize: number;
+  layerNormEps: number;
+  pooling: 'mean' | 'cls' | 'max' | 'mean_sqrt_len';
+  normalize: boolean;
+}
+
+export interface SbertBindings {
+  /** Loads model.safetensors onto `device` ('cpu' default); resolves with the encoder id. */
+  sbertLoad(safetensorsPath: string, config: NativeSbertConfig, device?: string): Promise<number>;
+  /** ids, mask: handles of [B, L] int64 tensors; resolves with the handle of [B, hidden] float32 embeddings. */
+  sbertEncode(id: number, ids: number, mask: number): Promise<number>;
+  /** Last-layer token states [B, L, hidden] (before pooling). */
+  sbertHidden(id: number, ids: number, mask: number): Promise<number>;
+  sbertInfo(id: number): { parameters: number; hiddenSize: number; device: string };
+  /** false when already disposed. */
+  sbertDispose(id: number): boolean;
+}
+
+export function sbertNative(): SbertBindings {
+  return native() as unknown as SbertBindings;
+}
