@@ -1,0 +1,219 @@
+// N-API bindings for rarft::qwen::QwenModel (csrc/qwen/model.h). Models live in an id-keyed map owned by the JS
+// thread; async work holds a shared_ptr, so disposing a model while a forward runs is safe. Heavy calls (load, save,
+// forward, vision) run on the thread pool via PromiseWorker; layout queries (rope index, window index) are cheap and
+// synchronous.
+#include <memory>
+#include <unordered_map>
+
+#include "napi/async_work.h"
+#include "napi/op.h"
+#include "qwen/model.h"
+
+namespace rarft::napi {
+namespace {
+
+using qwen::QwenModel;
+
+struct Models {
+  std::unordered_map<int64_t, std::shared_ptr<QwenModel>> map;
+  int64_t next = 1;
+};
+thread_local Models* tl_models = nullptr;
+
+Models& ModelsFor(Napi::Env env) {
+  if (!tl_models) {
+    tl_models = new Models();
+    env.AddCleanupHook([] {
+      delete tl_models;
+      tl_models = nullptr;
+    });
+  }
+  return *tl_models;
+}
+
+std::shared_ptr<QwenModel> ModelArg(const Napi::CallbackInfo& info, size_t i) {
+  auto& m = ModelsFor(info.Env());
+  auto it = m.map.find(IntArg(info, i));
+  if (it == m.map.end()) throw ArgError(ArgName(i) + " is not a live Qwen model (disposed?)");
+  return it->second;
+}
+
+qwen::SpgMode SpgArg(const Napi::CallbackInfo& info, size_t i) {
+  if (IsMissing(info, i)) return qwen::SpgMode::kFloat;
+  std::string s = StringArg(info, i);
+  if (s == "float") return qwen::SpgMode::kFloat;
+  if (s == "truncate") return qwen::SpgMode::kTruncate;
+  throw ArgError(ArgName(i) + " (spgMode) must be 'float' or 'truncate', got '" + s + "'");
+}
+
+at::Tensor OptTensorField(Napi::Env env, const Napi::Object& o, const char* key) {
+  Napi::Value v = o.Get(key);
+  if (v.IsUndefined() || v.IsNull()) return at::Tensor();
+  if (!v.IsNumber()) throw ArgError(std::string("inputs.") + key + " must be a tensor handle");
+  return TensorRegistry::For(env).Get(v.As<Napi::Number>().DoubleValue());
+}
+
+qwen::QwenInputs InputsArg(const Napi::CallbackInfo& info, size_t i) {
+  if (!info[i].IsObject()) throw ArgError(ArgName(i) + " must be an inputs object");
+  auto o = info[i].As<Napi::Object>();
+  Napi::Env env = info.Env();
+  qwen::QwenInputs in;
+  in.input_ids = OptTensorField(env, o, "inputIds");
+  if (!in.input_ids.defined()) throw ArgError("inputs.inputIds is required");
+  in.attention_mask = OptTensorField(env, o, "attentionMask");
+  in.pixel_values = OptTensorField(env, o, "pixelValues");
+  in.image_grid_thw = OptTensorField(env, o, "imageGridThw");
+  in.pixel_values_videos = OptTensorField(env, o, "pixelValuesVideos");
+  in.video_grid_thw = OptTensorField(env, o, "videoGridThw");
+  in.second_per_grid_ts = OptTensorField(env, o, "secondPerGridTs");
+  in.position_ids = OptTensorField(env, o, "positionIds");
+  return in;
+}
+
+Napi::Value IntVector(Napi::Env env, const std::vector<int64_t>& v) {
+  auto a = Napi::Array::New(env, v.size());
+  for (size_t k = 0; k < v.size(); ++k) a.Set(static_cast<uint32_t>(k), Napi::Number::New(env, static_cast<double>(v[k])));
+  return a;
+}
+
+}  // namespace
+
+// qwenLoad(dir, dtypeCode, device) -> Promise<id>
+static Napi::Value qwenLoad(const Napi::CallbackInfo& info) {
+  return Guard(info, "qwenLoad", [&]() -> Napi::Value {
+    std::string dir = StringArg(info, 0);
+    at::ScalarType dt = OptDtypeArg(info, 1).value_or(at::kFloat);
+    at::Device dev = DeviceArg(info, 2);
+    auto out = std::make_shared<std::shared_ptr<QwenModel>>();
+    return PromiseWorker::Start(
+        info.Env(), "qwenLoad", [=]() { *out = QwenModel::Load(dir, dt, dev); },
+        [out](Napi::Env env) {
+          auto& m = ModelsFor(env);
+          int64_t id = m.next++;
+          m.map.emplace(id, std::move(*out));
+          return Napi::Number::New(env, static_cast<double>(id));
+        });
+  });
+}
+
+RARFT_OP(qwenFree) { return Napi::Boolean::New(info.Env(), ModelsFor(info.Env()).map.erase(IntArg(info, 0)) > 0); }
+
+// qwenSave(id, dir) -> Promise<void>
+static Napi::Value qwenSave(const Napi::CallbackInfo& info) {
+  return Guard(info, "qwenSave", [&]() -> Napi::Value {
+    auto m = ModelArg(info, 0);
+    std::string dir = StringArg(info, 1);
+    return PromiseWorker::Start(info.Env(), "qwenSave", [m, dir]() { m->Save(dir); }, nullptr);
+  });
+}
+
+// qwenInfo(id) -> {configJson, parameterCount, names, dtype, device}
+RARFT_OP(qwenInfo) {
+  auto m = ModelArg(info, 0);
+  Napi::Env env = info.Env();
+  auto o = Napi::Object::New(env);
+  o.Set("configJson", m->config().raw_json);
+  o.Set("parameterCount", Napi::Number::New(env, static_cast<double>(m->ParameterCount())));
+  auto names = Napi::Array::New(env, m->weights().named.size());
+  for (size_t k = 0; k < m->weights().named.size(); ++k) names.Set(static_cast<uint32_t>(k), m->weights().named[k].first);
+  o.Set("names", names);
+  o.Set("dtype", Napi::Number::New(env, static_cast<int>(m->dtype())));
+  o.Set("device", m->device().str());
+  return o;
+}
+
+// qwenParameters(id) -> handles (the live parameter tensors, checkpoint order; share storage with the model)
+RARFT_OP(qwenParameters) {
+  auto m = ModelArg(info, 0);
+  std::vector<at::Tensor> ts;
+  for (auto& [n, t] : m->weights().named) ts.push_back(t);
+  return RetList(info, ts);
+}
+
+// qwenForward(id, inputs, spgMode) -> Promise<logits handle>
+static Napi::Value qwenForward(const Napi::CallbackInfo& info) {
+  return Guard(info, "qwenForward", [&]() -> Napi::Value {
+    auto m = ModelArg(info, 0);
+    auto in = InputsArg(info, 1);
+    auto mode = SpgArg(info, 2);
+    return AsyncTensor(info.Env(), "qwenForward", [m, in, mode]() { return m->Forward(in, mode); });
+  });
+}
+
+// qwenHidden(id, inputs, spgMode) -> Promise<final-normed hidden [B, L, d]>
+static Napi::Value qwenHidden(const Napi::CallbackInfo& info) {
+  return Guard(info, "qwenHidden", [&]() -> Napi::Value {
+    auto m = ModelArg(info, 0);
+    auto in = InputsArg(info, 1);
+    auto mode = SpgArg(info, 2);
+    return AsyncTensor(info.Env(), "qwenHidden", [m, in, mode]() { return m->Hidden(in, mode); });
+  });
+}
+
+// qwenEmbed(id, inputs) -> Promise<inputs_embeds [B, L, d]>
+static Napi::Value qwenEmbed(const Napi::CallbackInfo& info) {
+  return Guard(info, "qwenEmbed", [&]() -> Napi::Value {
+    auto m = ModelArg(info, 0);
+    auto in = InputsArg(info, 1);
+    return AsyncTensor(info.Env(), "qwenEmbed", [m, in]() { return m->Embed(in); });
+  });
+}
+
+// qwenVisionFeatures(id, pixelValues, gridThw, trace: boolean) -> Promise<[features, patchEmbed?, ...blocks?]>
+static Napi::Value qwenVisionFeatures(const Napi::CallbackInfo& info) {
+  return Guard(info, "qwenVisionFeatures", [&]() -> Napi::Value {
+    auto m = ModelArg(info, 0);
+    at::Tensor pv = TensorArg(info, 1), grid = TensorArg(info, 2);
+    bool trace = !IsMissing(info, 3) && BoolArg(info, 3);
+    auto out = std::make_shared<std::vector<at::Tensor>>();
+    return PromiseWorker::Start(
+        info.Env(), "qwenVisionFeatures",
+        [=]() {
+          qwen::VisionTrace tr;
+          at::Tensor f = m->VisionFeatures(pv, grid, trace ? &tr : nullptr);
+          out->push_back(f);
+          if (trace) {
+            out->push_back(tr.patch_embed);
+            for (auto& b : tr.blocks) out->push_back(b);
+          }
+        },
+        [out](Napi::Env env) { return WrapTensors(env, *out); });
+  });
+}
+
+// qwenRopeIndex(id, inputs, spgMode) -> [positionIds, ropeDeltas]
+RARFT_OP(qwenRopeIndex) {
+  auto m = ModelArg(info, 0);
+  auto r = m->Rope(InputsArg(info, 1), SpgArg(info, 2));
+  return WrapTensors(info.Env(), {r.position_ids, r.rope_deltas});
+}
+
+// qwenVisionLayout(id, gridThw) -> {windowIndex, cuWindow, cuFull, rotAngles (handle)}
+RARFT_OP(qwenVisionLayout) {
+  auto m = ModelArg(info, 0);
+  auto grids = qwen::GridsFromTensor(TensorArg(info, 1), m->config().vision, "grid_thw");
+  auto wi = qwen::ComputeWindowIndex(grids, m->config().vision);
+  Napi::Env env = info.Env();
+  auto o = Napi::Object::New(env);
+  o.Set("windowIndex", IntVector(env, wi.window_index));
+  o.Set("cuWindow", IntVector(env, wi.cu_window));
+  o.Set("cuFull", IntVector(env, wi.cu_full));
+  o.Set("rotAngles", WrapTensor(env, qwen::VisionRotaryAngles(grids, m->config().vision, at::Device(at::kCPU))));
+  return o;
+}
+
+RARFT_EXPORTS(env, exports) {
+  SetFn(env, exports, "qwenLoad", qwenLoad);
+  SetFn(env, exports, "qwenFree", qwenFree);
+  SetFn(env, exports, "qwenSave", qwenSave);
+  SetFn(env, exports, "qwenInfo", qwenInfo);
+  SetFn(env, exports, "qwenParameters", qwenParameters);
+  SetFn(env, exports, "qwenForward", qwenForward);
+  SetFn(env, exports, "qwenHidden", qwenHidden);
+  SetFn(env, exports, "qwenEmbed", qwenEmbed);
+  SetFn(env, exports, "qwenVisionFeatures", qwenVisionFeatures);
+  SetFn(env, exports, "qwenRopeIndex", qwenRopeIndex);
+  SetFn(env, exports, "qwenVisionLayout", qwenVisionLayout);
+}
+
+}  // namespace rarft::napi

@@ -1,0 +1,58 @@
+// Qwen2_5_VLForConditionalGeneration in libtorch: load/save an HF checkpoint folder, vision features, 3-D positions,
+// the scatter of visual features into the placeholder embeddings, the decoder and the LM head.
+#pragma once
+#include <ATen/ATen.h>
+
+#include <memory>
+#include <string>
+
+#include "qwen/config.h"
+#include "qwen/rope_index.h"
+#include "qwen/text.h"
+#include "qwen/vision.h"
+#include "qwen/weights.h"
+
+namespace rarft::qwen {
+
+// Undefined tensors mean "absent".
+struct QwenInputs {
+  at::Tensor input_ids;       // [B, L] int64
+  at::Tensor attention_mask;  // [B, L] (1 real, 0 padding); absent = all ones
+  at::Tensor pixel_values, image_grid_thw;
+  at::Tensor pixel_values_videos, video_grid_thw, second_per_grid_ts;
+  at::Tensor position_ids;  // [3, B, L] override; absent = computed by ComputeRopeIndex
+};
+
+class QwenModel {
+ public:
+  static std::shared_ptr<QwenModel> Load(const std::string& dir, at::ScalarType dtype, const at::Device& device);
+  void Save(const std::string& dir) const { SaveCheckpoint(dir, config_, weights_); }
+
+  // Vision features [Σ N_i/4, d] for one call's pixel rows (images or videos, spec §2).
+  at::Tensor VisionFeatures(const at::Tensor& pixel_values, const at::Tensor& grid_thw,
+                            VisionTrace* trace = nullptr) const;
+  RopeIndex Rope(const QwenInputs& in, SpgMode mode) const;
+  // Token embeddings with image then video features written at their placeholder tokens (row-major order), after
+  // checking that the placeholder counts equal the feature rows.
+  at::Tensor Embed(const QwenInputs& in) const;
+  // Final-normed hidden states [B, L, d] (the LM head input).
+  at::Tensor Hidden(const QwenInputs& in, SpgMode mode) const;
+  // logits [B, L, vocab] in the weights' dtype (HF does not upcast).
+  at::Tensor Forward(const QwenInputs& in, SpgMode mode) const;
+
+  const QwenConfig& config() const { return config_; }
+  const QwenWeights& weights() const { return weights_; }
+  at::ScalarType dtype() const { return dtype_; }
+  at::Device device() const { return device_; }
+  int64_t ParameterCount() const;
+
+ private:
+  QwenModel(QwenConfig c, QwenWeights w, at::ScalarType dt, at::Device dev)
+      : config_(std::move(c)), weights_(std::move(w)), dtype_(dt), device_(dev) {}
+  QwenConfig config_;
+  QwenWeights weights_;
+  at::ScalarType dtype_;
+  at::Device device_;
+};
+
+}  // namespace rarft::qwen

@@ -1,0 +1,83 @@
+#include "qwen/text.h"
+
+#include <stdexcept>
+
+#include "qwen/vision.h"  // RmsNorm
+
+namespace rarft::qwen {
+namespace {
+
+at::Tensor RotateHalf(const at::Tensor& x) {
+  const int64_t h = x.size(-1) / 2;
+  return at::cat({-x.narrow(-1, h, h), x.narrow(-1, 0, h)}, -1);
+}
+
+}  // namespace
+
+std::pair<at::Tensor, at::Tensor> MropeCosSin(const TextConfig& t, const at::Tensor& position_ids,
+                                              at::ScalarType dtype) {
+  const int64_t hd = t.head_dim();
+  at::Tensor ar = at::arange(0, hd, 2, at::kLong).to(at::kFloat) / static_cast<double>(hd);
+  at::Tensor inv = at::reciprocal(at::pow(t.rope_theta, ar)).to(position_ids.device());  // [hd/2] fp32
+  at::Tensor freqs = position_ids.to(at::kFloat).unsqueeze(-1) * inv;                   // [3, B, s, hd/2]
+  std::vector<at::Tensor> parts;
+  int64_t off = 0;
+  for (size_t i = 0; i < t.mrope_section.size(); ++i) {
+    parts.push_back(freqs.select(0, static_cast<int64_t>(i % 3)).narrow(-1, off, t.mrope_section[i]));
+    off += t.mrope_section[i];
+  }
+  at::Tensor f = at::cat(parts, -1);
+  at::Tensor emb = at::cat({f, f}, -1).unsqueeze(1);  // [B, 1, s, hd]
+  return {emb.cos().to(dtype), emb.sin().to(dtype)};
+}
+
+at::Tensor DecoderForward(const TextWeights& w, const TextConfig& t, at::Tensor x, const at::Tensor& position_ids,
+                          const at::Tensor& key_mask, KvCache* cache) {
+  const int64_t B = x.size(0), s = x.size(1), hd = t.head_dim(), nh = t.num_attention_heads,
+                nkv = t.num_key_value_heads;
+  const int64_t past = cache ? cache->length() : 0, S = past + s;
+  if (position_ids.dim() != 3 || position_ids.size(0) != 3 || position_ids.size(1) != B || position_ids.size(2) != s)
+    throw std::invalid_argument("position_ids: expected shape [3, " + std::to_string(B) + ", " + std::to_string(s) +
+                                "], found " + c10::str(position_ids.sizes()));
+  if (key_mask.dim() != 2 || key_mask.size(0) != B || key_mask.size(1) != S)
+    throw std::invalid_argument("attention_mask: expected shape [" + std::to_string(B) + ", " + std::to_string(S) +
+                                "] (cached + new tokens), found " + c10::str(key_mask.sizes()));
+  const auto dt = x.scalar_type();
+  auto [cos, sin] = MropeCosSin(t, position_ids, dt);
+  // Boolean mask [B, 1, s, S]: causal in absolute cache positions, padded keys excluded. Each query may always see
+  // itself, so a padding query row never has an empty softmax (its output is junk but finite: NaNs would leak into
+  // real rows through 0 * NaN in later layers).
+  at::Tensor qpos = at::arange(past, S, at::TensorOptions().dtype(at::kLong).device(x.device())).view({s, 1});
+  at::Tensor kpos = at::arange(0, S, at::TensorOptions().dtype(at::kLong).device(x.device())).view({1, S});
+  at::Tensor allowed = (kpos <= qpos).view({1, 1, s, S}) & key_mask.to(at::kBool).view({B, 1, 1, S});
+  allowed = allowed | (kpos == qpos).view({1, 1, s, S});
+  if (cache && cache->k.empty()) {
+    cache->k.resize(w.layers.size());
+    cache->v.resize(w.layers.size());
+  }
+  for (size_t li = 0; li < w.layers.size(); ++li) {
+    const DecoderLayerWeights& L = w.layers[li];
+    at::Tensor h = RmsNorm(x, L.input_norm, t.rms_norm_eps);
+    at::Tensor q = at::linear(h, L.q_w, L.q_b).view({B, s, nh, hd}).transpose(1, 2);
+    at::Tensor k = at::linear(h, L.k_w, L.k_b).view({B, s, nkv, hd}).transpose(1, 2);
+    at::Tensor v = at::linear(h, L.v_w, L.v_b).view({B, s, nkv, hd}).transpose(1, 2);
+    q = q * cos + RotateHalf(q) * sin;  // in the activation dtype: the text path does not upcast (spec §3.3)
+    k = k * cos + RotateHalf(k) * sin;
+    if (cache) {
+      if (cache->k[li].defined()) {
+        k = at::cat({cache->k[li], k}, 2);
+        v = at::cat({cache->v[li], v}, 2);
+      }
+      cache->k[li] = k;
+      cache->v[li] = v;
+    }
+    at::Tensor o = at::scaled_dot_product_attention(q, k, v, allowed, 0.0, false, std::nullopt,
+                                                    /*enable_gqa=*/nh != nkv);
+    x = x + at::linear(o.transpose(1, 2).reshape({B, s, nh * hd}), L.o_w);
+    h = RmsNorm(x, L.post_norm, t.rms_norm_eps);
+    x = x + at::linear(at::silu(at::linear(h, L.gate_w)) * at::linear(h, L.up_w), L.down_w);
+  }
+  return RmsNorm(x, w.norm, t.rms_norm_eps);
+}
+
+}  // namespace rarft::qwen

@@ -1,0 +1,29 @@
+// The Qwen2 decoder of Qwen2.5-VL (spec §3.3-3.4): M-RoPE, GQA attention with q/k/v bias, SwiGLU, RMSNorm, with an
+// optional KV cache so the same code serves prefill, decode and full (training) forwards.
+#pragma once
+#include <ATen/ATen.h>
+
+#include <vector>
+
+#include "qwen/config.h"
+#include "qwen/weights.h"
+
+namespace rarft::qwen {
+
+struct KvCache {
+  std::vector<at::Tensor> k, v;  // per layer [B, n_kv, S, hd]; k after RoPE
+  int64_t length() const { return k.empty() || !k[0].defined() ? 0 : k[0].size(2); }
+};
+
+// cos/sin [B, 1, s, hd] in `dtype` from position_ids [3, B, s]: angles in fp32 (one multiply), the mrope section
+// of each rotary pair picks its row (t/h/w), then cast to the activation dtype (spec §3.3, §7.1).
+std::pair<at::Tensor, at::Tensor> MropeCosSin(const TextConfig& t, const at::Tensor& position_ids,
+                                              at::ScalarType dtype);
+
+// x [B, s, d] embeddings of the s new tokens; position_ids [3, B, s]; key_mask [B, S_past + s] (1 = real token,
+// 0 = padding) covering cached and new keys. Appends to `cache` when given. Returns the final-normed hidden states
+// [B, s, d].
+at::Tensor DecoderForward(const TextWeights& w, const TextConfig& t, at::Tensor x, const at::Tensor& position_ids,
+                          const at::Tensor& key_mask, KvCache* cache);
+
+}  // namespace rarft::qwen

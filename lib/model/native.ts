@@ -1,0 +1,31 @@
+/** The addon's Qwen2.5-VL bindings (csrc/napi/qwen_model.cpp). Tensor arguments and results are handles. */
+import { native } from '../tensor/native.js';
+
+export interface NativeQwenInputs {
+  inputIds: number;
+  attentionMask?: number;
+  pixelValues?: number;
+  imageGridThw?: number;
+  pixelValuesVideos?: number;
+  videoGridThw?: number;
+  secondPerGridTs?: number;
+  positionIds?: number;
+}
+
+export type SpgMode = 'float' | 'truncate';
+
+export interface QwenBindings {
+  qwenLoad(dir: string, dtypeCode: number, device: string): Promise<number>;
+  qwenFree(id: number): boolean;
+  qwenSave(id: number, dir: string): Promise<void>;
+  qwenInfo(id: number): { configJson: string; parameterCount: number; names: string[]; dtype: number; device: string };
+  qwenParameters(id: number): number[];
+  qwenForward(id: number, inputs: NativeQwenInputs, spgMode: SpgMode): Promise<number>;
+  qwenHidden(id: number, inputs: NativeQwenInputs, spgMode: SpgMode): Promise<number>;
+  qwenEmbed(id: number, inputs: NativeQwenInputs): Promise<number>;
+  qwenVisionFeatures(id: number, pixelValues: number, gridThw: number, trace: boolean): Promise<number[]>;
+  qwenRopeIndex(id: number, inputs: NativeQwenInputs, spgMode: SpgMode): number[];
+  qwenVisionLayout(id: number, gridThw: number): { windowIndex: number[]; cuWindow: number[]; cuFull: number[]; rotAngles: number };
+}
+
+export const qwenNative = (): QwenBindings => native() as unknown as QwenBindings;

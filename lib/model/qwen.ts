@@ -1,0 +1,159 @@
+/**
+ * QwenVL: the Qwen2.5-VL policy (Qwen2_5_VLForConditionalGeneration) running in the addon. Loads an HF checkpoint
+ * folder (config.json + model.safetensors or shards; legacy or `model.language_model.*` names), runs the vision tower,
+ * 3-D M-RoPE positions and the decoder, and saves back in HF's legacy layout.
+ *
+ * `spgMode` selects the temporal position rule for videos (spec §3.2, §9): 'float' = HF 4.49-4.51 (Time-R1) and
+ * the installed 5.2x; 'truncate' = HF 4.52-5.17 (second_per_grid_ts truncated to an integer).
+ */
+import { DTYPE_CODE, type FloatDType } from '../tensor/dtype.js';
+import type { Device } from '../tensor/factory.js';
+import { Tensor } from '../tensor/tensor.js';
+import { loadQwenConfig, type QwenVLConfig } from './config.js';
+import { type NativeQwenInputs, qwenNative, type SpgMode } from './native.js';
+
+export type { SpgMode } from './native.js';
+
+export interface QwenInputs {
+  /** [B, L] token ids, LEFT padded for batches (spec §3.5). */
+  inputIds: Tensor<'int64'>;
+  /** [B, L], 1 = real token, 0 = padding. Absent = all ones. */
+  attentionMask?: Tensor<'int64'> | Tensor<'int32'> | Tensor<'bool'>;
+  /** [Σ patches, C*TP*P*P] image pixel rows (spec §2.1), all images of the batch in order. */
+  pixelValues?: Tensor<'float32'>;
+  imageGridThw?: Tensor<'int64'>;
+  pixelValuesVideos?: Tensor<'float32'>;
+  videoGridThw?: Tensor<'int64'>;
+  /** [n_videos] seconds per temporal grid step (2 / sample_fps). Absent = 1.0 (what Time-R1's log-prob pass does). */
+  secondPerGridTs?: Tensor<'float32'>;
+  /** [3, B, L] position override; absent = computed from the inputs. */
+  positionIds?: Tensor<'int64'>;
+}
+
+export interface QwenLoadOptions {
+  dtype?: 'float32' | 'bfloat16' | 'float16';
+  device?: Device;
+  /** Default temporal rule for forward/ropeIndex (overridable per call). Default 'float'. */
+  spgMode?: SpgMode;
+}
+
+export interface VisionTrace {
+  features: Tensor<FloatDType>;
+  patchEmbed: Tensor<FloatDType>;
+  /** Output of each vision block, in window order. */
+  blocks: Tensor<FloatDType>[];
+}
+
+function toNative(i: QwenInputs): NativeQwenInputs {
+  return {
+    inputIds: i.inputIds.handle,
+    attentionMask: i.attentionMask?.handle,
+    pixelValues: i.pixelValues?.handle,
+    imageGridThw: i.imageGridThw?.handle,
+    pixelValuesVideos: i.pixelValuesVideos?.handle,
+    videoGridThw: i.videoGridThw?.handle,
+    secondPerGridTs: i.secondPerGridTs?.handle,
+    positionIds: i.positionIds?.handle,
+  };
+}
+
+export class QwenVL {
+  #id: number;
+  readonly dir: string;
+  readonly config: QwenVLConfig;
+  readonly dtype: FloatDType;
+  readonly device: string;
+  spgMode: SpgMode;
+
+  private constructor(id: number, dir: string, config: QwenVLConfig, dtype: FloatDType, device: string, spgMode: SpgMode) {
+    this.#id = id;
+    this.dir = dir;
+    this.config = config;
+    this.dtype = dtype;
+    this.device = device;
+    this.spgMode = spgMode;
+  }
+
+  /** Loads `dir` (config validated here first, so a bad field is reported with the file and field). */
+  static async load(dir: string, opts: QwenLoadOptions = {}): Promise<QwenVL> {
+    const config = loadQwenConfig(dir);
+    const dtype = opts.dtype ?? 'float32';
+    const device = opts.device ?? 'cpu';
+    const id = await qwenNative().qwenLoad(dir, DTYPE_CODE[dtype], device);
+    return new QwenVL(id, dir, config, dtype, device, opts.spgMode ?? 'float');
+  }
+
+  get #handle(): number {
+    if (this.#id < 0) throw new Error('QwenVL used after dispose()');
+    return this.#id;
+  }
+
+  /** Writes config.json + model.safetensors (legacy HF names, the model's dtype) into `dir`. */
+  async save(dir: string): Promise<void> {
+    await qwenNative().qwenSave(this.#handle, dir);
+  }
+
+  /** logits [B, L, vocab] in the model dtype. */
+  async forward(inputs: QwenInputs, spgMode: SpgMode = this.spgMode): Promise<Tensor<FloatDType>> {
+    return new Tensor(await qwenNative().qwenForward(this.#handle, toNative(inputs), spgMode));
+  }
+
+  /** Final-normed hidden states [B, L, d] (the LM head's input). */
+  async hidden(inputs: QwenInputs, spgMode: SpgMode = this.spgMode): Promise<Tensor<FloatDType>> {
+    return new Tensor(await qwenNative().qwenHidden(this.#handle, toNative(inputs), spgMode));
+  }
+
+  /** Token embeddings with the visual features scattered in at the placeholder tokens. */
+  async embed(inputs: QwenInputs): Promise<Tensor<FloatDType>> {
+    return new Tensor(await qwenNative().qwenEmbed(this.#handle, toNative(inputs)));
+  }
+
+  /** Vision features [Σ N_i/4, d] for one call (all images, or all videos), in item order. */
+  async visionFeatures(pixelValues: Tensor<'float32'>, gridThw: Tensor<'int64'>): Promise<Tensor<FloatDType>> {
+    const hs = await qwenNative().qwenVisionFeatures(this.#handle, pixelValues.handle, gridThw.handle, false);
+    return new Tensor(hs[0]!);
+  }
+
+  /** Vision features plus the patch-embed and per-block outputs (for parity checks). */
+  async visionTrace(pixelValues: Tensor<'float32'>, gridThw: Tensor<'int64'>): Promise<VisionTrace> {
+    const hs = await qwenNative().qwenVisionFeatures(this.#handle, pixelValues.handle, gridThw.handle, true);
+    const ts = hs.map((h) => new Tensor<FloatDType>(h));
+    return { features: ts[0]!, patchEmbed: ts[1]!, blocks: ts.slice(2) };
+  }
+
+  /** 3-D positions [3, B, L] (padding slots = 1) and rope deltas [B, 1] = max position + 1 - L. */
+  ropeIndex(inputs: QwenInputs, spgMode: SpgMode = this.spgMode): { positionIds: Tensor<'int64'>; ropeDeltas: Tensor<'int64'> } {
+    const [p, d] = qwenNative().qwenRopeIndex(this.#handle, toNative(inputs), spgMode);
+    return { positionIds: new Tensor(p!, 'int64'), ropeDeltas: new Tensor(d!, 'int64') };
+  }
+
+  /** Window order, window and full-attention boundaries (patch rows) and the 2-D rotary angles for a grid list. */
+  visionLayout(gridThw: Tensor<'int64'>): { windowIndex: number[]; cuWindow: number[]; cuFull: number[]; rotAngles: Tensor<'float32'> } {
+    const r = qwenNative().qwenVisionLayout(this.#handle, gridThw.handle);
+    return { ...r, rotAngles: new Tensor(r.rotAngles, 'float32') };
+  }
+
+  get parameterCount(): number {
+    return qwenNative().qwenInfo(this.#handle).parameterCount;
+  }
+
+  /** Parameter names in checkpoint order (legacy HF names). */
+  parameterNames(): string[] {
+    return qwenNative().qwenInfo(this.#handle).names;
+  }
+
+  /** The live parameter tensors (same storage as the model: updates are seen by forward), in `parameterNames` order. */
+  parameters(): Tensor<FloatDType>[] {
+    return qwenNative().qwenParameters(this.#handle).map((h) => new Tensor<FloatDType>(h));
+  }
+
+  dispose(): void {
+    if (this.#id < 0) return;
+    qwenNative().qwenFree(this.#id);
+    this.#id = -1;
+  }
+
+  [Symbol.dispose](): void {
+    this.dispose();
+  }
+}

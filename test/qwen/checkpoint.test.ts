@@ -1,0 +1,145 @@
+// Checkpoint IO: save -> load gives identical logits; HF >= 4.52 in-memory names (model.language_model.*,
+// model.visual.*) and sharded folders load identically; missing / mis-shaped / unexpected tensors fail naming the
+// tensor and the expected and found shapes; config problems name the file and field.
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { loadSafetensors, readSafetensorsHeader, saveSafetensors } from '../../lib/io/safetensors.js';
+import { QwenVL } from '../../lib/model/qwen.js';
+import { type Tensor, zeros } from '../../lib/tensor/index.js';
+import { TINY, batchInputs, floats, reference } from './helpers.js';
+
+let model: QwenVL;
+let refs: Map<string, Tensor>;
+let base: Float32Array;
+const tmp = mkdtempSync(join(tmpdir(), 'qwen-ckpt-'));
+beforeAll(async () => {
+  refs = await reference();
+  model = await QwenVL.load(TINY);
+  base = floats(await model.forward(batchInputs(refs)));
+});
+afterAll(() => {
+  model.dispose();
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+async function variant(name: string, edit: (t: Map<string, Tensor>) => Map<string, Tensor>): Promise<string> {
+  const dir = join(tmp, name);
+  const { tensors } = await loadSafetensors(join(TINY, 'model.safetensors'));
+  const { mkdirSync } = await import('node:fs');
+  mkdirSync(dir, { recursive: true });
+  copyFileSync(join(TINY, 'config.json'), join(dir, 'config.json'));
+  await saveSafetensors(join(dir, 'model.safetensors'), edit(tensors));
+  return dir;
+}
+
+async function logitsOf(dir: string): Promise<Float32Array> {
+  const m = await QwenVL.load(dir);
+  try {
+    return floats(await m.forward(batchInputs(refs)));
+  } finally {
+    m.dispose();
+  }
+}
+
+function expectSame(a: Float32Array, b: Float32Array): void {
+  expect(a.length).toBe(b.length);
+  let same = true;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) same = false;
+  expect(same).toBe(true);
+}
+
+describe('Qwen checkpoints', () => {
+  it('has the 57 legacy tensors of the tiny config and counts parameters', () => {
+    const names = model.parameterNames();
+    expect(names.length).toBe(57);
+    expect(names[0]).toBe('visual.patch_embed.proj.weight');
+    expect(names).toContain('lm_head.weight');
+    const header = readSafetensorsHeader(join(TINY, 'model.safetensors'));
+    expect(new Set(names)).toEqual(new Set(Object.keys(header.tensors)));
+    const total = Object.values(header.tensors).reduce((s, t) => s + t.shape.reduce((p, x) => p * x, 1), 0);
+    expect(model.parameterCount).toBe(total);
+  });
+
+  it('save -> load gives identical logits, and the saved file has the legacy names and shapes', async () => {
+    const dir = join(tmp, 'saved');
+    await model.save(dir);
+    expectSame(await logitsOf(dir), base);
+    const a = readSafetensorsHeader(join(TINY, 'model.safetensors')).tensors;
+    const b = readSafetensorsHeader(join(dir, 'model.safetensors')).tensors;
+    expect(b).toEqual(a);
+    expect(readFileSync(join(dir, 'config.json'), 'utf8')).toBe(readFileSync(join(TINY, 'config.json'), 'utf8'));
+  });
+
+  it('loads model.language_model.* / model.visual.* names identically', async () => {
+    const dir = await variant('renamed', (t) => {
+      const out = new Map<string, Tensor>();
+      for (const [n, x] of t) {
+        const m = n.startsWith('visual.') ? `model.${n}` : n.startsWith('model.') ? `model.language_model.${n.slice(6)}` : n;
+        out.set(m, x);
+      }
+      return out;
+    });
+    expect(Object.keys(readSafetensorsHeader(join(dir, 'model.safetensors')).tensors)).toContain('model.language_model.norm.weight');
+    expectSame(await logitsOf(dir), base);
+  });
+
+  it('loads a sharded folder through model.safetensors.index.json', async () => {
+    const dir = join(tmp, 'sharded');
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(dir, { recursive: true });
+    copyFileSync(join(TINY, 'config.json'), join(dir, 'config.json'));
+    const { tensors } = await loadSafetensors(join(TINY, 'model.safetensors'));
+    const a = new Map<string, Tensor>(), b = new Map<string, Tensor>(), map: Record<string, string> = {};
+    for (const [n, x] of tensors) {
+      const shard = n.startsWith('visual.') ? 'model-00001-of-00002.safetensors' : 'model-00002-of-00002.safetensors';
+      (shard.includes('00001') ? a : b).set(n, x);
+      map[n] = shard;
+    }
+    await saveSafetensors(join(dir, 'model-00001-of-00002.safetensors'), a);
+    await saveSafetensors(join(dir, 'model-00002-of-00002.safetensors'), b);
+    writeFileSync(join(dir, 'model.safetensors.index.json'), JSON.stringify({ metadata: {}, weight_map: map }));
+    expectSame(await logitsOf(dir), base);
+  });
+
+  it('a missing tensor is named with its expected shape', async () => {
+    const dir = await variant('missing', (t) => {
+      t.delete('model.layers.1.self_attn.k_proj.bias');
+      return t;
+    });
+    await expect(QwenVL.load(dir)).rejects.toThrow(/missing tensor 'model\.layers\.1\.self_attn\.k_proj\.bias' \(expected shape \[32\]\)/);
+  });
+
+  it('a wrong shape is named with expected and found shapes', async () => {
+    const dir = await variant('badshape', (t) => {
+      t.set('visual.merger.mlp.2.weight', zeros([64, 64]));
+      return t;
+    });
+    await expect(QwenVL.load(dir)).rejects.toThrow(/'visual\.merger\.mlp\.2\.weight'.*expected shape \[64, 128\], found \[64, 64\]/);
+  });
+
+  it('an unexpected tensor is refused (a config/checkpoint mismatch must not load silently)', async () => {
+    const dir = await variant('extra', (t) => {
+      t.set('model.layers.2.input_layernorm.weight', zeros([64]));
+      return t;
+    });
+    await expect(QwenVL.load(dir)).rejects.toThrow(/unexpected tensor 'model\.layers\.2\.input_layernorm\.weight'/);
+  });
+
+  it('config errors name the file and field', async () => {
+    const dir = join(tmp, 'badcfg');
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(dir, { recursive: true });
+    const cfg = JSON.parse(readFileSync(join(TINY, 'config.json'), 'utf8'));
+    delete cfg.vision_config.tokens_per_second;
+    writeFileSync(join(dir, 'config.json'), JSON.stringify(cfg));
+    await expect(QwenVL.load(dir)).rejects.toThrow(/config\.json, field "vision_config\.tokens_per_second"/);
+    cfg.vision_config.tokens_per_second = 2;
+    cfg.text_config.rope_parameters.mrope_section = [2, 2, 2];
+    writeFileSync(join(dir, 'config.json'), JSON.stringify(cfg));
+    await expect(QwenVL.load(dir)).rejects.toThrow(/mrope_section must sum to head_dim\/2 = 8/);
+  });
+});
