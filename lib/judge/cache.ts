@@ -29,7 +29,10 @@ export class JudgeCache {
   constructor(readonly file?: string) {
     let skipped = 0;
     if (file && existsSync(file)) {
-      for (const line of readFileSync(file, 'utf8').split('\n')) {
+      const text = readFileSync(file, 'utf8');
+      // A run killed mid-write leaves a partial last line; end it so our first append starts on a line of its own.
+      if (text !== '' && !text.endsWith('\n')) appendFileSync(file, '\n');
+      for (const line of text.split('\n')) {
         if (line.trim() === '') continue;
         try {
           const entry = JSON.parse(line) as CacheEntry;
