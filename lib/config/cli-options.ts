@@ -10,6 +10,9 @@ import { type ConfigField, configFields } from './json-schema.js';
 import { type Overrides, loadConfig } from './load.js';
 import type { TrainConfig } from './schema.js';
 
+/** Commander turns a parser's `null` into '' (its "no value" marker), so `null` travels as this until overridesFromFlags. */
+const NULL_VALUE = Symbol('null');
+
 const kebab = (s: string) => s.replace(/_/g, '-');
 export const flagName = (f: ConfigField): string => f.path.map(kebab).join('-');
 const attrName = (flag: string) => flag.replace(/-([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
@@ -24,7 +27,7 @@ function parseScalar(kind: 'number' | 'integer' | 'string', raw: string, flag: s
 
 function parserFor(f: ConfigField, flag: string): (raw: string) => unknown {
   return (raw: string) => {
-    if (f.nullable && raw === 'null') return null;
+    if (f.nullable && raw === 'null') return NULL_VALUE;
     if (f.kind.endsWith('[]')) {
       const k = f.kind.slice(0, -2) as 'number' | 'integer' | 'string';
       const items = raw === '' ? [] : raw.split(',').map((s) => parseScalar(k, s.trim(), flag));
@@ -71,7 +74,7 @@ export function overridesFromFlags(opts: Record<string, unknown>): Overrides {
     if (!path || value === undefined) continue;
     let cur = out;
     for (const k of path.slice(0, -1)) cur = (cur[k] ??= {}) as Overrides;
-    cur[path[path.length - 1]!] = value;
+    cur[path[path.length - 1]!] = value === NULL_VALUE ? null : value;
   }
   return out;
 }
