@@ -6,9 +6,10 @@
  * Output is written line by line as it is computed: when line N is bad, the results of lines 1..N−1 are already
  * in the output and the error names FILE:N and the field. Blank input lines are skipped.
  *
- * The explain/correction rewards need SBERT. The command gets its encoder from an injected factory (the lead wires
- * lib/sbert's loader in bin/); without one, or when the factory cannot find the weights, it fails with
- * "explain_correction needs SBERT weights: …". It never substitutes made-up similarities.
+ * The explain/correction rewards need SBERT. By default the command loads lib/sbert's `SbertEncoder` lazily (so
+ * format/refuse_iou runs never touch the native addon); a test or embedding program can inject its own factory.
+ * When the module, the addon or the weights are missing it fails with "explain_correction needs SBERT weights: …".
+ * It never substitutes made-up similarities.
  */
 import { closeSync, createReadStream, openSync, statSync, writeSync } from 'node:fs';
 import { createInterface } from 'node:readline';
@@ -26,9 +27,11 @@ import { parseRewardInputLine } from './rewards-input.js';
 /** A loaded encoder; `dispose` frees native memory when the command is done. */
 export type DisposableEncoder = SentenceEncoder & { dispose?(): void | Promise<void> };
 
+export type EncoderFactory = (options: { modelDir?: string }) => Promise<DisposableEncoder>;
+
 export interface RewardsCommandDeps {
-  /** Loads the SBERT encoder (all-MiniLM-L6-v2). `modelDir` comes from --sbert-model when given. */
-  encoderFactory?: (options: { modelDir?: string }) => Promise<DisposableEncoder>;
+  /** Loads the SBERT encoder (all-MiniLM-L6-v2); default: lib/sbert. `modelDir` comes from --sbert-model. */
+  encoderFactory?: EncoderFactory;
   /** Where results go without --output (default process.stdout). */
   stdout?: NodeJS.WritableStream;
 }
@@ -132,18 +135,32 @@ function assertReadableFile(file: string): void {
   if (!isFile) throw new DataError('not a regular file', { file });
 }
 
+/** The SBERT module, imported on demand; a computed specifier keeps this file free of a load-time dependency. */
+export const SBERT_MODULE = '../sbert/index.js';
+
+/** Default factory: lib/sbert's SbertEncoder.load (model folder: --sbert-model, $RARFT_SBERT_MODEL, then .cache). */
+export function sbertEncoderFactory(moduleSpecifier: string = SBERT_MODULE): EncoderFactory {
+  return async (options) => {
+    let sbert: { SbertEncoder?: { load(opts: { modelDir?: string }): Promise<DisposableEncoder> } };
+    try {
+      sbert = (await import(moduleSpecifier)) as typeof sbert;
+    } catch (error) {
+      throw new Error(`the SBERT module (${moduleSpecifier}) is not available in this build: ${(error as Error).message}`, { cause: error });
+    }
+    if (typeof sbert.SbertEncoder?.load !== 'function') {
+      throw new Error(`the SBERT module (${moduleSpecifier}) does not export SbertEncoder.load`);
+    }
+    return sbert.SbertEncoder.load(options);
+  };
+}
+
 async function loadEncoder(needing: string[], options: RewardsOptions, deps: RewardsCommandDeps): Promise<DisposableEncoder> {
-  const prefix = `${needing.join(', ')} needs SBERT weights`;
-  if (!deps.encoderFactory) {
-    throw new Error(
-      `${prefix}: no SBERT encoder is available to this command (lib/sbert is not wired in). ` +
-        `Score without it, e.g. --reward format,refuse_iou`,
-    );
-  }
+  const factory = deps.encoderFactory ?? sbertEncoderFactory();
   try {
-    return await deps.encoderFactory(options.sbertModel === undefined ? {} : { modelDir: options.sbertModel });
+    return await factory(options.sbertModel === undefined ? {} : { modelDir: options.sbertModel });
   } catch (error) {
-    throw new Error(`${prefix}: ${(error as Error).message}`, { cause: error });
+    const hint = 'Score without it meanwhile, e.g. --reward format,refuse_iou';
+    throw new Error(`${needing.join(', ')} needs SBERT weights: ${(error as Error).message}\n${hint}`, { cause: error });
   }
 }
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { rewardsCommand, runRewards } from '../../lib/cli/rewards-command.js';
+import { rewardsCommand, runRewards, sbertEncoderFactory } from '../../lib/cli/rewards-command.js';
 import { TableEncoder } from './fake-encoder.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'rarft-rewards-'));
@@ -80,14 +80,29 @@ describe('rarft-train rewards (in-process)', () => {
 
   it('refuses explain_correction without SBERT instead of faking similarities', async () => {
     const output = outFile();
-    await expect(runRewards({ input: jsonl([good]), reward: ['format', 'explain_correction'], output })).rejects.toThrow(
-      /^explain_correction needs SBERT weights: no SBERT encoder is available/,
-    );
+    const noModule = sbertEncoderFactory('../sbert/not-built.js');
+    await expect(runRewards({ input: jsonl([good]), reward: ['format', 'explain_correction'], output }, { encoderFactory: noModule }))
+      .rejects.toThrow(/^explain_correction needs SBERT weights: the SBERT module \(\.\.\/sbert\/not-built\.js\) is not available/);
+    // the default factory (lib/sbert) with a folder that does not exist: the weights' error is passed on
+    await expect(runRewards({ input: jsonl([good]), reward: ['explain_correction'], output, sbertModel: join(dir, 'no-model') }))
+      .rejects.toThrow(/^explain_correction needs SBERT weights: SBERT model folder .*no-model \(from the modelDir option\) does not exist/);
     const missingWeights = async () => { throw new Error('SBERT model folder /nope does not exist.'); };
     await expect(
       runRewards({ input: jsonl([good]), reward: ['explain_correction'], output, sbertModel: '/nope' }, { encoderFactory: missingWeights }),
     ).rejects.toThrow('explain_correction needs SBERT weights: SBERT model folder /nope does not exist.');
   });
+
+  it('loads lib/sbert by default and reproduces the sentence-transformers reference', async () => {
+    const fixture = JSON.parse(readFileSync(new URL('../fixtures/rewards/sbert-explain-correction.json', import.meta.url), 'utf8')) as {
+      cases: Array<Record<string, unknown> & { completions: string[]; explain_correction: number[] }>;
+    };
+    const { completions, explain_correction: expected, cosines: _c, ...example } = fixture.cases[1]!;
+    const input = jsonl(completions.map((completion) => ({ ...example, completion })));
+    const output = outFile();
+    await runRewards({ input, reward: ['explain_correction'], output });
+    const got = readJsonl(output).map((row) => row.explain_correction!);
+    got.forEach((value, k) => expect(Math.abs(value - expected[k]!)).toBeLessThan(1e-6));
+  }, 120_000);
 
   it('a bad line names file:line and field, and keeps the lines already written', async () => {
     const input = jsonl([good, refusal, { ...good, task_type: 'answerble' }, good]);
