@@ -1,4 +1,4 @@
-import type { CategoryPath } from './categories.js';
+import type { MismatchCategory } from './categories.js';
 
 /**
  * Word lists for rule-based hard-irrelevant edits. A swap set is a list of lexemes; a lexeme lists its forms in a fixed
@@ -9,7 +9,7 @@ import type { CategoryPath } from './categories.js';
 export type EditKind = 'actor' | 'object' | 'action' | 'colour' | 'count' | 'scene' | 'spatial' | 'sequence';
 
 /** Each edit kind's mismatch category (the 11-path taxonomy of rarft-reference §5.2). */
-export const EDIT_CATEGORY: Readonly<Record<EditKind, CategoryPath>> = {
+export const EDIT_CATEGORY: Readonly<Record<EditKind, MismatchCategory>> = {
   actor: 'Object/ObjectExistence',
   object: 'Object/ObjectExistence',
   action: 'Action/FineGrainedAction',

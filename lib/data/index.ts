@@ -12,7 +12,6 @@ export type {
 export { emptyReport, formatReport } from './report.js';
 export { applySpanPolicies, DURATION_EPSILON } from './span-policy.js';
 export { hardnessFromDifficulty, EDITS_PER_HARDNESS } from './hardness.js';
-export { CATEGORY_PATHS, isValidCategory, type CategoryPath } from './categories.js';
 export { parseGtAnswer, formatSpanAnswer, pythonRound1, type ParsedGtAnswer } from './answer-text.js';
 export { parseCsv, parseCsvWithHeader, CsvSyntaxError } from './csv.js';
 export { videoIdFromPath } from './video-id.js';

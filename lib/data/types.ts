@@ -1,3 +1,5 @@
+import type { HardnessLevel } from '../metrics/hardness.js';
+
 /**
  * The normalised shapes every reader produces. One `VtgItem` is one (video, query) pair, answerable or refusable, from
  * any source format (RA-RFT records, Charades-STA, ActivityNet Captions, TVGBench), so evaluation and example
@@ -11,7 +13,7 @@ export type Span = readonly [number, number];
  * RA-RFT's hardness names. The data files say easy/medium/hard (3/2/1 edited elements); the evaluator expects
  * weak/moderate/strong; "original" marks answerable items (rarft-reference §7 item 15).
  */
-export type Hardness = 'original' | 'weak' | 'moderate' | 'strong';
+export type Hardness = HardnessLevel;
 
 export interface VtgItem {
   /** Stable id of the video (file stem for paths, the dataset's id otherwise). */

@@ -3,7 +3,7 @@ import { Template } from '@huggingface/jinja';
 /** One content part of a multimodal message, in HF's format. */
 export type ContentPart = { type: 'text'; text: string } | { type: 'video'; video?: string } | { type: 'image'; image?: string };
 
-export interface ChatMessage {
+export interface TemplateMessage {
   role: 'system' | 'user' | 'assistant';
   content: string | ContentPart[];
 }
@@ -25,7 +25,7 @@ export class ChatTemplate {
     this.template = new Template(source);
   }
 
-  render(messages: readonly ChatMessage[], options: RenderOptions = {}): string {
+  render(messages: readonly TemplateMessage[], options: RenderOptions = {}): string {
     return this.template.render({
       ...this.variables,
       messages,

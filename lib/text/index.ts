@@ -1,4 +1,4 @@
-export { ChatTemplate, type ChatMessage, type ContentPart, type RenderOptions } from './chat-template.js';
+export { ChatTemplate, type TemplateMessage, type ContentPart, type RenderOptions } from './chat-template.js';
 export { QWEN25VL_CHAT_TEMPLATE } from './qwen25vl-chat-template.js';
 export { TextTokenizer, loadTextTokenizer, textTokenizerFromFiles, type ChatTemplateSource, type TokenizerFiles } from './tokenizer.js';
 export {

@@ -1,4 +1,4 @@
-import type { ChatMessage } from './chat-template.js';
+import type { TemplateMessage } from './chat-template.js';
 
 /**
  * RA-RFT training prompt, verbatim (the trainer's QUESTION_TEMPLATE_RARFT, rarft-reference §2.1). `[EVENT]` is the
@@ -69,7 +69,7 @@ export function fillPrompt(template: string, query: string): string {
 }
 
 /** The chat messages of a prompt template, before the video pads are expanded. */
-export function promptMessages(query: string, template: PromptTemplate): ChatMessage[] {
+export function promptMessages(query: string, template: PromptTemplate): TemplateMessage[] {
   const q = normaliseQuery(query, template);
   switch (template) {
     case 'train':

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { hiVtgCommand } from '../../lib/cli/hi-vtg-command.js';
-import { isValidCategory } from '../../lib/data/categories.js';
+import { isTaxonomyPath } from '../../lib/data/categories.js';
 import { hiVtgFromVtg, type HiVtgRecord } from '../../lib/data/hi-vtg-from-vtg.js';
 import { readCharadesSta } from '../../lib/data/readers/charades-sta.js';
 import { readRaRftRecords } from '../../lib/data/readers/rarft-records.js';
@@ -31,7 +31,7 @@ function checkRecords(records: HiVtgRecord[], levels: number) {
       expect(g.q).not.toBe(r.query_text);
       expect(wordDiff(r.query_text, g.q)).toBe(editsFor[g.difficulty as keyof typeof editsFor]);
       expect(g.c!.length).toBeGreaterThan(0);
-      expect(g.c!.every(isValidCategory)).toBe(true);
+      expect(g.c!.every(isTaxonomyPath)).toBe(true);
       // The explanation names the edited words.
       const changed = g.q.split(/\b/).filter((w, i) => w !== r.query_text.split(/\b/)[i]);
       for (const w of changed) expect(g.a).toContain(`"${w}"`);

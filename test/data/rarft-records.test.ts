@@ -38,6 +38,8 @@ describe('RA-RFT records: real files, counts of rarft-reference §3.2', () => {
     const { records, report } = readRaRftRecords(sharedDataset('rarft/hi_vtg_charades.json'), { outOfRange: 'clip' });
     expect(report.clipped).toBe(166);
     expect(records.every((r) => r.span![1] <= r.duration! && r.span![0] <= r.span![1])).toBe(true);
+    // The answerable answer text follows the clipped span.
+    expect(records.every((r) => r.items[0]!.answer === formatSpanAnswer(r.span![0], r.span![1]))).toBe(true);
   });
 
   it('hi_vtg_charades with outOfRange error names the file, record and field', () => {

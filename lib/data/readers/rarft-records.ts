@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DataError } from '../../errors.js';
-import { parseGtAnswer } from '../answer-text.js';
-import { isValidCategory } from '../categories.js';
+import { formatSpanAnswer, parseGtAnswer } from '../answer-text.js';
+import { isTaxonomyPath } from '../categories.js';
 import { hardnessFromDifficulty } from '../hardness.js';
 import { readJsonFile } from '../json-file.js';
 import { countItems, emptyReport, warn } from '../report.js';
@@ -115,7 +115,7 @@ function parseQueryItem(
   if (parsedAnswer.malformed) warn(report, `${where}: malformed answer tags (<answer> not closed by </answer>)`);
   const categories = item.c ?? [];
   for (const c of categories) {
-    if (!isValidCategory(c)) {
+    if (!isTaxonomyPath(c)) {
       report.invalidCategories++;
       warn(report, `${where}: category "${c}" is not in the 11-path taxonomy`);
     }
@@ -143,7 +143,12 @@ function applyRecordSpanPolicies(record: RaRftRecord, options: SpanPolicies, rep
     record: record.recordIndex,
     field: 'timestamp',
   });
-  return span === null ? null : { ...record, span };
+  if (span === null) return null;
+  if (span[0] === record.span[0] && span[1] === record.span[1]) return record;
+  // A clipped span: answerable items that carry the reference's "<answer>S to E</answer>" text follow the new span.
+  const before = formatSpanAnswer(record.span[0], record.span[1]);
+  const after = formatSpanAnswer(span[0], span[1]);
+  return { ...record, span, items: record.items.map((i) => (i.relevant && i.answer === before ? { ...i, answer: after } : i)) };
 }
 
 export function recordToItems(record: RaRftRecord): VtgItem[] {
