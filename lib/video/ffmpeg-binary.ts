@@ -37,6 +37,8 @@ export interface FfmpegResolveOptions {
   ffprobePath?: string;
   /** Environment to read FFMPEG_PATH / FFPROBE_PATH / PATH from (tests); default process.env. */
   env?: NodeJS.ProcessEnv;
+  /** Consider the npm-packaged binaries (rules 2 and 3); default true. */
+  npmPackages?: boolean;
 }
 
 interface Candidate {
@@ -91,8 +93,10 @@ function ffmpegCandidates(opts: FfmpegResolveOptions, env: NodeJS.ProcessEnv): C
   const c: Candidate[] = [];
   if (opts.ffmpegPath) c.push({ source: 'option', path: opts.ffmpegPath });
   if (env.FFMPEG_PATH) c.push({ source: 'FFMPEG_PATH', path: env.FFMPEG_PATH });
-  c.push(packageBinary('ffmpeg-static'));
-  c.push(packageBinary('@ffmpeg-installer/linux-x64'));
+  if (opts.npmPackages !== false) {
+    c.push(packageBinary('ffmpeg-static'));
+    c.push(packageBinary('@ffmpeg-installer/linux-x64'));
+  }
   const sys = onPath('ffmpeg', env);
   c.push({ source: 'PATH', path: sys, ...(sys ? {} : { missing: 'no `ffmpeg` in any PATH directory' }) });
   return c;
@@ -116,12 +120,22 @@ function resolveFfprobe(ffmpeg: string, opts: FfmpegResolveOptions, env: NodeJS.
   return null;
 }
 
+/** Every ffmpeg candidate in resolution order and whether it works (for diagnostics and `--doctor` output). */
+export function describeFfmpegCandidates(opts: FfmpegResolveOptions = {}): Array<{ source: string; path: string | null; usable: boolean; why: string }> {
+  const env = opts.env ?? process.env;
+  return ffmpegCandidates(opts, env).map((c) => {
+    if (!c.path) return { source: c.source, path: null, usable: false, why: c.missing ?? 'no path' };
+    const r = tryRun(c.path);
+    return { source: c.source, path: c.path, usable: r.ok, why: r.ok ? 'ok' : r.why };
+  });
+}
+
 const memo = new Map<string, FfmpegTools>();
 
 /** The ffmpeg tools to use (memoised per options and environment). Throws FfmpegNotFoundError with fixes. */
 export function resolveFfmpeg(opts: FfmpegResolveOptions = {}): FfmpegTools {
   const env = opts.env ?? process.env;
-  const key = JSON.stringify([opts.ffmpegPath, opts.ffprobePath, env.FFMPEG_PATH, env.FFPROBE_PATH, env.PATH]);
+  const key = JSON.stringify([opts.ffmpegPath, opts.ffprobePath, opts.npmPackages, env.FFMPEG_PATH, env.FFPROBE_PATH, env.PATH]);
   const hit = memo.get(key);
   if (hit) return hit;
   const tried: string[] = [];

@@ -1,0 +1,118 @@
+// ffmpeg resolution order and errors; probing with ffprobe JSON and with `ffmpeg -i` alone, on the shared videos.
+import { existsSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { DataError } from '../../lib/errors.js';
+import { FfmpegNotFoundError, describeFfmpegCandidates, passthroughFlags, resolveFfmpeg } from '../../lib/video/ffmpeg-binary.js';
+import { normaliseRotation, parseFfmpegInfo, recoverPrintedFps } from '../../lib/video/probe-parse.js';
+import { probeVideo } from '../../lib/video/probe.js';
+import { sharedDataset } from '../data/datasets-path.js';
+
+const INSTALLER = new URL('../../node_modules/@ffmpeg-installer/linux-x64/ffmpeg', import.meta.url).pathname;
+const video = (n: string) => sharedDataset(`videos/${n}`);
+
+describe('ffmpeg resolution', () => {
+  it('an explicit path wins, then FFMPEG_PATH', () => {
+    expect(resolveFfmpeg({ ffmpegPath: '/usr/bin/ffmpeg' }).source).toBe('option');
+    const t = resolveFfmpeg({ env: { ...process.env, FFMPEG_PATH: '/usr/bin/ffmpeg' } });
+    expect(t.source).toBe('FFMPEG_PATH');
+    expect(t.ffmpeg).toBe('/usr/bin/ffmpeg');
+    expect(t.ffprobe).toBe('/usr/bin/ffprobe'); // found beside it
+    expect(passthroughFlags(t)).toEqual(['-fps_mode', 'passthrough']); // ffmpeg 5.1
+  });
+
+  it('a broken explicit choice is an error, not silently replaced', () => {
+    expect(() => resolveFfmpeg({ env: { ...process.env, FFMPEG_PATH: '/nonexistent/ffmpeg' } })).toThrow(/FFMPEG_PATH.*does not exist/);
+    expect(() => resolveFfmpeg({ ffmpegPath: '/etc/hostname' })).toThrow(/ffmpeg at \/etc\/hostname \(option ffmpegPath\) is unusable/);
+  });
+
+  it('order: ffmpeg-static (only if its binary exists and runs), @ffmpeg-installer, PATH', () => {
+    const c = describeFfmpegCandidates({ env: { PATH: '/usr/bin' } });
+    expect(c.map((x) => x.source)).toEqual(['ffmpeg-static', '@ffmpeg-installer/linux-x64', 'PATH']);
+    const st = c[0]!;
+    // ffmpeg-static is installed without running its download script here: a path to a missing file.
+    if (st.path && !existsSync(st.path)) expect(st).toMatchObject({ usable: false, why: 'file does not exist' });
+    else expect(st.usable).toBe(true);
+    expect(c[1]).toMatchObject({ path: INSTALLER, usable: true });
+    expect(c[2]).toMatchObject({ path: '/usr/bin/ffmpeg', usable: true });
+    const t = resolveFfmpeg({ env: { PATH: '/usr/bin' } });
+    expect(t.source).toBe(st.usable ? 'ffmpeg-static' : '@ffmpeg-installer/linux-x64');
+    expect(t.libavformat?.[0]).toBeGreaterThanOrEqual(58);
+    expect(t.ffprobe).toBe('/usr/bin/ffprobe'); // none beside the static ffmpeg: taken from PATH
+  });
+
+  it('nothing found: one error listing what was tried and the fixes', () => {
+    let err: Error | undefined;
+    try {
+      resolveFfmpeg({ env: { PATH: '/nonexistent' }, npmPackages: false });
+    } catch (e) {
+      err = e as Error;
+    }
+    expect(err).toBeInstanceOf(FfmpegNotFoundError);
+    expect(err!.message).toMatch(/PATH: no `ffmpeg` in any PATH directory/);
+    expect(err!.message).toMatch(/apt-get install -y ffmpeg/);
+    expect(err!.message).toMatch(/FFMPEG_PATH/);
+  });
+});
+
+describe('probe parsing', () => {
+  it('recovers exact NTSC and integer rates from ffmpeg prints', () => {
+    expect(recoverPrintedFps('29.97')).toEqual({ fps: 30000 / 1001, exact: true });
+    expect(recoverPrintedFps('14.99')).toEqual({ fps: 15000 / 1001, exact: true });
+    expect(recoverPrintedFps('25')).toEqual({ fps: 25, exact: true });
+    expect(recoverPrintedFps('1k')).toEqual({ fps: 1000, exact: true });
+    expect(recoverPrintedFps('9.53')).toEqual({ fps: 9.53, exact: false });
+  });
+  it('rotation follows decord: rotate tag, else minus the display matrix angle', () => {
+    expect(normaliseRotation(null, -90)).toBe(90);
+    expect(normaliseRotation(90, -90)).toBe(90);
+    expect(normaliseRotation(null, 90)).toBe(270);
+    expect(normaliseRotation(null, 180)).toBe(180);
+    expect(normaliseRotation(null, null)).toBe(0);
+  });
+  it('reads ffmpeg 5.1 stream dumps (codec tags with 0x... are not sizes)', () => {
+    const s = [
+      "Input #0, mov,mp4,m4a,3gp,3g2,mj2, from 'x.mov':",
+      '  Duration: 00:00:00.10, start: 0.000000, bitrate: 1235 kb/s',
+      '  Stream #0:0[0x1]: Video: h264 (Baseline) (avc1 / 0x31637661), yuv420p(tv, bt709, progressive), 568x320, 1172 kb/s, 29.97 fps, 30 tbr, 19200 tbn (default)',
+      '    Side data:',
+      '      displaymatrix: rotation of -90.00 degrees',
+      '  Stream #0:1: Audio: aac',
+    ].join('\n');
+    expect(parseFfmpegInfo(s)).toMatchObject({ codec: 'h264', codedWidth: 568, codedHeight: 320, fps: 30000 / 1001, rotation: 90, durationSec: 0.1 });
+  });
+});
+
+describe('probing the shared videos', () => {
+  const cases: Array<[string, Partial<Awaited<ReturnType<typeof probeVideo>>>]> = [
+    ['charades.mp4', { width: 480, height: 270, fps: 15000 / 1001, frameCount: 460, frameCountSource: 'nb_frames', rotation: 0 }],
+    ['flipping_a_pancake.mkv', { width: 426, height: 240, fps: 30, frameCount: 310, frameCountSource: 'counted packets' }],
+    ['video.webm', { codec: 'vp9', width: 50, height: 28, fps: 25, frameCount: 750, frameCountSource: 'counted packets' }],
+    ['video_90.mov', { codedWidth: 568, codedHeight: 320, width: 320, height: 568, rotation: 90, frameCount: 3 }],
+    ['unordered.mov', { width: 50, height: 50, fps: 32, frameCount: 4 }],
+    ['corrupted.mp4', { width: 1280, height: 720, fps: 10, frameCount: 50 }],
+  ];
+  for (const [name, want] of cases) {
+    it(`${name}: ffprobe JSON and ffmpeg-only parsing agree`, async () => {
+      const a = await probeVideo(video(name), { ffmpegPath: '/usr/bin/ffmpeg' });
+      expect(a.probedWith).toBe('ffprobe');
+      expect(a).toMatchObject(want);
+      for (const ffmpegPath of ['/usr/bin/ffmpeg', INSTALLER]) {
+        const b = await probeVideo(video(name), { ffmpegPath, noFfprobe: true });
+        expect(b.probedWith).toBe('ffmpeg');
+        expect(b).toMatchObject({ ...want, frameCountSource: 'counted packets' });
+      }
+    });
+  }
+  it('OHOFG.mp4 (10000/1049 fps): exact with ffprobe, flagged inexact from ffmpeg\'s print', async () => {
+    expect((await probeVideo(video('OHOFG.mp4'))).fps).toBe(10000 / 1049);
+    const b = await probeVideo(video('OHOFG.mp4'), { noFfprobe: true });
+    expect(b).toMatchObject({ fps: 9.53, fpsExact: false, frameCount: 335 });
+  });
+  it('bad input is a DataError naming the file', async () => {
+    await expect(probeVideo('/nonexistent/clip.mp4')).rejects.toThrow(DataError);
+    await expect(probeVideo('/nonexistent/clip.mp4')).rejects.toThrow('/nonexistent/clip.mp4: video file does not exist');
+    const notVideo = new URL('./ffmpeg-probe.test.ts', import.meta.url).pathname;
+    await expect(probeVideo(notVideo)).rejects.toThrow(new RegExp(`^${notVideo}: ffprobe cannot read the file`));
+    await expect(probeVideo(notVideo, { noFfprobe: true })).rejects.toThrow(new RegExp(`^${notVideo}: `));
+  });
+});
