@@ -21,5 +21,6 @@ export {
   rewardNames,
   scoreCompletions,
   unregisterReward,
+  type ScoreOptions,
   type ScoredCompletions,
 } from './registry.js';

@@ -59,6 +59,15 @@ export interface ScoredCompletions {
   readonly total: readonly number[];
 }
 
+export interface ScoreOptions {
+  /**
+   * 'float64' (default): plain JS numbers. 'float32': what the reference trainer does — each reward list is stored
+   * in a float32 tensor and the row is summed in float32, left to right (torch's order for a few columns, checked
+   * against torch in test/rewards/registry.test.ts). Use it for bit-parity of the advantages with the reference.
+   */
+  precision?: 'float64' | 'float32';
+}
+
 /**
  * Scores the completions of one example with each named reward and sums them: total_i = Σ_k w_k · r_k,i.
  * Weights default to 1 (the reference's unweighted sum). A reward that throws, returns the wrong count or a
@@ -70,6 +79,7 @@ export async function scoreCompletions(
   completions: readonly string[],
   example: RewardExample,
   ctx: RewardContext = {},
+  options: ScoreOptions = {},
 ): Promise<ScoredCompletions> {
   if (weights && weights.length !== names.length) {
     throw new Error(`${weights.length} reward weights for ${names.length} rewards (${names.join(', ')})`);
@@ -84,13 +94,14 @@ export async function scoreCompletions(
     }
   }
 
+  const round = options.precision === 'float32' ? Math.fround : (x: number) => x;
   const perReward: Record<string, readonly number[]> = {};
   const total = new Array<number>(completions.length).fill(0);
   for (const [k, reward] of rewards.entries()) {
-    const scores = await runReward(reward, completions, example, ctx);
+    const scores = (await runReward(reward, completions, example, ctx)).map(round);
     perReward[reward.name] = scores;
     const weight = weights?.[k] ?? 1;
-    for (let i = 0; i < completions.length; i++) total[i]! += weight * scores[i]!;
+    for (let i = 0; i < completions.length; i++) total[i] = round(total[i]! + round(weight * scores[i]!));
   }
   return { perReward, total };
 }

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   REFERENCE_REWARDS,
@@ -75,6 +76,24 @@ describe('spec §1.4: total reward', () => {
     expect(perReward.format).toEqual([1, 0]);
     expect(total[0]).toBeCloseTo(2 + 0.5 * 0.756078, 6);
     expect(total[1]).toBeCloseTo(0.5 * 0.756078, 6);
+  });
+});
+
+describe("precision: 'float32' reproduces the reference's float32 reward tensor", () => {
+  const torch = JSON.parse(readFileSync(new URL('../fixtures/rewards/float32-sum.json', import.meta.url), 'utf8')) as {
+    rewards: number[][];
+    per_func_float32: number[][];
+    total_float32: number[];
+  };
+  it('per-reward values and totals equal torch float32 results bit for bit', async () => {
+    const names = ['fixed_0', 'fixed_1', 'fixed_2'];
+    names.forEach((name, k) => register({ name, score: (c) => c.map((_, i) => torch.rewards[i]![k]!) }));
+    const completions = torch.rewards.map(() => 'x');
+    const f32 = await scoreCompletions(names, undefined, completions, answerable, {}, { precision: 'float32' });
+    names.forEach((name, k) => expect(f32.perReward[name]).toEqual(torch.per_func_float32.map((row) => row[k])));
+    expect(f32.total).toEqual(torch.total_float32);
+    const f64 = await scoreCompletions(names, undefined, completions, answerable);
+    expect(f64.total.filter((x, i) => x !== torch.total_float32[i]).length).toBeGreaterThan(torch.rewards.length / 2);
   });
 });
 
