@@ -68,6 +68,11 @@ export interface RaRftRecord {
   duration: number | null;
   needsProbe: boolean;
   items: RaRftQueryItem[];
+  /**
+   * HI-TVGBench's `PRO` block (unused by the reference code): a captioning prompt for the span, the original query and
+   * its hard-irrelevant variants by hardness (ir_hard = strong = 1 edit, ir_mid = moderate, ir_easy = weak); null elsewhere.
+   */
+  pro: { prompt: string; original: string; variants: Record<'weak' | 'moderate' | 'strong', string | null> } | null;
   recordIndex: number;
   sourceFile: string;
 }

@@ -29,6 +29,7 @@ function syntheticRecord(index: number, n: number): RaRftRecord {
     ],
     recordIndex: index,
     sourceFile: 'synthetic.json',
+    pro: null,
   };
 }
 

@@ -61,6 +61,16 @@ describe('RA-RFT records: real files, counts of rarft-reference §3.2', () => {
     expect(report.tvgbenchEndFixed).toBe(0);
   });
 
+  it('hi_vtg_tvgbench PRO: the variant of each record\'s hardness is its refusable query (800/800); one record lacks ir_easy', () => {
+    const { records } = readRaRftRecords(sharedDataset('rarft/hi_vtg_tvgbench.json'));
+    for (const r of records) {
+      const refusal = r.items.find((i) => !i.relevant)!;
+      expect(r.pro!.variants[refusal.hardness as 'weak' | 'moderate' | 'strong']!.trim()).toBe(refusal.query.trim());
+      expect(r.pro!.original.trim()).toBe(r.queryText.trim());
+    }
+    expect(records.filter((r) => r.pro!.variants.weak === null).length).toBe(1);
+  });
+
   it('fixTvgbenchEndTime corrects 252/800 end times to clip_start + rel_end and nothing else', () => {
     const file = sharedDataset('rarft/hi_vtg_tvgbench.json');
     const raw = readRaRftRecords(file);

@@ -20,6 +20,17 @@ const QueryItemSchema = z.object({
   q_origin: z.string().optional(),
 });
 
+/** TVGBench files only: a captioning prompt for the GT span and the original query with its 1/2/3-edit variants. */
+const ProSchema = z.object({
+  prompt: z.string(),
+  answer: z.object({
+    original: z.string(),
+    ir_hard: z.string().optional(),
+    ir_mid: z.string().optional(),
+    ir_easy: z.string().optional(),
+  }),
+});
+
 /**
  * One record. `timestamp` is [s, e] or [] (SS-Charades records with refusables only); `duration` is absent in the
  * TVGBench and QVHighlights files. `PRO`, `think`, and the always-null record-level keys are not used.
@@ -30,6 +41,7 @@ const RecordSchema = z.object({
   timestamp: z.union([z.tuple([z.number(), z.number()]), z.tuple([])]),
   duration: z.number().positive().nullable().optional(),
   GRPO: z.array(QueryItemSchema).min(1),
+  PRO: ProSchema.optional(),
 });
 
 export interface RaRftReadOptions extends SpanPolicies {
@@ -84,6 +96,17 @@ function parseRecord(value: unknown, index: number, file: string, report: Datase
     duration,
     needsProbe: duration === null,
     items,
+    pro: rec.PRO
+      ? {
+          prompt: rec.PRO.prompt,
+          original: rec.PRO.answer.original,
+          variants: {
+            strong: rec.PRO.answer.ir_hard ?? null,
+            moderate: rec.PRO.answer.ir_mid ?? null,
+            weak: rec.PRO.answer.ir_easy ?? null,
+          },
+        }
+      : null,
     recordIndex: index,
     sourceFile: file,
   };
