@@ -1,0 +1,158 @@
+/**
+ * The checkpoint folders of a run:
+ *   output_dir/checkpoint-N/   model weights (the model's own save), optimizer.safetensors, trainer_state.json
+ *   output_dir/latest          the name of the checkpoint to resume from ("checkpoint-N\n")
+ * A checkpoint is written into `output_dir/.tmp-checkpoint-N-<pid>/` and renamed into place only once complete,
+ * so a crash or a failed write never leaves a half checkpoint under a checkpoint-N name; `latest` is updated (also
+ * by rename) after that. Rotation keeps `save_total_limit` checkpoints and never deletes the newest one or the one
+ * `latest` names.
+ */
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { DataError } from '../errors.js';
+import { TRAINER_STATE_FILE } from './trainer-state.js';
+
+export const LATEST_FILE = 'latest';
+const CKPT = /^checkpoint-(\d+)$/;
+const TMP_PREFIX = '.tmp-checkpoint-';
+
+export interface CheckpointInfo {
+  name: string;
+  step: number;
+  path: string;
+}
+
+export const checkpointName = (step: number) => `checkpoint-${step}`;
+
+/** Complete checkpoints (a checkpoint-N folder holding trainer_state.json), oldest step first. */
+export function listCheckpoints(outputDir: string): CheckpointInfo[] {
+  if (!existsSync(outputDir)) return [];
+  const out: CheckpointInfo[] = [];
+  for (const name of readdirSync(outputDir)) {
+    const m = CKPT.exec(name);
+    const path = join(outputDir, name);
+    if (m && statSync(path).isDirectory() && existsSync(join(path, TRAINER_STATE_FILE))) out.push({ name, step: Number(m[1]), path });
+  }
+  return out.sort((a, b) => a.step - b.step);
+}
+
+function readLatestPointer(outputDir: string): string | null {
+  const p = join(outputDir, LATEST_FILE);
+  if (!existsSync(p)) return null;
+  const name = readFileSync(p, 'utf8').trim();
+  return CKPT.test(name) ? name : null;
+}
+
+/**
+ * The checkpoint to resume from: the one `latest` names if it is complete, else the highest complete step
+ * (`latest` wins because after a resume from an older checkpoint the highest step may belong to the abandoned run).
+ */
+export function findLatestCheckpoint(outputDir: string): CheckpointInfo | null {
+  const all = listCheckpoints(outputDir);
+  const pointer = readLatestPointer(outputDir);
+  return all.find((c) => c.name === pointer) ?? all[all.length - 1] ?? null;
+}
+
+/**
+ * Resolves `resume_from_checkpoint`: null -> start fresh; "latest" -> output_dir's latest checkpoint, or null when
+ * there is none yet (a first launch with the same command); a path -> that checkpoint, which must be complete.
+ */
+export function resolveResume(resumeFrom: string | null, outputDir: string): CheckpointInfo | null {
+  if (resumeFrom === null) return null;
+  if (resumeFrom === 'latest') return findLatestCheckpoint(outputDir);
+  const m = CKPT.exec(resumeFrom.replace(/\/+$/, '').split('/').pop() ?? '');
+  if (!m || !existsSync(join(resumeFrom, TRAINER_STATE_FILE)))
+    throw new DataError(`not a complete checkpoint folder (expected checkpoint-N/ with ${TRAINER_STATE_FILE})`, { file: resumeFrom, field: 'resume_from_checkpoint' });
+  return { name: `checkpoint-${m[1]}`, step: Number(m[1]), path: resumeFrom };
+}
+
+/** Removes temp folders left by a crash mid-save (call at startup; other processes must not be saving). */
+export function cleanStaleTemps(outputDir: string): string[] {
+  if (!existsSync(outputDir)) return [];
+  const removed = readdirSync(outputDir).filter((n) => n.startsWith(TMP_PREFIX));
+  for (const n of removed) rmSync(join(outputDir, n), { recursive: true, force: true });
+  return removed;
+}
+
+/** Writes `output_dir/latest` atomically. */
+export function writeLatestPointer(outputDir: string, name: string): void {
+  const p = join(outputDir, LATEST_FILE);
+  writeFileSync(`${p}.tmp`, `${name}\n`);
+  renameSync(`${p}.tmp`, p);
+}
+
+/**
+ * Deletes the oldest checkpoints beyond `limit`, sparing the newest and the one `latest` names (so with limit 1
+ * both may survive). Returns the names deleted.
+ */
+export function rotateCheckpoints(outputDir: string, limit: number | null): string[] {
+  if (limit === null) return [];
+  if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`save_total_limit must be a positive integer or null, got ${limit}`);
+  const all = listCheckpoints(outputDir);
+  const keep = new Set<string>([...all.slice(-limit).map((c) => c.name)]);
+  const pointer = readLatestPointer(outputDir);
+  if (pointer) keep.add(pointer);
+  const deleted: string[] = [];
+  for (const c of all) {
+    if (keep.has(c.name)) continue;
+    rmSync(c.path, { recursive: true, force: true });
+    deleted.push(c.name);
+  }
+  return deleted;
+}
+
+/**
+ * After resuming from step N, checkpoints with a higher step belong to the run being replaced: they are renamed
+ * to `checkpoint-M.abandoned-<time>` (kept for the user, but out of resume and rotation). Returns the new names.
+ */
+export function retireCheckpointsAfter(outputDir: string, step: number, now = new Date()): string[] {
+  const stamp = now.toISOString().replace(/[:.]/g, '-');
+  const out: string[] = [];
+  for (const c of listCheckpoints(outputDir)) {
+    if (c.step <= step) continue;
+    const to = `${c.name}.abandoned-${stamp}`;
+    renameSync(c.path, join(outputDir, to));
+    out.push(to);
+  }
+  return out;
+}
+
+export interface SaveCheckpointOptions {
+  /** save_total_limit (null = keep all). */
+  saveTotalLimit?: number | null;
+}
+
+/**
+ * Saves checkpoint-`step`: `write(tmpDir)` must write everything (model, optimizer, trainer state last) into the
+ * temp folder; on success it is renamed into place, `latest` is pointed at it, and old checkpoints are rotated.
+ * If `write` throws, the temp folder is removed and the previous checkpoints and `latest` are untouched.
+ */
+export async function saveCheckpoint(outputDir: string, step: number, write: (dir: string) => Promise<void> | void, opts: SaveCheckpointOptions = {}): Promise<CheckpointInfo & { rotated: string[] }> {
+  mkdirSync(outputDir, { recursive: true });
+  const name = checkpointName(step);
+  const tmp = join(outputDir, `${TMP_PREFIX}${step}-${process.pid}`);
+  rmSync(tmp, { recursive: true, force: true });
+  mkdirSync(tmp);
+  try {
+    await write(tmp);
+    if (!existsSync(join(tmp, TRAINER_STATE_FILE))) throw new Error(`checkpoint writer did not write ${TRAINER_STATE_FILE}`);
+  } catch (err) {
+    rmSync(tmp, { recursive: true, force: true });
+    throw err;
+  }
+  const final = join(outputDir, name);
+  if (existsSync(final)) {
+    // re-saving the same step (e.g. after a resume): move the old one aside first, so there is never a moment
+    // without a complete checkpoint-N, then drop it
+    const old = join(outputDir, `${TMP_PREFIX}old-${step}-${process.pid}`);
+    renameSync(final, old);
+    renameSync(tmp, final);
+    rmSync(old, { recursive: true, force: true });
+  } else {
+    renameSync(tmp, final);
+  }
+  writeLatestPointer(outputDir, name);
+  const rotated = rotateCheckpoints(outputDir, opts.saveTotalLimit ?? null);
+  return { name, step, path: final, rotated };
+}

@@ -1,0 +1,52 @@
+/**
+ * The optimizer's share of a checkpoint: AdamW's exported state (exp_avg.*, exp_avg_sq.*, master.*, step.*) in
+ * `optimizer.safetensors`, with the hyperparameters in the metadata so a resume with different betas/eps is
+ * caught instead of silently mixing two optimizers' moments.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { DataError } from '../errors.js';
+import { loadSafetensors, saveSafetensors } from '../io/safetensors.js';
+import type { AdamW } from '../optim/adamw.js';
+import { dispose } from '../tensor/index.js';
+
+export const OPTIMIZER_FILE = 'optimizer.safetensors';
+
+export interface OptimizerHyper {
+  betas: readonly [number, number];
+  eps: number;
+  weightDecay: number;
+}
+
+const metaOf = (h: OptimizerHyper) => ({
+  format: 'rarft-adamw/1',
+  betas: JSON.stringify(h.betas),
+  eps: String(h.eps),
+  weight_decay: String(h.weightDecay),
+});
+
+export async function saveOptimizerState(dir: string, opt: AdamW, hyper: OptimizerHyper): Promise<string> {
+  const path = join(dir, OPTIMIZER_FILE);
+  const state = opt.exportState();
+  try {
+    await saveSafetensors(path, state, metaOf(hyper));
+  } finally {
+    dispose(state);
+  }
+  return path;
+}
+
+export async function loadOptimizerState(dir: string, opt: AdamW, hyper: OptimizerHyper): Promise<void> {
+  const path = join(dir, OPTIMIZER_FILE);
+  if (!existsSync(path)) throw new DataError('no optimizer state in this checkpoint (saved with save_only_model?); resume would not be exact', { file: path });
+  const { tensors, metadata } = await loadSafetensors(path);
+  try {
+    const want = metaOf(hyper);
+    for (const [k, v] of Object.entries(want))
+      if (metadata[k] !== v) throw new DataError(`saved ${k} is ${metadata[k] ?? '(missing)'}, this run uses ${v}`, { file: path, field: k });
+    opt.importState(Object.fromEntries(tensors));
+  } finally {
+    dispose([...tensors.values()]);
+  }
+}
