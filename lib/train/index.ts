@@ -1,0 +1,15 @@
+export { completionMask, completionLengths, QWEN_STOP_IDS } from './completion-mask.js';
+export { groupAdvantages, ADVANTAGE_EPS, type Advantages, type ScaleRewards } from './advantages.js';
+export { k3Kl } from './kl.js';
+export { reduceLoss, LOSS_TYPES, type LossType } from './loss-types.js';
+export { policyLoss, type PolicyLoss, type PolicyLossInput, type PolicyLossMetrics, type PolicyLossOptions } from './policy-loss.js';
+export { selectTokenLogps, tokenEntropy, meanOfSequenceMeans } from './token-stats.js';
+export { checkRewards, checkLoss, checkGradNorm, checkPromptLength, type SkipReason } from './step-guard.js';
+export { lrAt, lrMultiplier, warmupStepsFor, type LrScheduleSpec, type LrSchedulerType } from './lr-schedule.js';
+export { makeFreezePredicate, partitionParams } from './freeze.js';
+export {
+  saveCheckpoint, listCheckpoints, findLatestCheckpoint, resolveResume, rotateCheckpoints, retireCheckpointsAfter,
+  cleanStaleTemps, writeLatestPointer, checkpointName, LATEST_FILE, type CheckpointInfo, type SaveCheckpointOptions,
+} from './checkpoint-dir.js';
+export { writeTrainerState, readTrainerState, encodeRng, restoreRng, TRAINER_STATE_FILE, type TrainerState } from './trainer-state.js';
+export { saveOptimizerState, loadOptimizerState, OPTIMIZER_FILE, type OptimizerHyper } from './optimizer-checkpoint.js';
