@@ -1,7 +1,10 @@
 /**
- * The whole video path for one file: probe -> sample indices (Time-R1 rules) -> decode those frames at the
- * original size -> torch antialiased bicubic resize to the per-frame budget -> normalise, pad, patchify.
- * Output matches what Time-R1 feeds Qwen2.5-VL: `pixel_values_videos`, `video_grid_thw`, `second_per_grid_ts`.
+ * The whole video path for one file, in two stages:
+ *  1. `decodeResized`: probe -> sample indices (Time-R1 rules) -> decode those frames at the original size ->
+ *     torch antialiased bicubic resize to the per-frame budget. Output: uint8 frames [T, 3, H', W'] plus what
+ *     the model inputs need. This is the expensive part and what the cache stores (4x smaller than float32).
+ *  2. `toModelInputs`: normalise, pad, patchify (bit-identical to the HF processor), spg.
+ * `preprocessVideo` runs both: `pixel_values_videos`, `video_grid_thw`, `second_per_grid_ts` as Time-R1 feeds them.
  */
 import { DataError } from '../errors.js';
 import { type Tensor, tidy } from '../tensor/index.js';
@@ -29,20 +32,8 @@ export interface VideoPreprocessOptions extends DecodeOptions, ProbeOptions, Sam
   spgMode?: SpgMode;
 }
 
-export interface PreprocessedVideo {
-  /** [gt*gh*gw, 1176] float32. */
-  pixelValuesVideos: Tensor<'float32'>;
-  videoGridThw: [number, number, number];
-  secondPerGridTs: number;
-  sampleFps: number;
-  indices: number[];
-  frameSize: { height: number; width: number };
-  probe: VideoProbe;
-  warnings: string[];
-}
-
-/** The settings that determine the output (the cache key uses exactly these). */
-export function effectiveSettings(opts: VideoPreprocessOptions = {}) {
+/** The settings that decide the decoded+resized frames (the cache key uses exactly these). */
+export function frameSettings(opts: VideoPreprocessOptions = {}) {
   return {
     reader: opts.reader ?? 'timer1',
     fps: opts.fps ?? null,
@@ -54,14 +45,56 @@ export function effectiveSettings(opts: VideoPreprocessOptions = {}) {
     minPixels: opts.minPixels ?? TIMER1_MIN_PIXELS,
     totalPixels: opts.totalPixels ?? TIMER1_TOTAL_PIXELS,
     maxPixels: opts.maxPixels ?? null,
-    normalize: opts.normalize ?? 'fused',
-    spgMode: opts.spgMode ?? 'sample-fps',
+    onCorrupt: opts.onCorrupt ?? 'pad',
   };
+}
+
+/** What stage 1 learns about the video, besides the frames (JSON-serialisable: stored in the cache). */
+export interface FramesInfo {
+  path: string;
+  indices: number[];
+  sampleFps: number;
+  frameSize: { height: number; width: number };
+  probe: Pick<VideoProbe, 'width' | 'height' | 'fps' | 'fpsExact' | 'frameCount' | 'rotation' | 'durationSec' | 'codec'>;
+  warnings: string[];
+}
+
+export interface ResizedFrames {
+  /** [T, 3, H', W'] uint8. */
+  frames: Tensor<'uint8'>;
+  info: FramesInfo;
+}
+
+export interface PreprocessedVideo {
+  /** [gt*gh*gw, 1176] float32. */
+  pixelValuesVideos: Tensor<'float32'>;
+  videoGridThw: [number, number, number];
+  secondPerGridTs: number;
+  sampleFps: number;
+  indices: number[];
+  frameSize: { height: number; width: number };
+  probe: FramesInfo['probe'];
+  warnings: string[];
+  /** True when the frames came from the cache (no ffmpeg run). */
+  cacheHit?: boolean;
 }
 
 /** The HF processor smart-resizes again with the checkpoint's 3136..12845056 range; it must be a no-op. */
 const HF_MIN_PIXELS = 3136;
 const HF_MAX_PIXELS = 12845056;
+
+function checkProcessorRange(size: { height: number; width: number }): void {
+  const area = size.height * size.width;
+  if (area < HF_MIN_PIXELS || area > HF_MAX_PIXELS) {
+    throw new RangeError(`frame size ${size.width}x${size.height} is outside the HF processor's pixel range [${HF_MIN_PIXELS}, ${HF_MAX_PIXELS}], which would resize it again`);
+  }
+}
+
+/** Stage 2: normalise + pad + patchify resized frames [T, 3, H', W'] (uint8 or float holding 0..255). */
+export function patchifyFrames(resized: Tensor<'uint8'> | Tensor<'float32'>, normalize: NormalizeMode = 'fused'): { pixelValues: Tensor<'float32'>; grid: [number, number, number] } {
+  checkProcessorRange({ height: resized.size(2), width: resized.size(3) });
+  return tidy(() => patchify(normalizeFrames(resized, normalize)));
+}
 
 /** Resize + normalise + patchify already-decoded frames [T, H, W, 3] uint8 (the part the fixture pins down). */
 export async function framesToPixelValues(
@@ -69,20 +102,20 @@ export async function framesToPixelValues(
   size: { height: number; width: number },
   normalize: NormalizeMode = 'fused',
 ): Promise<{ pixelValues: Tensor<'float32'>; grid: [number, number, number] }> {
-  const area = size.height * size.width;
-  if (area < HF_MIN_PIXELS || area > HF_MAX_PIXELS) {
-    throw new RangeError(`frame size ${size.width}x${size.height} is outside the HF processor's pixel range [${HF_MIN_PIXELS}, ${HF_MAX_PIXELS}], which would resize it again`);
-  }
+  checkProcessorRange(size);
   const tchw = framesTHWC.permute([0, 3, 1, 2]);
   const resized = await resizeBicubicAAAsync(tchw, size.height, size.width);
-  const out = tidy(() => patchify(normalizeFrames(resized, normalize)));
-  tchw.dispose();
-  resized.dispose();
-  return { pixelValues: out.pixelValues, grid: out.grid };
+  try {
+    return patchifyFrames(resized, normalize);
+  } finally {
+    tchw.dispose();
+    resized.dispose();
+  }
 }
 
-export async function preprocessVideo(path: string, opts: VideoPreprocessOptions = {}): Promise<PreprocessedVideo> {
-  const s = effectiveSettings(opts);
+/** Stage 1: probe, sample, decode, resize. */
+export async function decodeResized(path: string, opts: VideoPreprocessOptions = {}): Promise<ResizedFrames> {
+  const s = frameSettings(opts);
   const probe = await probeVideo(path, opts);
   let sampling;
   try {
@@ -98,23 +131,48 @@ export async function preprocessVideo(path: string, opts: VideoPreprocessOptions
     if (e instanceof AspectRatioError) throw new DataError(e.message, { file: path });
     throw e;
   }
+  checkProcessorRange(frameSize);
   const warnings: string[] = [];
   if (!probe.fpsExact) warnings.push(`${path}: frame rate ${probe.fps} read from ffmpeg's 2-decimal print (no ffprobe): sample_fps may differ slightly from decord's`);
   const decoded = await decodeFrames(path, probe, sampling.indices, opts);
   warnings.push(...decoded.warnings);
+  const tchw = decoded.frames.permute([0, 3, 1, 2]);
   try {
-    const { pixelValues, grid } = await framesToPixelValues(decoded.frames, frameSize, s.normalize);
+    const resized = await resizeBicubicAAAsync(tchw, frameSize.height, frameSize.width);
+    // An unchanged size returns a view of the decoded [T,H,W,3] buffer: make it a plain contiguous [T,3,H,W].
+    const frames = resized.size(2) === probe.height && resized.size(3) === probe.width ? resized.contiguous() : resized;
+    if (frames !== resized) resized.dispose();
+    const { width, height, fps, fpsExact, frameCount, rotation, durationSec, codec } = probe;
     return {
-      pixelValuesVideos: pixelValues,
-      videoGridThw: grid,
-      secondPerGridTs: s.spgMode === 'one' ? 1.0 : 2 / sampling.sampleFps,
-      sampleFps: sampling.sampleFps,
-      indices: sampling.indices,
-      frameSize,
-      probe,
-      warnings,
+      frames,
+      info: { path, indices: sampling.indices, sampleFps: sampling.sampleFps, frameSize, probe: { width, height, fps, fpsExact, frameCount, rotation, durationSec, codec }, warnings },
     };
   } finally {
+    tchw.dispose();
     decoded.frames.dispose();
+  }
+}
+
+/** Stage 2 plus spg: the model inputs from resized frames. Does not dispose `r.frames`. */
+export function toModelInputs(r: ResizedFrames, opts: Pick<VideoPreprocessOptions, 'normalize' | 'spgMode'> = {}): PreprocessedVideo {
+  const { pixelValues, grid } = patchifyFrames(r.frames, opts.normalize ?? 'fused');
+  return {
+    pixelValuesVideos: pixelValues,
+    videoGridThw: grid,
+    secondPerGridTs: (opts.spgMode ?? 'sample-fps') === 'one' ? 1.0 : 2 / r.info.sampleFps,
+    sampleFps: r.info.sampleFps,
+    indices: r.info.indices,
+    frameSize: r.info.frameSize,
+    probe: r.info.probe,
+    warnings: r.info.warnings,
+  };
+}
+
+export async function preprocessVideo(path: string, opts: VideoPreprocessOptions = {}): Promise<PreprocessedVideo> {
+  const r = await decodeResized(path, opts);
+  try {
+    return toModelInputs(r, opts);
+  } finally {
+    r.frames.dispose();
   }
 }
