@@ -13,3 +13,4 @@ export {
 } from './checkpoint-dir.js';
 export { writeTrainerState, readTrainerState, encodeRng, restoreRng, TRAINER_STATE_FILE, type TrainerState } from './trainer-state.js';
 export { saveOptimizerState, loadOptimizerState, OPTIMIZER_FILE, type OptimizerHyper } from './optimizer-checkpoint.js';
+export { policyUpdate, type PolicyUpdateInput, type PolicyUpdateSettings, type StepMetrics } from './policy-update.js';

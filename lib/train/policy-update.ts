@@ -1,0 +1,123 @@
+/**
+ * One GRPO optimizer update from scored completions, model-agnostic: the model is reached only through the
+ * `forward` / `refForward` callbacks, so the same code drives Qwen2.5-VL and the bandit test.
+ *   rewards -> (NaN check) -> weighted total -> group advantages -> completion mask -> policy log-probs
+ *   -> (reference log-probs, only when beta != 0) -> loss -> (finite check) -> backward -> clip -> (finite check) -> step
+ * A failed check skips the update (gradients dropped, weights and optimizer state untouched) and the returned
+ * metrics say why (`skipped: 1`, `skip_reason`), so the trainer logs it and moves on.
+ * Metric names are the reference's (§4.6) plus TRL's clip ratios and frac_reward_zero_std.
+ */
+import type { AdamW } from '../optim/adamw.js';
+import { type Tensor, noGradAsync, tensor, tidy, tidyAsync } from '../tensor/index.js';
+import { type ScaleRewards, groupAdvantages } from './advantages.js';
+import { completionMask } from './completion-mask.js';
+import type { LossType } from './loss-types.js';
+import { policyLoss } from './policy-loss.js';
+import { type SkipReason, checkGradNorm, checkLoss, checkRewards } from './step-guard.js';
+import { meanOfSequenceMeans } from './token-stats.js';
+
+export interface PolicyUpdateSettings {
+  numGenerations: number;
+  scaleRewards: ScaleRewards;
+  lossType: LossType;
+  beta: number;
+  epsilonLow: number;
+  epsilonHigh: number;
+  maxCompletionLength: number;
+  stopTokenIds: readonly number[];
+  maxGradNorm: number;
+}
+
+export interface PolicyUpdateInput {
+  /** Each reward function's scores for the B completions (prompt-major: G consecutive completions per prompt). */
+  rewards: Readonly<Record<string, ArrayLike<number>>>;
+  /** Weight per reward function (missing = 1). */
+  weights?: Readonly<Record<string, number>> | null;
+  /** Generated ids [B, T] (completion part), for the mask. */
+  completionIds: Tensor<'int64'>;
+  /** Policy forward with grad: per-token log-probs [B, T] of the generated ids, and optionally entropies [B, T]. */
+  forward: () => Promise<{ logps: Tensor<'float32'>; entropy?: Tensor<'float32'> }>;
+  /** Reference forward (called without grad, and only when beta != 0): per-token log-probs [B, T]. */
+  refForward?: () => Promise<Tensor<'float32'>>;
+  /** Rollout-time log-probs for num_iterations > 1 (omit for on-policy). */
+  oldLogps?: Tensor<'float32'> | null;
+}
+
+export type StepMetrics = Record<string, number | string | null>;
+
+const mean = (xs: ArrayLike<number>) => {
+  let s = 0;
+  for (let i = 0; i < xs.length; i++) s += xs[i]!;
+  return xs.length ? s / xs.length : NaN;
+};
+
+export async function policyUpdate(input: PolicyUpdateInput, s: PolicyUpdateSettings, optimizer: AdamW, lr: number): Promise<StepMetrics> {
+  const m: StepMetrics = {};
+  const names = Object.keys(input.rewards);
+  if (!names.length) throw new RangeError('policyUpdate: no rewards');
+  const B = input.rewards[names[0]!]!.length;
+  for (const n of names)
+    if (input.rewards[n]!.length !== B) throw new RangeError(`policyUpdate: reward "${n}" has ${input.rewards[n]!.length} scores, "${names[0]}" has ${B}`);
+  if (input.completionIds.size(0) !== B) throw new RangeError(`policyUpdate: ${input.completionIds.size(0)} completions but ${B} rewards`);
+
+  const skip = (r: SkipReason): StepMetrics => {
+    optimizer.zeroGrad();
+    return { ...m, skipped: 1, skip_reason: `${r.stage}: ${r.reason}` };
+  };
+
+  // rewards: per-function means and the weighted total
+  const total = new Float64Array(B);
+  for (const n of names) {
+    const w = input.weights?.[n] ?? 1;
+    const r = input.rewards[n]!;
+    for (let i = 0; i < B; i++) total[i]! += w * r[i]!;
+    m[`rewards/${n}`] = mean(r);
+  }
+  const bad = checkRewards(input.rewards, total);
+  if (bad) return skip(bad);
+  m.reward = mean(total);
+
+  return tidyAsync(async () => {
+    const { advantages, rewardStd, fracRewardZeroStd } = groupAdvantages(tensor(Array.from(total)), s.numGenerations, s.scaleRewards);
+    m.reward_std = rewardStd;
+    m.frac_reward_zero_std = fracRewardZeroStd;
+    const mask = completionMask(input.completionIds, s.stopTokenIds);
+    m.completion_length = tidy(() => mask.sum(1).mean().item());
+
+    let t0 = performance.now();
+    const { logps, entropy } = await input.forward();
+    m['time/logprob'] = (performance.now() - t0) / 1000;
+    if (entropy) m.generation_entropy = meanOfSequenceMeans(entropy, mask);
+    let refLogps: Tensor<'float32'> | null = null;
+    if (s.beta !== 0) {
+      if (!input.refForward) throw new RangeError('policyUpdate: beta != 0 needs refForward');
+      t0 = performance.now();
+      refLogps = await noGradAsync(() => input.refForward!());
+      m['time/ref'] = (performance.now() - t0) / 1000;
+    }
+    const { loss, metrics } = policyLoss(
+      { logps, oldLogps: input.oldLogps ?? null, refLogps, advantages, mask },
+      { lossType: s.lossType, beta: s.beta, epsilonLow: s.epsilonLow, epsilonHigh: s.epsilonHigh, maxCompletionLength: s.maxCompletionLength },
+    );
+    m.loss = loss.item();
+    if (metrics.kl !== null) m.kl = metrics.kl;
+    m['clip_ratio/low_mean'] = metrics.clipRatioLow;
+    m['clip_ratio/high_mean'] = metrics.clipRatioHigh;
+    const badLoss = checkLoss(m.loss);
+    if (badLoss) return skip(badLoss);
+
+    t0 = performance.now();
+    optimizer.zeroGrad();
+    await loss.backward();
+    const gradNorm = await optimizer.clipGradNorm(s.maxGradNorm);
+    m.grad_norm = Number.isFinite(gradNorm) ? gradNorm : null;
+    const badNorm = checkGradNorm(gradNorm);
+    if (badNorm) return skip(badNorm);
+    await optimizer.step(lr);
+    optimizer.zeroGrad();
+    m['time/update'] = (performance.now() - t0) / 1000;
+    m.learning_rate = lr;
+    m.skipped = 0;
+    return m;
+  });
+}
