@@ -19,14 +19,21 @@ export const PY_S = `[${PY_WHITESPACE_CLASS}]`;
 /** Python `\d` for str patterns: any Unicode decimal digit. Needs the `u` flag. */
 export const PY_D = '\\p{Nd}';
 
-const LEADING_SPACE = new RegExp(`^${PY_S}+`);
-const TRAILING_SPACE = new RegExp(`${PY_S}+$`);
 const SPACE_CHAR = new RegExp(`^${PY_S}$`, 'u');
 const DIGIT = new RegExp(`^${PY_D}$`, 'u');
 
+// All Python whitespace is in the BMP, so one UTF-16 code unit decides; a loop keeps strip linear where a
+// `\s+$` regex would rescan long interior whitespace runs.
+const SPACE_UNITS = new Set<number>();
+for (let unit = 0; unit <= 0xffff; unit++) if (SPACE_CHAR.test(String.fromCharCode(unit))) SPACE_UNITS.add(unit);
+
 /** `str.strip()` with no argument. */
 export function pyStrip(text: string): string {
-  return text.replace(LEADING_SPACE, '').replace(TRAILING_SPACE, '');
+  let start = 0;
+  let end = text.length;
+  while (start < end && SPACE_UNITS.has(text.charCodeAt(start))) start++;
+  while (end > start && SPACE_UNITS.has(text.charCodeAt(end - 1))) end--;
+  return start === 0 && end === text.length ? text : text.slice(start, end);
 }
 
 /** `str.isspace()` for one code point. */

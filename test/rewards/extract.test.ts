@@ -26,6 +26,13 @@ describe('answer / correction extraction (spec §1.0)', () => {
     expect(extractAnswerText('<answer>\ufeffx\u200b</answer>')).toBe('\ufeffx\u200b');
     expect(pyStrip('\ufeff x \ufeff')).toBe('\ufeff x \ufeff');
   });
+  it('strips in linear time even with huge interior whitespace runs', () => {
+    const inner = `x${' '.repeat(200_000)}y`;
+    const started = performance.now();
+    const stripped = pyStrip(`${' '.repeat(200_000)}${inner}\n`);
+    expect(stripped === inner).toBe(true); // not toBe(inner): a failing diff of 200k-char strings takes minutes
+    expect(performance.now() - started).toBeLessThan(500);
+  });
 });
 
 describe('timestamp detector (spec §1.0)', () => {
