@@ -34,8 +34,8 @@ RARFT_OP(backward) {
   std::optional<at::Tensor> g;
   if (!IsMissing(info, 1)) g = T(1);
   bool retain = !IsMissing(info, 2) && BoolArg(info, 2);
-  if (!t.requires_grad()) throw ArgError("backward: the tensor does not require grad (no graph to differentiate)");
-  if (!g && t.numel() != 1) throw ArgError("backward: a gradient is needed for a non-scalar output");
+  if (!t.requires_grad()) throw ArgError("the tensor does not require grad (no graph to differentiate)");
+  if (!g && t.numel() != 1) throw ArgError("a gradient is needed for a non-scalar output");
   return PromiseWorker::Start(
       info.Env(), "backward",
       [t, g, retain] { t.backward(g.value_or(at::Tensor()), retain); }, nullptr);
@@ -44,8 +44,8 @@ RARFT_OP(backwardSync) {
   at::Tensor t = T(0);
   std::optional<at::Tensor> g;
   if (!IsMissing(info, 1)) g = T(1);
-  if (!t.requires_grad()) throw ArgError("backward: the tensor does not require grad (no graph to differentiate)");
-  if (!g && t.numel() != 1) throw ArgError("backward: a gradient is needed for a non-scalar output");
+  if (!t.requires_grad()) throw ArgError("the tensor does not require grad (no graph to differentiate)");
+  if (!g && t.numel() != 1) throw ArgError("a gradient is needed for a non-scalar output");
   t.backward(g.value_or(at::Tensor()), !IsMissing(info, 2) && BoolArg(info, 2));
   return info.Env().Undefined();
 }

@@ -466,7 +466,7 @@ export class Tensor<D extends DType = DType, R extends number = number> {
     return this.wrap(N.detach(this.handle));
   }
   /** Backpropagates from this tensor on the thread pool. A scalar needs no gradient argument. */
-  backward(gradient?: Tensor<D>, { retainGraph = false }: { retainGraph?: boolean } = {}): Promise<void> {
+  async backward(gradient?: Tensor<D>, { retainGraph = false }: { retainGraph?: boolean } = {}): Promise<void> {
     return N.backward(this.handle, gradient?.handle, retainGraph);
   }
   backwardSync(gradient?: Tensor<D>, { retainGraph = false }: { retainGraph?: boolean } = {}): void {
