@@ -118,24 +118,38 @@ at::Tensor BertEncoder::Hidden(const at::Tensor& ids_in, const at::Tensor& mask_
       throw std::invalid_argument("sbert encode: token id out of range [0, " + std::to_string(c.vocab_size) + ")");
   }
 
-  // Embeddings: token_type_ids are all 0 for single sentences, as sentence-transformers passes them.
-  at::Tensor x = word_emb_.index_select(0, ids.reshape({-1})).view({B, L, H});
-  x = x + pos_emb_.narrow(0, 0, L).unsqueeze(0) + type_emb_.select(0, 0);
-  x = LayerNorm(x, emb_ln_w_, emb_ln_b_, c.layer_norm_eps);
+  // Unpadded ("packed") execution: every per-token op (embeddings, linears, LayerNorms, GELU: nearly all the FLOPs)
+  // runs on the T real tokens only, [T, H]; only attention needs the [B, L] layout, so q/k/v are scattered into it
+  // and the context is gathered back. Reward batches mix 5-token timestamps with 100-token explanations, so padding
+  // would otherwise be most of the work. Positions stay the column index, as in BertModel.
+  at::Tensor real = mask.reshape({-1}).ne(0).nonzero().squeeze(1);  // [T] flat indices of real tokens
+  const bool padded = real.size(0) < B * L;
+  at::Tensor tok_ids = padded ? ids.reshape({-1}).index_select(0, real) : ids.reshape({-1});
+  at::Tensor pos_ids = padded ? real.remainder(L) : at::arange(L, real.options()).repeat({B});
 
-  // Keys that are padding are masked out for every query (boolean mask: true = may attend).
+  // Embeddings: token_type_ids are all 0 for single sentences, as sentence-transformers passes them.
+  at::Tensor x = word_emb_.index_select(0, tok_ids) + pos_emb_.index_select(0, pos_ids) + type_emb_.select(0, 0);
+  x = LayerNorm(x, emb_ln_w_, emb_ln_b_, c.layer_norm_eps);  // [T, H]
+
+  // Keys that are padding are masked out for every query (boolean mask: true = may attend). Queries at padding
+  // positions see zero vectors and their outputs are dropped by the gather.
   at::Tensor attn_mask = mask.ne(0).view({B, 1, 1, L});
   for (const BertLayer& layer : layers_) {
-    at::Tensor qkv = at::linear(x, layer.qkv_w, layer.qkv_b).view({B, L, 3, nh, hd}).permute({2, 0, 3, 1, 4});
+    at::Tensor qkv = at::linear(x, layer.qkv_w, layer.qkv_b);  // [T, 3H]
+    if (padded) qkv = at::zeros({B * L, 3 * H}, qkv.options()).index_copy_(0, real, qkv);
+    qkv = qkv.view({B, L, 3, nh, hd}).permute({2, 0, 3, 1, 4});
     at::Tensor ctx = at::scaled_dot_product_attention(qkv[0], qkv[1], qkv[2], attn_mask);
-    ctx = ctx.transpose(1, 2).reshape({B, L, H});
+    ctx = ctx.transpose(1, 2).reshape({B * L, H});
+    if (padded) ctx = ctx.index_select(0, real);
     x = LayerNorm(at::linear(ctx, layer.attn_out_w, layer.attn_out_b) + x, layer.attn_ln_w, layer.attn_ln_b,
                   c.layer_norm_eps);
     at::Tensor h = at::gelu(at::linear(x, layer.ffn_in_w, layer.ffn_in_b));  // exact (erf) GELU: hidden_act "gelu"
     x = LayerNorm(at::linear(h, layer.ffn_out_w, layer.ffn_out_b) + x, layer.ffn_ln_w, layer.ffn_ln_b,
                   c.layer_norm_eps);
   }
-  return x;
+  // Back to [B, L, H]; padding positions are 0 (BertModel would return values there, which no pooling reads).
+  if (padded) return at::zeros({B * L, H}, x.options()).index_copy_(0, real, x).view({B, L, H});
+  return x.view({B, L, H});
 }
 
 at::Tensor BertEncoder::Encode(const at::Tensor& ids, const at::Tensor& mask) const {

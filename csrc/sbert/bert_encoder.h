@@ -35,7 +35,8 @@ class BertEncoder {
   // Returns [B, hidden] fp32 sentence embeddings on the encoder's device.
   at::Tensor Encode(const at::Tensor& ids, const at::Tensor& mask) const;
 
-  // Per-token hidden states of the last layer, [B, L, hidden] (before pooling): for tests and debugging.
+  // Per-token hidden states of the last layer, [B, L, hidden] (before pooling), 0 at padding positions (only real
+  // tokens are computed): for tests and debugging.
   at::Tensor Hidden(const at::Tensor& ids, const at::Tensor& mask) const;
 
   const BertConfig& config() const { return config_; }

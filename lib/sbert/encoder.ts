@@ -7,8 +7,7 @@
  *   sbert.dispose();
  *
  * Texts are tokenised in TS (tokenize.ts), encoded natively off the JS thread (csrc/sbert/), and batched like
- * SentenceTransformer.encode: sorted by length (longest first) so batches pad little, batch_size 32 by default,
- * results returned in input order.
+ * SentenceTransformer.encode: sorted by length (longest first), batch_size 32 by default, results in input order.
  */
 import type { SentenceEncoder } from '../rewards/sentence-encoder.js';
 import { type Device, fromTypedArray } from '../tensor/factory.js';
@@ -77,11 +76,13 @@ export class SbertEncoder implements SentenceEncoder {
     const id = this.#live();
     const dim = this.dim;
     const out = new Float32Array(texts.length * dim);
-    // Longest first, as SentenceTransformer.encode orders them (by character length), so each batch pads little.
-    const order = texts.map((_, i) => i).sort((a, b) => texts[b]!.length - texts[a]!.length || a - b);
+    // Longest first, so texts of similar length share a batch (SentenceTransformer.encode sorts by characters; by
+    // word-pieces is tighter). Batch composition does not change results: the encoder skips padding entirely.
+    const rows = texts.map((t) => this.tokenizer.encode(t));
+    const order = rows.map((_, i) => i).sort((a, b) => rows[b]!.length - rows[a]!.length || a - b);
     for (let start = 0; start < order.length; start += batchSize) {
       const idx = order.slice(start, start + batchSize);
-      const tb = this.tokenizer.batch(idx.map((i) => texts[i]!));
+      const tb = this.tokenizer.pad(idx.map((i) => rows[i]!));
       const ids = fromTypedArray(tb.ids, [tb.batch, tb.length], 'int64');
       const mask = fromTypedArray(tb.mask, [tb.batch, tb.length], 'int64');
       let emb: Tensor<'float32'> | undefined;

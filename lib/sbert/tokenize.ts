@@ -62,7 +62,11 @@ export class SbertTokenizer {
 
   /** Tokenises and right-pads a batch to its longest member. */
   batch(texts: readonly string[]): TokenBatch {
-    const rows = texts.map((t) => this.encode(t));
+    return this.pad(texts.map((t) => this.encode(t)));
+  }
+
+  /** Right-pads already tokenised rows (from encode) to the longest one. */
+  pad(rows: readonly (readonly number[])[]): TokenBatch {
     const length = rows.reduce((m, r) => Math.max(m, r.length), 0);
     const ids = new BigInt64Array(rows.length * length).fill(BigInt(this.padId));
     const mask = new BigInt64Array(rows.length * length);
