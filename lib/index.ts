@@ -2,3 +2,8 @@
 export * from './tensor/index.js';
 export { TorchError, DisposedError, AddonLoadError } from './native/errors.js';
 export { DataError } from './errors.js';
+export * from './io/safetensors.js';
+export * from './metrics/index.js';
+export * from './judge/index.js';
+export * from './data/index.js';
+export * from './text/index.js';
