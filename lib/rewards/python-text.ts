@@ -24,7 +24,7 @@ const DIGIT = new RegExp(`^${PY_D}$`, 'u');
 
 // All Python whitespace is in the BMP, so one UTF-16 code unit decides; a loop keeps strip linear where a
 // `\s+$` regex would rescan long interior whitespace runs.
-const SPACE_UNITS = new Set<number>();
+export const SPACE_UNITS = new Set<number>();
 for (let unit = 0; unit <= 0xffff; unit++) if (SPACE_CHAR.test(String.fromCharCode(unit))) SPACE_UNITS.add(unit);
 
 /** `str.strip()` with no argument. */

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatReward, formatScore } from '../../lib/rewards/index.js';
+import { FULL_FORMAT } from '../../lib/rewards/format.js';
+import { pyStrip } from '../../lib/rewards/python-text.js';
 
 describe('format reward: spec §1.1 worked examples', () => {
   const table: Array<[string, number]> = [
@@ -45,11 +47,35 @@ describe('format reward: fullmatch backtracking and Python whitespace', () => {
     expect(formatScore('<think>a</think><answer>b</answer><correction>c</correction>\n\n')).toBe(1);
     expect(formatScore('<think>a</think><answer>b</answer><correction>c</correction>\nx')).toBe(0);
   });
-  it('stays fast on a long completion with many stray closing tags', () => {
-    const noisy = '<think>' + '</think></answer>'.repeat(400) + '<answer>x</answer><correction>y';
+  it('stays linear on adversarial text (a backtracking regex is cubic here)', () => {
+    // 2000 unterminated tag triples: the anchored regex needs minutes; the scanner a few milliseconds.
+    const adversarial = '<think>a</think><answer>b</answer><correction>c'.repeat(2000);
     const started = performance.now();
-    expect(formatScore(noisy)).toBe(0);
-    expect(performance.now() - started).toBeLessThan(2000);
+    expect(formatScore(adversarial)).toBe(0);
+    expect(formatScore(adversarial + '</correction>')).toBe(1);
+    expect(performance.now() - started).toBeLessThan(200);
+  });
+
+  it('the linear scanner accepts exactly what the anchored regex accepts (20k random tag soups)', () => {
+    const pieces = ['<think>', '</think>', '<answer>', '</answer>', '<correction>', '</correction>', 'x', ' ', '\n', '\x85', '\ufeff', '<', '</', '>'];
+    let seed = 12345; // mulberry32: deterministic and well mixed in the low bits
+    const rand = (n: number) => {
+      seed = (seed + 0x6d2b79f5) | 0;
+      let x = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+      x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
+      return ((x ^ (x >>> 14)) >>> 0) % n;
+    };
+    let accepted = 0;
+    for (let t = 0; t < 20_000; t++) {
+      let text = '';
+      const n = rand(14);
+      for (let i = 0; i < n; i++) text += pieces[rand(pieces.length)];
+      if (rand(2)) text = `<think>${text.slice(0, 9)}</think> <answer>${text.slice(9, 20)}</answer>\n<correction>${text.slice(20)}</correction>`;
+      const viaRegex = FULL_FORMAT.test(pyStrip(text)) ? 1 : 0;
+      expect(formatScore(text), JSON.stringify(text)).toBe(viaRegex);
+      accepted += viaRegex;
+    }
+    expect(accepted).toBeGreaterThan(2_000); // both outcomes are well represented
   });
 });
 
