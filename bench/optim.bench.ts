@@ -16,6 +16,13 @@ import { TensorBoardWriter } from '../lib/logging/tensorboard.js';
 import { AdamW } from '../lib/optim/index.js';
 import { type BenchRecord, writeResults } from './write-results.js';
 
+/** Mean latency (ms) of a finished task; an errored task fails the suite rather than recording nothing. */
+function meanMs(task: { name: string; result: { state: string } }): number {
+  const r = task.result as { state: string; latency?: { mean: number }; error?: unknown };
+  if (r.state !== 'completed' || !r.latency) throw new Error(`bench task ${task.name}: ${r.state} ${String(r.error ?? '')}`);
+  return r.latency.mean;
+}
+
 const records: BenchRecord[] = [];
 const g = new Generator(0);
 const PER = 4 * 1024 * 1024;
@@ -37,7 +44,7 @@ for (const dtype of ['float32', 'bfloat16'] as const) {
   });
   await bench.run();
   for (const t of bench.tasks) {
-    const ms = t.result!.latency.mean;
+    const ms = meanMs(t);
     records.push({ name: `${t.name}, 16.8M params`, value: ms, unit: 'ms/call', note: `${((ms * 1e6) / N_PARAMS).toFixed(2)} ns/param, ${getNumThreads()} threads` });
   }
   opt.dispose();
@@ -52,7 +59,7 @@ const io = new Bench({ time: 1500 });
 io.add('metrics.jsonl write (fsync) of a 14-key record', () => mw.write(rec));
 io.add('tensorboard event with 12 scalars', () => tb.addScalars(1, rec as unknown as Record<string, number>));
 await io.run();
-for (const t of io.tasks) records.push({ name: t.name, value: t.result!.latency.mean * 1000, unit: 'us/record' });
+for (const t of io.tasks) records.push({ name: t.name, value: meanMs(t) * 1000, unit: 'us/record' });
 mw.close();
 tb.close();
 

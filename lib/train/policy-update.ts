@@ -3,9 +3,13 @@
  * `forward` / `refForward` callbacks, so the same code drives Qwen2.5-VL and the bandit test.
  *   rewards -> (NaN check) -> weighted total -> group advantages -> completion mask -> policy log-probs
  *   -> (reference log-probs, only when beta != 0) -> loss -> (finite check) -> backward -> clip -> (finite check) -> step
+ * Gradient accumulation: pass one input per micro-batch; each micro-batch's loss is divided by their count and
+ * back-propagated before the next forward (so only one graph is alive), then one clip + step. Every micro-batch's
+ * rewards are checked before any forward runs.
  * A failed check skips the update (gradients dropped, weights and optimizer state untouched) and the returned
  * metrics say why (`skipped: 1`, `skip_reason`), so the trainer logs it and moves on.
- * Metric names are the reference's (§4.6) plus TRL's clip ratios and frac_reward_zero_std.
+ * Metric names are the reference's (§4.6) plus TRL's clip ratios and frac_reward_zero_std; with several micro-batches
+ * each metric is the mean over them.
  */
 import type { AdamW } from '../optim/adamw.js';
 import { type Tensor, noGradAsync, tensor, tidy, tidyAsync } from '../tensor/index.js';
@@ -51,33 +55,30 @@ const mean = (xs: ArrayLike<number>) => {
   return xs.length ? s / xs.length : NaN;
 };
 
-export async function policyUpdate(input: PolicyUpdateInput, s: PolicyUpdateSettings, optimizer: AdamW, lr: number): Promise<StepMetrics> {
-  const m: StepMetrics = {};
+/** Validates one micro-batch and returns its weighted total reward per completion. */
+function totals(input: PolicyUpdateInput, k: number): Float64Array {
   const names = Object.keys(input.rewards);
-  if (!names.length) throw new RangeError('policyUpdate: no rewards');
+  const where = k > 0 ? ` (micro-batch ${k})` : '';
+  if (!names.length) throw new RangeError(`policyUpdate: no rewards${where}`);
   const B = input.rewards[names[0]!]!.length;
   for (const n of names)
-    if (input.rewards[n]!.length !== B) throw new RangeError(`policyUpdate: reward "${n}" has ${input.rewards[n]!.length} scores, "${names[0]}" has ${B}`);
-  if (input.completionIds.size(0) !== B) throw new RangeError(`policyUpdate: ${input.completionIds.size(0)} completions but ${B} rewards`);
-
-  const skip = (r: SkipReason): StepMetrics => {
-    optimizer.zeroGrad();
-    return { ...m, skipped: 1, skip_reason: `${r.stage}: ${r.reason}` };
-  };
-
-  // rewards: per-function means and the weighted total
+    if (input.rewards[n]!.length !== B) throw new RangeError(`policyUpdate: reward "${n}" has ${input.rewards[n]!.length} scores, "${names[0]}" has ${B}${where}`);
+  if (input.completionIds.size(0) !== B) throw new RangeError(`policyUpdate: ${input.completionIds.size(0)} completions but ${B} rewards${where}`);
   const total = new Float64Array(B);
   for (const n of names) {
     const w = input.weights?.[n] ?? 1;
     const r = input.rewards[n]!;
-    for (let i = 0; i < B; i++) total[i]! += w * r[i]!;
-    m[`rewards/${n}`] = mean(r);
+    for (let i = 0; i < B; i++) total[i] = total[i]! + w * r[i]!;
   }
-  const bad = checkRewards(input.rewards, total);
-  if (bad) return skip(bad);
-  m.reward = mean(total);
+  return total;
+}
 
+/** Forward, loss and backward of one micro-batch (loss scaled by 1/count); returns its metrics and the raw loss. */
+async function microStep(input: PolicyUpdateInput, total: Float64Array, s: PolicyUpdateSettings, count: number): Promise<StepMetrics> {
   return tidyAsync(async () => {
+    const m: StepMetrics = {};
+    for (const [n, r] of Object.entries(input.rewards)) m[`rewards/${n}`] = mean(r);
+    m.reward = mean(total);
     const { advantages, rewardStd, fracRewardZeroStd } = groupAdvantages(tensor(Array.from(total)), s.numGenerations, s.scaleRewards);
     m.reward_std = rewardStd;
     m.frac_reward_zero_std = fracRewardZeroStd;
@@ -103,21 +104,67 @@ export async function policyUpdate(input: PolicyUpdateInput, s: PolicyUpdateSett
     if (metrics.kl !== null) m.kl = metrics.kl;
     m['clip_ratio/low_mean'] = metrics.clipRatioLow;
     m['clip_ratio/high_mean'] = metrics.clipRatioHigh;
-    const badLoss = checkLoss(m.loss);
-    if (badLoss) return skip(badLoss);
-
+    if (!Number.isFinite(m.loss)) return m; // the caller skips; no backward of a NaN
     t0 = performance.now();
-    optimizer.zeroGrad();
-    await loss.backward();
-    const gradNorm = await optimizer.clipGradNorm(s.maxGradNorm);
-    m.grad_norm = Number.isFinite(gradNorm) ? gradNorm : null;
-    const badNorm = checkGradNorm(gradNorm);
-    if (badNorm) return skip(badNorm);
-    await optimizer.step(lr);
-    optimizer.zeroGrad();
-    m['time/update'] = (performance.now() - t0) / 1000;
-    m.learning_rate = lr;
-    m.skipped = 0;
+    await (count > 1 ? loss.div(count) : loss).backward();
+    m['time/backward'] = (performance.now() - t0) / 1000;
     return m;
   });
+}
+
+export async function policyUpdate(
+  input: PolicyUpdateInput | readonly PolicyUpdateInput[],
+  s: PolicyUpdateSettings,
+  optimizer: AdamW,
+  lr: number,
+): Promise<StepMetrics> {
+  const micro = Array.isArray(input) ? (input as readonly PolicyUpdateInput[]) : [input as PolicyUpdateInput];
+  if (!micro.length) throw new RangeError('policyUpdate: no micro-batches');
+  const all: StepMetrics[] = [];
+  const merged = (): StepMetrics => {
+    // mean over micro-batches of each numeric metric; times are summed (wall time of the whole update)
+    const out: StepMetrics = {};
+    const keys = new Set(all.flatMap((m) => Object.keys(m)));
+    for (const k of keys) {
+      const vs = all.map((m) => m[k]).filter((v): v is number => typeof v === 'number');
+      out[k] = k.startsWith('time/') ? vs.reduce((a, b) => a + b, 0) : mean(vs);
+    }
+    return out;
+  };
+  const skip = (r: SkipReason): StepMetrics => {
+    optimizer.zeroGrad();
+    return { ...merged(), skipped: 1, skip_reason: `${r.stage}: ${r.reason}` };
+  };
+
+  const tots = micro.map((m, k) => totals(m, micro.length > 1 ? k + 1 : 0));
+  for (let k = 0; k < micro.length; k++) {
+    const bad = checkRewards(micro[k]!.rewards, tots[k]);
+    if (bad) {
+      for (const [n, r] of Object.entries(micro[k]!.rewards)) all.push({ [`rewards/${n}`]: mean(r) });
+      return skip(micro.length > 1 ? { ...bad, reason: `${bad.reason} (micro-batch ${k + 1})` } : bad);
+    }
+  }
+
+  optimizer.zeroGrad();
+  for (let k = 0; k < micro.length; k++) {
+    const m = await microStep(micro[k]!, tots[k]!, s, micro.length);
+    all.push(m);
+    const badLoss = checkLoss(m.loss as number);
+    if (badLoss) return skip(badLoss);
+  }
+  const out = merged();
+  const t0 = performance.now();
+  const gradNorm = await optimizer.clipGradNorm(s.maxGradNorm);
+  out.grad_norm = Number.isFinite(gradNorm) ? gradNorm : null;
+  const badNorm = checkGradNorm(gradNorm);
+  if (badNorm) {
+    optimizer.zeroGrad();
+    return { ...out, skipped: 1, skip_reason: `${badNorm.stage}: ${badNorm.reason}` };
+  }
+  await optimizer.step(lr);
+  optimizer.zeroGrad();
+  out['time/update'] = (performance.now() - t0) / 1000;
+  out.learning_rate = lr;
+  out.skipped = 0;
+  return out;
 }

@@ -116,3 +116,61 @@ describe('policyUpdate', () => {
     opt.dispose();
   });
 });
+
+describe('policyUpdate with gradient accumulation', () => {
+  it('two micro-batches give the mean loss and the same step as one combined batch of equal token counts', async () => {
+    // Micro-batches are the two halves of an 8-completion batch with G = 4 (one prompt each), every mask all 1s
+    // (no stop ids), T = 1. rarft_token_mean over the combined batch = (Σ over 8 tokens)/8 = mean of the two halves'
+    // token means, because both halves have 4 tokens: the accumulated gradient equals the combined one.
+    const rewardsA = [1, 0, 0, 0];
+    const rewardsB = [1, 1, 0, 1];
+    const thetaAcc = zeros([8, 1]).requiresGrad_();
+    const thetaOne = zeros([8, 1]).requiresGrad_();
+    const optAcc = new AdamW({ theta: thetaAcc });
+    const optOne = new AdamW({ theta: thetaOne });
+    const noStop = { ...settings, maxCompletionLength: 1, stopTokenIds: [999999] };
+    const idsOf = (n: number) => zeros([n, 1], { dtype: 'int64' });
+    const acc = await policyUpdate(
+      [
+        { rewards: { r: rewardsA }, completionIds: idsOf(4), forward: async () => ({ logps: thetaAcc.narrow(0, 0, 4).mul(1) }) },
+        { rewards: { r: rewardsB }, completionIds: idsOf(4), forward: async () => ({ logps: thetaAcc.narrow(0, 4, 4).mul(1) }) },
+      ],
+      noStop,
+      optAcc,
+      0.1,
+    );
+    const one = await policyUpdate(
+      { rewards: { r: [...rewardsA, ...rewardsB] }, completionIds: idsOf(8), forward: async () => ({ logps: thetaOne.mul(1) }) },
+      noStop,
+      optOne,
+      0.1,
+    );
+    // group A: A = [1.5, -.5, -.5, -.5]/(.5 + 1e-4)·... -> token mean of -A is 0 (advantages of a group sum to 0),
+    // and the same for group B, so both losses are 0 and the gradients are -A/8 per element in both set-ups
+    expect(acc.loss as number).toBeCloseTo(0, 7);
+    expect(one.loss as number).toBeCloseTo(0, 7);
+    expect(acc.grad_norm as number).toBeCloseTo(one.grad_norm as number, 6);
+    expect(acc.reward).toBe(0.5); // mean of the micro means .25 and .75
+    expect(f32(thetaAcc)).toEqual(f32(thetaOne));
+    optAcc.dispose();
+    optOne.dispose();
+  });
+  it('a NaN reward in the second micro-batch skips before any forward', async () => {
+    const theta = zeros([4, 2]).requiresGrad_();
+    const opt = new AdamW({ theta });
+    let forwards = 0;
+    const fwd = async () => (forwards++, { logps: theta.mul(1) });
+    const m = await policyUpdate(
+      [
+        { rewards: { a: [1, 0, 0, 0] }, completionIds: ids(), forward: fwd },
+        { rewards: { a: [1, Number.NaN, 0, 0] }, completionIds: ids(), forward: fwd },
+      ],
+      settings,
+      opt,
+      0.1,
+    );
+    expect(m.skip_reason).toBe('rewards: reward "a" is NaN for completion 1 (micro-batch 2)');
+    expect(forwards).toBe(0);
+    opt.dispose();
+  });
+});

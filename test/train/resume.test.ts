@@ -58,7 +58,7 @@ async function train(out: string, opts: { stopAfter?: number; saveAt?: number; r
       lrAt(SCHED, step),
     );
     answers.dispose();
-    const { ['time/logprob']: _a, ['time/update']: _b, ...stable } = m; // timings differ run to run
+    const stable = Object.fromEntries(Object.entries(m).filter(([k]) => !k.startsWith('time/'))); // timings differ run to run
     metrics.write({ step: step + 1, stage: 'train', ...stable });
     if (step + 1 === opts.saveAt)
       await saveCheckpoint(out, step + 1, async (dir) => {
