@@ -6,7 +6,7 @@ import { Bench } from 'tinybench';
 
 import { Generator, randn } from '../lib/index.js';
 import { native } from '../lib/tensor/native.js';
-import { type BenchRecord, writeResults } from './write-results.js';
+import { type BenchRecord, meanLatencyMs, writeResults } from './write-results.js';
 
 const N = native() as unknown as { nativeLoopNs(op: string, a: number, b: number, iters: number): number; noop(x: number): number };
 const records: BenchRecord[] = [];
@@ -22,7 +22,7 @@ for (const [label, n, iters] of [['1', 1, 200_000], ['1k', 1_000, 100_000], ['1M
     for (let k = 0; k < K; k++) a.add(b).dispose();
   });
   await bench.run();
-  const jsNs = (bench.tasks[0]!.result!.latency.mean * 1e6) / K;
+  const jsNs = (meanLatencyMs(bench.tasks[0]!) * 1e6) / K;
   // Interleave native runs and take the median to damp noise on a shared machine.
   const natives = Array.from({ length: 5 }, () => N.nativeLoopNs('add', a.handle, b.handle, iters)).sort((x, y) => x - y);
   const nativeNs = natives[2]!;
@@ -39,6 +39,6 @@ floor.add('noop', () => {
   for (let k = 0; k < 1000; k++) N.noop(k);
 });
 await floor.run();
-records.push({ name: 'N-API crossing floor (noop call)', value: (floor.tasks[0]!.result!.latency.mean * 1e6) / 1000, unit: 'ns/call' });
+records.push({ name: 'N-API crossing floor (noop call)', value: (meanLatencyMs(floor.tasks[0]!) * 1e6) / 1000, unit: 'ns/call' });
 
 writeResults('bridge', records);

@@ -20,3 +20,10 @@ export function writeResults(suite: string, records: BenchRecord[]): string {
   for (const r of records) console.log(`${suite}: ${r.name} = ${r.value.toPrecision(4)} ${r.unit}${r.note ? ` (${r.note})` : ''}`);
   return path;
 }
+
+/** Mean latency (ms) of a finished tinybench task; an errored task fails the suite rather than recording nothing. */
+export function meanLatencyMs(task: { name: string; result?: unknown }): number {
+  const r = task.result as { state?: string; latency?: { mean: number }; error?: unknown } | undefined;
+  if (!r || !r.latency) throw new Error(`bench task ${task.name} did not complete: ${String(r?.error ?? r?.state ?? 'no result')}`);
+  return r.latency.mean;
+}

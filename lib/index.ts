@@ -7,3 +7,4 @@ export * from './metrics/index.js';
 export * from './judge/index.js';
 export * from './data/index.js';
 export * from './text/index.js';
+export * from './rewards/index.js';

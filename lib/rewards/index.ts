@@ -21,6 +21,6 @@ export {
   rewardNames,
   scoreCompletions,
   unregisterReward,
-  type ScoreOptions,
+  type ScoreOptions as RewardScoreOptions,
   type ScoredCompletions,
 } from './registry.js';

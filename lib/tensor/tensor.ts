@@ -43,7 +43,9 @@ export class Tensor<D extends DType = DType, R extends number = number> {
     N ??= native();
     this.#h = handle;
     this.#dtype = dtype;
-    finalizer.register(this, handle, this);
+    // No unregister token: dispose() leaves the registration, and a late finalizer call on the stale handle is a
+    // no-op (handles carry a generation), which saves the unregister cost on every op.
+    finalizer.register(this, handle);
     currentScope()?.track(this);
   }
 
@@ -60,7 +62,6 @@ export class Tensor<D extends DType = DType, R extends number = number> {
   dispose(): void {
     if (this.#h < 0) return;
     N.free(this.#h);
-    finalizer.unregister(this);
     this.#h = -1;
   }
 
