@@ -5,3 +5,4 @@ export { crc32c, maskedCrc32c } from './crc32c.js';
 export { ProgressBar, formatDuration, type ProgressOptions, type ProgressStream } from './progress.js';
 export { renderReport, writeReport, metricKeys } from './report.js';
 export { svgLinePlot, linePath } from './svg-plot.js';
+export { TrainLogger, type TrainLoggerOptions } from './train-logger.js';

@@ -6,6 +6,8 @@
  *   Event   { double wall_time = 1; int64 step = 2; string file_version = 3; Summary summary = 5; }
  *   Summary { repeated Value value = 1; }   Value { string tag = 1; float simple_value = 2; }
  * The first record carries file_version "brain.Event:2", as TensorFlow's writers emit.
+ * A resumed run writes `SessionLog{status: START}` (Event.session_log, field 7) at its first step: TensorBoard then drops the
+ * earlier run's events at or after that step, so curves do not show the replayed steps twice.
  */
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
@@ -42,9 +44,11 @@ function floatField(field: number, v: number): number[] {
 const utf8 = (s: string) => new TextEncoder().encode(s);
 
 /** Serializes an Event with either a file_version or a list of scalar values. */
-export function encodeEvent(ev: { wallTime: number; step: number; fileVersion?: string; scalars?: Readonly<Record<string, number>> }): Uint8Array {
+export function encodeEvent(ev: { wallTime: number; step: number; fileVersion?: string; scalars?: Readonly<Record<string, number>>; sessionStart?: boolean }): Uint8Array {
   const bytes = [...doubleField(1, ev.wallTime), ...key(2, 0), ...varint(ev.step)];
   if (ev.fileVersion !== undefined) bytes.push(...lenField(3, utf8(ev.fileVersion)));
+  // SessionLog { SessionStatus status = 1 } with START = 1
+  if (ev.sessionStart) bytes.push(...lenField(7, [...key(1, 0), 1]));
   if (ev.scalars) {
     const summary: number[] = [];
     for (const [tag, v] of Object.entries(ev.scalars)) summary.push(...lenField(1, [...lenField(1, utf8(tag)), ...floatField(2, v)]));
@@ -83,6 +87,11 @@ export class TensorBoardWriter {
     const scalars: Record<string, number> = {};
     for (const [k, v] of Object.entries(values)) if (typeof v === 'number' && Number.isFinite(v)) scalars[k] = v;
     if (Object.keys(scalars).length) this.#write(encodeEvent({ wallTime, step, scalars }));
+  }
+
+  /** Marks a restart at `firstStep` (the first step this run will log): TensorBoard purges older events from there. */
+  markRestart(firstStep: number, wallTime = Date.now() / 1000): void {
+    this.#write(encodeEvent({ wallTime, step: firstStep, sessionStart: true }));
   }
 
   #write(data: Uint8Array): void {

@@ -5,13 +5,14 @@
  * serializes the same Event to exactly the bytes below, and its EventAccumulator reads a TensorBoardWriter file back
  * with the right tags, steps (incl. 300), wall times and float32 values.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 import { crc32c, maskedCrc32c } from '../../lib/logging/crc32c.js';
 import { TensorBoardWriter, encodeEvent, tfrecord } from '../../lib/logging/tensorboard.js';
+import { readEventFile } from './event-reader.js';
 
 describe('crc32c', () => {
   it('matches the published check values', () => {
@@ -52,76 +53,6 @@ describe('Event encoding', () => {
   });
 });
 
-// ---- a minimal reader: TFRecords with CRC checks, then Event/Summary/Value protobuf fields -----------------------
-interface Decoded {
-  wallTime: number;
-  step: number;
-  fileVersion?: string;
-  scalars: Record<string, number>;
-}
-function readVarint(b: Uint8Array, pos: number): [bigint, number] {
-  let v = 0n;
-  let shift = 0n;
-  for (;;) {
-    const byte = b[pos++]!;
-    v |= BigInt(byte & 0x7f) << shift;
-    shift += 7n;
-    if (!(byte & 0x80)) return [v, pos];
-  }
-}
-function fields(b: Uint8Array): { field: number; wire: number; value: bigint | Uint8Array; at: number }[] {
-  const out: { field: number; wire: number; value: bigint | Uint8Array; at: number }[] = [];
-  let pos = 0;
-  while (pos < b.length) {
-    const [k, p1] = readVarint(b, pos);
-    const field = Number(k >> 3n);
-    const wire = Number(k & 7n);
-    if (wire === 0) {
-      const [v, p2] = readVarint(b, p1);
-      out.push({ field, wire, value: v, at: p1 });
-      pos = p2;
-    } else if (wire === 1 || wire === 5) {
-      const n = wire === 1 ? 8 : 4;
-      out.push({ field, wire, value: b.subarray(p1, p1 + n), at: p1 });
-      pos = p1 + n;
-    } else if (wire === 2) {
-      const [len, p2] = readVarint(b, p1);
-      out.push({ field, wire, value: b.subarray(p2, p2 + Number(len)), at: p2 });
-      pos = p2 + Number(len);
-    } else throw new Error(`unexpected wire type ${wire}`);
-  }
-  return out;
-}
-const f64 = (b: Uint8Array) => new DataView(b.buffer, b.byteOffset, 8).getFloat64(0, true);
-const f32 = (b: Uint8Array) => new DataView(b.buffer, b.byteOffset, 4).getFloat32(0, true);
-function readEventFile(path: string): Decoded[] {
-  const buf = new Uint8Array(readFileSync(path));
-  const dv = new DataView(buf.buffer, buf.byteOffset);
-  const out: Decoded[] = [];
-  let pos = 0;
-  while (pos < buf.length) {
-    const len = Number(dv.getBigUint64(pos, true));
-    expect(dv.getUint32(pos + 8, true)).toBe(maskedCrc32c(buf.subarray(pos, pos + 8)));
-    const data = buf.subarray(pos + 12, pos + 12 + len);
-    expect(dv.getUint32(pos + 12 + len, true)).toBe(maskedCrc32c(data));
-    pos += 16 + len;
-    const ev: Decoded = { wallTime: NaN, step: NaN, scalars: {} };
-    for (const f of fields(data)) {
-      if (f.field === 1) ev.wallTime = f64(f.value as Uint8Array);
-      else if (f.field === 2) ev.step = Number(f.value as bigint);
-      else if (f.field === 3) ev.fileVersion = new TextDecoder().decode(f.value as Uint8Array);
-      else if (f.field === 5)
-        for (const v of fields(f.value as Uint8Array)) {
-          const parts = fields(v.value as Uint8Array);
-          const tag = new TextDecoder().decode(parts.find((p) => p.field === 1)!.value as Uint8Array);
-          ev.scalars[tag] = f32(parts.find((p) => p.field === 2)!.value as Uint8Array);
-        }
-    }
-    out.push(ev);
-  }
-  return out;
-}
-
 describe('TensorBoardWriter', () => {
   it('writes a file_version event then one event per step; every CRC checks out', () => {
     const dir = mkdtempSync(join(tmpdir(), 'rarft-tb-'));
@@ -140,5 +71,18 @@ describe('TensorBoardWriter', () => {
     expect(evs[1]!.scalars.loss).toBeCloseTo(-0.2, 7); // stored as float32
     expect(evs[1]!.scalars.reward).toBe(Math.fround(1.55625));
     expect(evs[2]).toEqual({ wallTime: 1_700_000_002, step: 2, scalars: { loss: 0.125, learning_rate: Math.fround(1e-6) } });
+  });
+});
+
+describe('restart marker', () => {
+  it('encodes SessionLog{status: START} as Event.session_log (field 7)', () => {
+    // Event: wall_time 0 (09 + 8 zero bytes), step 7 (10 07), session_log: key (7 << 3) | 2 = 0x3A, length 2, {08 01}.
+    // (tensorboard 2.21's protobuf gives 10 07 3A 02 08 01 for the same event; it omits the zero wall_time.)
+    expect(Array.from(encodeEvent({ wallTime: 0, step: 7, sessionStart: true }))).toEqual([0x09, 0, 0, 0, 0, 0, 0, 0, 0, 0x10, 0x07, 0x3a, 0x02, 0x08, 0x01]);
+    const dir = mkdtempSync(join(tmpdir(), 'rarft-tb-'));
+    const w = new TensorBoardWriter(dir);
+    w.markRestart(7, 5);
+    w.close();
+    expect(readEventFile(w.path)[1]).toEqual({ wallTime: 5, step: 7, sessionStatus: 1, scalars: {} });
   });
 });
