@@ -14,3 +14,4 @@ export {
 export { writeTrainerState, readTrainerState, encodeRng, restoreRng, TRAINER_STATE_FILE, type TrainerState } from './trainer-state.js';
 export { saveOptimizerState, loadOptimizerState, OPTIMIZER_FILE, type OptimizerHyper } from './optimizer-checkpoint.js';
 export { policyUpdate, type PolicyUpdateInput, type PolicyUpdateSettings, type StepMetrics } from './policy-update.js';
+export { StepPlan, type StepPlanOptions, type DataCursor } from './epoch-sampler.js';
