@@ -94,7 +94,7 @@ export async function cachedDecodeResized(path: string, opts: VideoPreprocessOpt
 export async function preprocessVideoCached(path: string, opts: VideoPreprocessOptions, cache: VideoCacheOptions): Promise<PreprocessedVideo> {
   const r = await cachedDecodeResized(path, opts, cache);
   try {
-    return { ...toModelInputs(r, opts), cacheHit: r.hit };
+    return { ...(await toModelInputs(r, opts)), cacheHit: r.hit };
   } finally {
     r.frames.dispose();
   }

@@ -15,7 +15,7 @@
  */
 import { spawn } from 'node:child_process';
 import { DataError } from '../errors.js';
-import { type Tensor, fromTypedArray } from '../tensor/index.js';
+import { type Tensor, cat, fromTypedArray } from '../tensor/index.js';
 import { type FfmpegResolveOptions, passthroughFlags, resolveFfmpeg } from './ffmpeg-binary.js';
 
 export type CorruptPolicy = 'pad' | 'error';
@@ -56,13 +56,31 @@ export function ffmpegDecodeArgs(path: string, vf: string, passthrough: string[]
   ];
 }
 
-export async function decodeFrames(path: string, geom: FrameGeometry, indices: readonly number[], opts: DecodeOptions = {}): Promise<DecodedFrames> {
+/**
+ * Work to run on each chunk of decoded frames while ffmpeg keeps decoding (the resize, in the pipeline): `fn`
+ * receives [k, H, W, 3] uint8 (k <= frames, in decode order) and returns a tensor whose dim 0 has k rows; the
+ * results are concatenated. Valid only for per-frame work (results must not depend on the chunking).
+ */
+export interface ChunkTransform {
+  frames: number;
+  fn: (chunkTHWC: Tensor<'uint8'>) => Promise<Tensor>;
+}
+
+export async function decodeFrames(path: string, geom: FrameGeometry, indices: readonly number[], opts: DecodeOptions = {}, transform?: ChunkTransform): Promise<DecodedFrames> {
   if (indices.length === 0) throw new DataError('no frames requested', { file: path });
   const tools = resolveFfmpeg(opts);
   const unique = [...new Set(indices)].sort((a, b) => a - b);
   const frameBytes = geom.width * geom.height * 3;
   const buf = Buffer.allocUnsafe(unique.length * frameBytes);
   const args = ffmpegDecodeArgs(path, selectFilter(unique, geom.rotation), passthroughFlags(tools), opts.threads);
+  const pending: Promise<Tensor>[] = [];
+  let handed = 0; // frames handed to the transform so far
+  const handOver = (upTo: number) => {
+    if (!transform || upTo <= handed) return;
+    const chunk = fromTypedArray(new Uint8Array(buf.buffer, buf.byteOffset + handed * frameBytes, (upTo - handed) * frameBytes), [upTo - handed, geom.height, geom.width, 3], 'uint8');
+    pending.push(transform.fn(chunk).finally(() => chunk.dispose()));
+    handed = upTo;
+  };
 
   const { written, stderr, code } = await new Promise<{ written: number; stderr: string; code: number | null }>((resolve, reject) => {
     const p = spawn(tools.ffmpeg, args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -77,6 +95,10 @@ export async function decodeFrames(path: string, geom: FrameGeometry, indices: r
       }
       chunk.copy(buf, written);
       written += chunk.length;
+      if (transform) {
+        const complete = Math.floor(written / frameBytes);
+        if (complete - handed >= transform.frames) handOver(complete - ((complete - handed) % transform.frames));
+      }
     });
     p.stderr.on('data', (b: Buffer) => err.push(b));
     p.on('error', reject);
@@ -87,27 +109,41 @@ export async function decodeFrames(path: string, geom: FrameGeometry, indices: r
   });
 
   const got = Math.floor(written / frameBytes);
+  handOver(got);
+  const transformed = Promise.all(pending);
+  const fail = async (e: Error): Promise<never> => {
+    (await transformed.catch(() => [])).forEach((t) => t.dispose());
+    throw e;
+  };
   const errText = stderr.trim();
-  if (code !== 0 && got === 0) throw new DataError(`ffmpeg failed to decode (exit ${code}): ${errText.split('\n').slice(0, 4).join(' | ') || 'no message'}`, { file: path });
-  if (written % frameBytes !== 0) throw new DataError(`ffmpeg output ${written} bytes, not a whole number of ${geom.width}x${geom.height} RGB frames`, { file: path });
+  if (code !== 0 && got === 0) return fail(new DataError(`ffmpeg failed to decode (exit ${code}): ${errText.split('\n').slice(0, 4).join(' | ') || 'no message'}`, { file: path }));
+  if (written % frameBytes !== 0) return fail(new DataError(`ffmpeg output ${written} bytes, not a whole number of ${geom.width}x${geom.height} RGB frames`, { file: path }));
   const warnings: string[] = [];
   if (errText) warnings.push(`${path}: decoder reported errors (undecodable frames are dropped; later indices shift by the number dropped): ${errText.split('\n').slice(0, 2).join(' | ')}`);
-  if (got < unique.length) {
+  const missing = unique.length - got;
+  if (missing > 0) {
     const msg = `only ${got} of ${unique.length} sampled frames could be decoded`;
-    if (opts.onCorrupt === 'error' || got === 0) throw new DataError(`${msg}${errText ? `: ${errText.split('\n')[0]}` : ''}`, { file: path });
-    warnings.push(`${path}: ${msg}; the last decoded frame is repeated for the missing ${unique.length - got}`);
-    for (let k = got; k < unique.length; k++) buf.copy(buf, k * frameBytes, (got - 1) * frameBytes, got * frameBytes);
+    if (opts.onCorrupt === 'error' || got === 0) return fail(new DataError(`${msg}${errText ? `: ${errText.split('\n')[0]}` : ''}`, { file: path }));
+    warnings.push(`${path}: ${msg}; the last decoded frame is repeated for the missing ${missing}`);
   } else if (errText && opts.onCorrupt === 'error') {
-    throw new DataError(`decoder reported errors: ${errText.split('\n')[0]}`, { file: path });
+    return fail(new DataError(`decoder reported errors: ${errText.split('\n')[0]}`, { file: path }));
   }
 
-  const all = fromTypedArray(new Uint8Array(buf.buffer, buf.byteOffset, buf.length), [unique.length, geom.height, geom.width, 3], 'uint8');
-  if (unique.length === indices.length && unique.every((v, i) => v === indices[i])) return { frames: all, warnings };
-  // Repeated or unsorted indices: gather rows of the unique decode.
-  const pos = new Map(unique.map((v, i) => [v, i]));
+  // One tensor of the unique frames (transformed or raw), the missing tail padded with the last frame.
+  let all: Tensor;
+  if (transform) {
+    const parts = await transformed;
+    all = parts.length === 1 ? parts[0]! : cat(parts, 0);
+    if (parts.length > 1) parts.forEach((t) => t.dispose());
+  } else {
+    all = fromTypedArray(new Uint8Array(buf.buffer, buf.byteOffset, got * frameBytes), [got, geom.height, geom.width, 3], 'uint8');
+  }
+  const pos = new Map(unique.map((v, i) => [v, Math.min(i, got - 1)]));
+  if (missing === 0 && unique.length === indices.length && unique.every((v, i) => v === indices[i])) return { frames: all as Tensor<'uint8'>, warnings };
+  // Padding, repeated or unsorted indices: gather rows of the unique decode.
   const sel = fromTypedArray(BigInt64Array.from(indices, (i) => BigInt(pos.get(i)!)), [indices.length], 'int64');
   const frames = all.indexSelect(0, sel);
   all.dispose();
   sel.dispose();
-  return { frames, warnings };
+  return { frames: frames as Tensor<'uint8'>, warnings };
 }

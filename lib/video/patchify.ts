@@ -4,7 +4,8 @@
  * rows (t, bh, bw, mh, mw), columns (c, frame-in-pair, y, x). Same view/permute as transformers'
  * Qwen2VLVideoProcessor.patchify, so the float32 values are bit-identical (test/video/hf-parity.test.ts).
  */
-import { type Tensor, cat, tensor, tidy } from '../tensor/index.js';
+import { Tensor, arange, cat, keep, tensor, tidy } from '../tensor/index.js';
+import { videoNative } from './native.js';
 import { CLIP_MEAN, CLIP_STD, MERGE_SIZE, PATCH_DIM, PATCH_SIZE, TEMPORAL_PATCH_SIZE } from './constants.js';
 
 /**
@@ -61,4 +62,36 @@ export function patchify(frames: Tensor<'float32'>): Patchified {
       .reshape([gt * gh * gw, PATCH_DIM]);
   });
   return { pixelValues, grid: [gt, gh, gw] };
+}
+
+const lutCache = new Map<NormalizeMode, Tensor<'float32'>>();
+
+/**
+ * The normalised value of every uint8 level per channel, [3, 256] float32, computed by normalizeFrames itself (the
+ * tensor path checked bit-identical against HF), so a table lookup reproduces it exactly.
+ */
+export function normalizeLut(mode: NormalizeMode = 'fused'): Tensor<'float32'> {
+  let lut = lutCache.get(mode);
+  if (!lut || lut.isDisposed) {
+    lut = tidy(() => {
+      const levels = arange(0, 256, 1, { dtype: 'uint8' }).reshape([1, 1, 1, 256]).expand([1, 3, 1, 256]);
+      return normalizeFrames(levels as Tensor<'uint8'>, mode).reshape([3, 256]);
+    });
+    // Module-lifetime constant: kept out of any caller's scope so a tidy() around the caller never frees it.
+    keep(lut);
+    lutCache.set(mode, lut);
+  }
+  return lut;
+}
+
+/**
+ * normalizeFrames + patchify of uint8 frames [T, 3, H, W] in one native pass (table lookup, libtorch thread pool):
+ * the fast path of the pipeline, bit-identical to the tensor-op path (test/video/patchify-native.test.ts).
+ */
+export async function patchifyU8Async(frames: Tensor<'uint8'>, mode: NormalizeMode = 'fused'): Promise<Patchified> {
+  const [T, C, H, W] = frames.shape as [number, number, number, number];
+  const unit = PATCH_SIZE * MERGE_SIZE;
+  if (C !== 3 || H % unit !== 0 || W % unit !== 0) throw new RangeError(`patchify: expected [T,3,H,W] with H, W multiples of ${unit}, got [${frames.shape.join(', ')}]`);
+  const h = await videoNative().patchifyU8Async(frames.handle, normalizeLut(mode).handle, PATCH_SIZE, TEMPORAL_PATCH_SIZE, MERGE_SIZE);
+  return { pixelValues: new Tensor<'float32'>(h, 'float32'), grid: [Math.ceil(T / TEMPORAL_PATCH_SIZE), H / PATCH_SIZE, W / PATCH_SIZE] };
 }

@@ -10,7 +10,7 @@ import { DataError } from '../errors.js';
 import { type Tensor, tidy } from '../tensor/index.js';
 import { TIMER1_MIN_PIXELS, TIMER1_TOTAL_PIXELS } from './constants.js';
 import { type DecodeOptions, decodeFrames } from './decode.js';
-import { type NormalizeMode, normalizeFrames, patchify } from './patchify.js';
+import { type NormalizeMode, normalizeFrames, patchify, patchifyU8Async } from './patchify.js';
 import { type ProbeOptions, type VideoProbe, probeVideo } from './probe.js';
 import { resizeBicubicAAAsync } from './resize.js';
 import { type SamplingOptions, sampleFrames } from './sampling.js';
@@ -79,6 +79,9 @@ export interface PreprocessedVideo {
   cacheHit?: boolean;
 }
 
+/** Frames per resize job handed to libtorch while ffmpeg keeps decoding. */
+const RESIZE_CHUNK = 8;
+
 /** The HF processor smart-resizes again with the checkpoint's 3136..12845056 range; it must be a no-op. */
 const HF_MIN_PIXELS = 3136;
 const HF_MAX_PIXELS = 12845056;
@@ -90,9 +93,13 @@ function checkProcessorRange(size: { height: number; width: number }): void {
   }
 }
 
-/** Stage 2: normalise + pad + patchify resized frames [T, 3, H', W'] (uint8 or float holding 0..255). */
-export function patchifyFrames(resized: Tensor<'uint8'> | Tensor<'float32'>, normalize: NormalizeMode = 'fused'): { pixelValues: Tensor<'float32'>; grid: [number, number, number] } {
+/**
+ * Stage 2: normalise + pad + patchify resized frames [T, 3, H', W'] (uint8 or float holding 0..255): uint8 goes
+ * through the one-pass native table lookup, float through the tensor ops (the same values, bit for bit).
+ */
+export async function patchifyFrames(resized: Tensor<'uint8'> | Tensor<'float32'>, normalize: NormalizeMode = 'fused'): Promise<{ pixelValues: Tensor<'float32'>; grid: [number, number, number] }> {
   checkProcessorRange({ height: resized.size(2), width: resized.size(3) });
+  if (resized.dtype === 'uint8') return patchifyU8Async(resized as Tensor<'uint8'>, normalize);
   return tidy(() => patchify(normalizeFrames(resized, normalize)));
 }
 
@@ -106,7 +113,7 @@ export async function framesToPixelValues(
   const tchw = framesTHWC.permute([0, 3, 1, 2]);
   const resized = await resizeBicubicAAAsync(tchw, size.height, size.width);
   try {
-    return patchifyFrames(resized, normalize);
+    return await patchifyFrames(resized, normalize);
   } finally {
     tchw.dispose();
     resized.dispose();
@@ -134,28 +141,32 @@ export async function decodeResized(path: string, opts: VideoPreprocessOptions =
   checkProcessorRange(frameSize);
   const warnings: string[] = [];
   if (!probe.fpsExact) warnings.push(`${path}: frame rate ${probe.fps} read from ffmpeg's 2-decimal print (no ffprobe): sample_fps may differ slightly from decord's`);
-  const decoded = await decodeFrames(path, probe, sampling.indices, opts);
+  // The resize runs chunk by chunk on libtorch's pool while ffmpeg is still decoding (per-frame work, so the
+  // result is the same as one resize of all frames: test/video/preprocess.test.ts).
+  const decoded = await decodeFrames(path, probe, sampling.indices, opts, {
+    frames: RESIZE_CHUNK,
+    fn: async (thwc) => {
+      const tchw = thwc.permute([0, 3, 1, 2]);
+      const resized = await resizeBicubicAAAsync(tchw, frameSize.height, frameSize.width);
+      // An unchanged size returns a view of the decoded [k,H,W,3] chunk: make it a plain contiguous [k,3,H,W]
+      // (a no-op for a fresh resize result).
+      const contiguous = resized.contiguous();
+      tchw.dispose();
+      resized.dispose();
+      return contiguous;
+    },
+  });
   warnings.push(...decoded.warnings);
-  const tchw = decoded.frames.permute([0, 3, 1, 2]);
-  try {
-    const resized = await resizeBicubicAAAsync(tchw, frameSize.height, frameSize.width);
-    // An unchanged size returns a view of the decoded [T,H,W,3] buffer: make it a plain contiguous [T,3,H,W].
-    const frames = resized.size(2) === probe.height && resized.size(3) === probe.width ? resized.contiguous() : resized;
-    if (frames !== resized) resized.dispose();
-    const { width, height, fps, fpsExact, frameCount, rotation, durationSec, codec } = probe;
-    return {
-      frames,
-      info: { path, indices: sampling.indices, sampleFps: sampling.sampleFps, frameSize, probe: { width, height, fps, fpsExact, frameCount, rotation, durationSec, codec }, warnings },
-    };
-  } finally {
-    tchw.dispose();
-    decoded.frames.dispose();
-  }
+  const { width, height, fps, fpsExact, frameCount, rotation, durationSec, codec } = probe;
+  return {
+    frames: decoded.frames,
+    info: { path, indices: sampling.indices, sampleFps: sampling.sampleFps, frameSize, probe: { width, height, fps, fpsExact, frameCount, rotation, durationSec, codec }, warnings },
+  };
 }
 
 /** Stage 2 plus spg: the model inputs from resized frames. Does not dispose `r.frames`. */
-export function toModelInputs(r: ResizedFrames, opts: Pick<VideoPreprocessOptions, 'normalize' | 'spgMode'> = {}): PreprocessedVideo {
-  const { pixelValues, grid } = patchifyFrames(r.frames, opts.normalize ?? 'fused');
+export async function toModelInputs(r: ResizedFrames, opts: Pick<VideoPreprocessOptions, 'normalize' | 'spgMode'> = {}): Promise<PreprocessedVideo> {
+  const { pixelValues, grid } = await patchifyFrames(r.frames, opts.normalize ?? 'fused');
   return {
     pixelValuesVideos: pixelValues,
     videoGridThw: grid,
@@ -171,7 +182,7 @@ export function toModelInputs(r: ResizedFrames, opts: Pick<VideoPreprocessOption
 export async function preprocessVideo(path: string, opts: VideoPreprocessOptions = {}): Promise<PreprocessedVideo> {
   const r = await decodeResized(path, opts);
   try {
-    return toModelInputs(r, opts);
+    return await toModelInputs(r, opts);
   } finally {
     r.frames.dispose();
   }

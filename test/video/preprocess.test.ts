@@ -3,7 +3,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { DataError } from '../../lib/errors.js';
-import { preprocessVideo } from '../../lib/video/preprocess.js';
+import { decodeResized, preprocessVideo } from '../../lib/video/preprocess.js';
+import { decodeFrames } from '../../lib/video/decode.js';
+import { resizeBicubicAA } from '../../lib/video/resize.js';
 import { probeVideo } from '../../lib/video/probe.js';
 import { sampleFrames } from '../../lib/video/sampling.js';
 import { TIMER1_MIN_PIXELS, TIMER1_TOTAL_PIXELS } from '../../lib/video/constants.js';
@@ -39,6 +41,23 @@ describe('sampling and budget equal the Python reference on every shared video',
       expect(2 / s.sampleFps).toBe(r.second_per_grid_ts);
       const size = videoFrameSize(p.height, p.width, s.nframes, { minPixels: TIMER1_MIN_PIXELS, totalPixels: TIMER1_TOTAL_PIXELS });
       expect([size.height, size.width]).toEqual(r.size);
+    });
+  }
+});
+
+describe('chunked resize during decode equals one resize of all frames', () => {
+  for (const name of ['charades.mp4', 'corrupted.mp4']) {
+    it(name, async () => {
+      const path = video(name);
+      const staged = await decodeResized(path); // resize in chunks of 8 while ffmpeg decodes (+ padding for corrupted)
+      const p = await probeVideo(path);
+      const { frames } = await decodeFrames(path, p, staged.info.indices);
+      const oneShot = resizeBicubicAA(frames.permute([0, 3, 1, 2]), staged.info.frameSize.height, staged.info.frameSize.width);
+      expect(staged.frames.shape).toEqual(oneShot.shape);
+      expect(staged.frames.shape[0]).toBe(staged.info.indices.length);
+      const a = staged.frames.toArray() as Uint8Array;
+      const b = oneShot.toArray() as Uint8Array;
+      expect(Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength))).toBe(true);
     });
   }
 });
