@@ -8,3 +8,7 @@ export * from './judge/index.js';
 export * from './data/index.js';
 export * from './text/index.js';
 export * from './rewards/index.js';
+export * from './config/index.js';
+export * from './train/index.js';
+export * from './optim/index.js';
+export * from './logging/index.js';

@@ -1,7 +1,8 @@
 /**
- * Finds and loads the native addon, in a fixed order:
- *   1. RARFT_ADDON=/path/to/rarft.node (an explicit build),
- *   2. <package>/build/Release/rarft.node (cmake-js / `npm run build:native`).
+ * Finds and loads the native addon:
+ *   1. RARFT_ADDON=/path/to/rarft.node (an explicit build): when set, it is the only candidate, so a wrong path is
+ *      an error rather than a silent fallback to another build;
+ *   2. otherwise <package>/build/Release/rarft.node (cmake-js / `npm run build:native`).
  * On failure one AddonLoadError says what was tried, why each failed, and the fix for each case (sharp's style).
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -49,7 +50,7 @@ export function loadAddon(): NativeAddon {
   const tried: string[] = [];
   const candidates: string[] = [];
   if (process.env.RARFT_ADDON) candidates.push(process.env.RARFT_ADDON);
-  candidates.push(join(packageRoot(), 'build', 'Release', 'rarft.node'));
+  else candidates.push(join(packageRoot(), 'build', 'Release', 'rarft.node'));
   for (const path of candidates) {
     if (!existsSync(path)) {
       tried.push(`  - ${path}: not there`);
