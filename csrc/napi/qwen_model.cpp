@@ -7,6 +7,8 @@
 
 #include "napi/async_work.h"
 #include "napi/op.h"
+#include "qwen/generate.h"
+#include "qwen/logprobs.h"
 #include "qwen/model.h"
 
 namespace rarft::napi {
@@ -74,6 +76,33 @@ Napi::Value IntVector(Napi::Env env, const std::vector<int64_t>& v) {
   auto a = Napi::Array::New(env, v.size());
   for (size_t k = 0; k < v.size(); ++k) a.Set(static_cast<uint32_t>(k), Napi::Number::New(env, static_cast<double>(v[k])));
   return a;
+}
+
+Napi::Value Field(const Napi::Object& o, const char* key) { return o.Get(key); }
+bool Present(const Napi::Value& v) { return !v.IsUndefined() && !v.IsNull(); }
+double NumField(const Napi::Object& o, const char* key, double dflt) {
+  Napi::Value v = Field(o, key);
+  if (!Present(v)) return dflt;
+  if (!v.IsNumber()) throw ArgError(std::string("options.") + key + " must be a number");
+  return v.As<Napi::Number>().DoubleValue();
+}
+int64_t IntField(const Napi::Object& o, const char* key, int64_t dflt) {
+  double d = NumField(o, key, static_cast<double>(dflt));
+  if (d != static_cast<double>(static_cast<int64_t>(d))) throw ArgError(std::string("options.") + key + " must be an integer");
+  return static_cast<int64_t>(d);
+}
+Napi::Object OptionsArg(const Napi::CallbackInfo& info, size_t i) {
+  if (IsMissing(info, i)) return Napi::Object::New(info.Env());
+  if (!info[i].IsObject()) throw ArgError(ArgName(i) + " must be an options object");
+  return info[i].As<Napi::Object>();
+}
+qwen::SpgMode SpgField(const Napi::Object& o) {
+  Napi::Value v = Field(o, "spgMode");
+  if (!Present(v)) return qwen::SpgMode::kFloat;
+  std::string s = v.IsString() ? v.As<Napi::String>().Utf8Value() : "";
+  if (s == "float") return qwen::SpgMode::kFloat;
+  if (s == "truncate") return qwen::SpgMode::kTruncate;
+  throw ArgError("options.spgMode must be 'float' or 'truncate'");
 }
 
 }  // namespace
@@ -202,7 +231,64 @@ RARFT_OP(qwenVisionLayout) {
   return o;
 }
 
+// qwenLogprobs(id, inputs, completion, {chunk, entropy, temperature, spgMode}) -> Promise<[logp, entropy?]>
+static Napi::Value qwenLogprobs(const Napi::CallbackInfo& info) {
+  return Guard(info, "qwenLogprobs", [&]() -> Napi::Value {
+    auto m = ModelArg(info, 0);
+    auto in = InputsArg(info, 1);
+    at::Tensor completion = TensorArg(info, 2);
+    auto o = OptionsArg(info, 3);
+    qwen::LogprobOptions opts;
+    opts.chunk = IntField(o, "chunk", opts.chunk);
+    opts.temperature = NumField(o, "temperature", opts.temperature);
+    Napi::Value e = Field(o, "entropy");
+    opts.entropy = Present(e) && e.ToBoolean().Value();
+    auto mode = SpgField(o);
+    auto out = std::make_shared<std::vector<at::Tensor>>();
+    return PromiseWorker::Start(
+        info.Env(), "qwenLogprobs",
+        [=]() {
+          auto [lp, ent] = qwen::SequenceLogprobs(*m, in, completion, mode, opts);
+          out->push_back(lp);
+          if (ent.defined()) out->push_back(ent);
+        },
+        [out](Napi::Env env) { return WrapTensors(env, *out); });
+  });
+}
+
+// qwenGenerate(id, inputs, {maxNewTokens, temperature, topK, topP, seed, stopIds, padId, spgMode})
+//   -> Promise<[tokens, lengths, logprobs]>
+static Napi::Value qwenGenerate(const Napi::CallbackInfo& info) {
+  return Guard(info, "qwenGenerate", [&]() -> Napi::Value {
+    auto m = ModelArg(info, 0);
+    auto in = InputsArg(info, 1);
+    auto o = OptionsArg(info, 2);
+    qwen::GenerateOptions opts;
+    opts.max_new_tokens = IntField(o, "maxNewTokens", opts.max_new_tokens);
+    opts.temperature = NumField(o, "temperature", opts.temperature);
+    opts.top_k = IntField(o, "topK", opts.top_k);
+    opts.top_p = NumField(o, "topP", opts.top_p);
+    opts.pad_id = IntField(o, "padId", opts.pad_id);
+    if (Present(Field(o, "seed"))) opts.seed = static_cast<uint64_t>(IntField(o, "seed", 0));
+    Napi::Value stops = Field(o, "stopIds");
+    if (Present(stops)) {
+      if (!stops.IsArray()) throw ArgError("options.stopIds must be an array of integers");
+      auto a = stops.As<Napi::Array>();
+      for (uint32_t k = 0; k < a.Length(); ++k) opts.stop_ids.push_back(static_cast<int64_t>(a.Get(k).As<Napi::Number>().DoubleValue()));
+    }
+    opts.spg_mode = SpgField(o);
+    if (opts.temperature < 0 || opts.top_p <= 0 || opts.top_p > 1 || opts.top_k < 0)
+      throw ArgError("options: need temperature >= 0, 0 < topP <= 1, topK >= 0");
+    auto out = std::make_shared<qwen::GenerateResult>();
+    return PromiseWorker::Start(
+        info.Env(), "qwenGenerate", [=]() { *out = qwen::Generate(*m, in, opts); },
+        [out](Napi::Env env) { return WrapTensors(env, {out->tokens, out->lengths, out->logprobs}); });
+  });
+}
+
 RARFT_EXPORTS(env, exports) {
+  SetFn(env, exports, "qwenLogprobs", qwenLogprobs);
+  SetFn(env, exports, "qwenGenerate", qwenGenerate);
   SetFn(env, exports, "qwenLoad", qwenLoad);
   SetFn(env, exports, "qwenFree", qwenFree);
   SetFn(env, exports, "qwenSave", qwenSave);

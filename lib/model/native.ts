@@ -25,6 +25,17 @@ export interface QwenBindings {
   qwenEmbed(id: number, inputs: NativeQwenInputs): Promise<number>;
   qwenVisionFeatures(id: number, pixelValues: number, gridThw: number, trace: boolean): Promise<number[]>;
   qwenRopeIndex(id: number, inputs: NativeQwenInputs, spgMode: SpgMode): number[];
+  qwenLogprobs(
+    id: number,
+    inputs: NativeQwenInputs,
+    completion: number,
+    opts: { chunk?: number; entropy?: boolean; temperature?: number; spgMode?: SpgMode },
+  ): Promise<number[]>;
+  qwenGenerate(
+    id: number,
+    inputs: NativeQwenInputs,
+    opts: { maxNewTokens?: number; temperature?: number; topK?: number; topP?: number; seed?: number; stopIds?: number[]; padId?: number; spgMode?: SpgMode },
+  ): Promise<number[]>;
   qwenVisionLayout(id: number, gridThw: number): { windowIndex: number[]; cuWindow: number[]; cuFull: number[]; rotAngles: number };
 }
 

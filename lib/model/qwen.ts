@@ -37,6 +37,42 @@ export interface QwenLoadOptions {
   spgMode?: SpgMode;
 }
 
+export interface LogprobOptions {
+  /** Positions per chunk (all rows at once): extra memory ~ B * chunk * vocab * 4 bytes. Default 64. */
+  chunk?: number;
+  /** Also return per-token entropy. */
+  entropy?: boolean;
+  /** Logits are divided by this before the softmax. Default 1. */
+  temperature?: number;
+  spgMode?: SpgMode;
+}
+
+export interface GenerateOptions {
+  maxNewTokens?: number;
+  /** 0 (default) = greedy. */
+  temperature?: number;
+  /** 0 = off. */
+  topK?: number;
+  /** 1 = off. */
+  topP?: number;
+  /** Seed of the sampling generator (same seed, same inputs -> same tokens). */
+  seed?: number;
+  /** A row ends after emitting one of these (e.g. [151645] = <|im_end|>); the stop token counts in its length. */
+  stopIds?: number[];
+  /** Written after a row ended. Default 151643. */
+  padId?: number;
+  spgMode?: SpgMode;
+}
+
+export interface GenerateResult {
+  /** [B, N] new tokens (N ≤ maxNewTokens), padId after a row's stop token. */
+  tokens: Tensor<'int64'>;
+  /** [B] tokens up to and including the stop token. */
+  lengths: Tensor<'int64'>;
+  /** [B, N] log p of each chosen token under softmax(logits / temperature) (temperature 1 when greedy); 0 after stop. */
+  logprobs: Tensor<'float32'>;
+}
+
 export interface VisionTrace {
   features: Tensor<FloatDType>;
   patchEmbed: Tensor<FloatDType>;
@@ -101,6 +137,26 @@ export class QwenVL {
   /** Final-normed hidden states [B, L, d] (the LM head's input). */
   async hidden(inputs: QwenInputs, spgMode: SpgMode = this.spgMode): Promise<Tensor<FloatDType>> {
     return new Tensor(await qwenNative().qwenHidden(this.#handle, toNative(inputs), spgMode));
+  }
+
+  /**
+   * Per-token log-probs [B, T] (fp32) of `completion` [B, T], which must be the last T columns of `inputs.inputIds`
+   * (prompt + completion, left padded). Computed in chunks over T (the [B, T, V] fp32 logits never exist, the
+   * backward recomputes them per chunk); differentiable w.r.t. the parameters that require grad.
+   */
+  async logprobs(
+    inputs: QwenInputs,
+    completion: Tensor<'int64'>,
+    opts: LogprobOptions = {},
+  ): Promise<{ logprobs: Tensor<'float32'>; entropy?: Tensor<'float32'> }> {
+    const hs = await qwenNative().qwenLogprobs(this.#handle, toNative(inputs), completion.handle, { spgMode: this.spgMode, ...opts });
+    return { logprobs: new Tensor(hs[0]!, 'float32'), entropy: hs[1] === undefined ? undefined : new Tensor(hs[1], 'float32') };
+  }
+
+  /** KV-cache generation (no autograd): greedy or sampled; prompts must be left padded. */
+  async generate(inputs: QwenInputs, opts: GenerateOptions = {}): Promise<GenerateResult> {
+    const [t, l, p] = await qwenNative().qwenGenerate(this.#handle, toNative(inputs), { spgMode: this.spgMode, ...opts });
+    return { tokens: new Tensor(t!, 'int64'), lengths: new Tensor(l!, 'int64'), logprobs: new Tensor(p!, 'float32') };
   }
 
   /** Token embeddings with the visual features scattered in at the placeholder tokens. */

@@ -1,0 +1,94 @@
+#include "qwen/generate.h"
+
+#include <ATen/CPUGeneratorImpl.h>
+
+#include <random>
+#include <stdexcept>
+
+namespace rarft::qwen {
+namespace {
+
+// Applies top-k then top-p (nucleus) filtering to fp32 logits [B, V] by setting removed entries to -inf.
+at::Tensor FilterLogits(at::Tensor z, int64_t top_k, double top_p) {
+  const int64_t V = z.size(-1);
+  if (top_k > 0 && top_k < V) {
+    at::Tensor kth = std::get<0>(z.topk(top_k, -1)).narrow(-1, top_k - 1, 1);
+    z = z.masked_fill(z < kth, -INFINITY);
+  }
+  if (top_p < 1.0) {
+    auto [sorted, idx] = z.sort(-1, /*descending=*/true);
+    at::Tensor cum = at::softmax(sorted, -1).cumsum(-1);
+    // Remove a token when the mass before it already reaches top_p (the top token always stays).
+    at::Tensor remove = (cum - at::softmax(sorted, -1)) >= top_p;
+    z = z.masked_fill(at::zeros_like(remove).scatter(-1, idx, remove), -INFINITY);
+  }
+  return z;
+}
+
+}  // namespace
+
+GenerateResult Generate(const QwenModel& model, const QwenInputs& in, const GenerateOptions& opts) {
+  at::NoGradGuard no_grad;
+  if (opts.max_new_tokens <= 0) throw std::invalid_argument("generate: max_new_tokens must be > 0");
+  const at::Device dev = model.device();
+  const QwenConfig& c = model.config();
+  const QwenWeights& w = model.weights();
+  at::Tensor emb = model.Embed(in);
+  const int64_t B = emb.size(0), L = emb.size(1);
+  at::Tensor mask = in.attention_mask.defined() ? in.attention_mask.to(dev).to(at::kLong)
+                                                : at::ones({B, L}, at::TensorOptions().dtype(at::kLong).device(dev));
+  // Left padding only: once a row has a real token, no padding may follow (spec §3.5).
+  if (L > 1 && (mask.narrow(1, 1, L - 1) < mask.narrow(1, 0, L - 1)).any().item<bool>())
+    throw std::invalid_argument("generate: attention_mask has padding after real tokens; batch prompts must be left padded");
+  RopeIndex ri = model.Rope(in, opts.spg_mode);
+  at::Tensor pos = in.position_ids.defined() ? in.position_ids.to(dev) : ri.position_ids.to(dev);
+  at::Tensor deltas = ri.rope_deltas.to(dev);  // [B, 1]
+
+  std::optional<at::Generator> gen;
+  if (opts.temperature > 0) {
+    gen = at::make_generator<at::CPUGeneratorImpl>(opts.seed ? *opts.seed : std::random_device{}());
+  }
+  at::Tensor stop = at::tensor(opts.stop_ids.empty() ? std::vector<int64_t>{-1} : opts.stop_ids, at::kLong).to(dev);
+
+  KvCache cache;
+  at::Tensor h = DecoderForward(w.text, c.text, emb, pos, mask, &cache).select(1, L - 1);  // [B, d]
+  at::Tensor done = at::zeros({B}, at::TensorOptions().dtype(at::kBool).device(dev));
+  at::Tensor lengths = at::zeros({B}, at::TensorOptions().dtype(at::kLong).device(dev));
+  std::vector<at::Tensor> toks, lps;
+  for (int64_t step = 0; step < opts.max_new_tokens; ++step) {
+    at::Tensor z = at::linear(h, w.text.lm_head).to(at::kFloat);  // [B, V]
+    at::Tensor tok;
+    at::Tensor lp_all;
+    if (opts.temperature > 0) {
+      z = z / opts.temperature;
+      lp_all = at::log_softmax(z, -1);
+      at::Tensor probs = at::softmax(FilterLogits(z, opts.top_k, opts.top_p), -1);
+      // Sampling runs on CPU with our generator so a seed gives the same tokens on any device.
+      tok = at::multinomial(probs.to(at::kCPU), 1, false, gen).squeeze(-1).to(dev);
+    } else {
+      lp_all = at::log_softmax(z, -1);
+      tok = z.argmax(-1);
+    }
+    at::Tensor lp = lp_all.gather(-1, tok.unsqueeze(-1)).squeeze(-1);
+    tok = at::where(done, at::full_like(tok, opts.pad_id), tok);
+    lp = at::where(done, at::zeros_like(lp), lp);
+    lengths = lengths + (~done).to(at::kLong);
+    done = done | at::isin(tok, stop);
+    toks.push_back(tok);
+    lps.push_back(lp);
+    if (done.all().item<bool>() || step + 1 == opts.max_new_tokens) break;
+    // Decode step: the new token at cache index c0 gets position c0 + rope_deltas on all three rows.
+    const int64_t c0 = cache.length();
+    at::Tensor p = (deltas + c0).view({1, B, 1}).expand({3, B, 1}).contiguous();
+    mask = at::cat({mask, at::ones({B, 1}, mask.options())}, 1);
+    at::Tensor e = at::embedding(w.text.embed, tok.view({B, 1}));
+    h = DecoderForward(w.text, c.text, e, p, mask, &cache).select(1, 0);
+  }
+  GenerateResult r;
+  r.tokens = at::stack(toks, 1);
+  r.logprobs = at::stack(lps, 1);
+  r.lengths = lengths;
+  return r;
+}
+
+}  // namespace rarft::qwen

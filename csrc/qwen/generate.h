@@ -1,0 +1,35 @@
+// Autoregressive generation with a KV cache (spec §3.5): prefill computes 3-D positions and rope_deltas from the
+// prompt; every decode step uses position c0 + rope_deltas[b] on all three rows (c0 = cached length incl. padding).
+// Greedy (temperature 0) or sampling with temperature / top-k / top-p and a seeded generator; stop ids end a row.
+#pragma once
+#include <ATen/ATen.h>
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "qwen/model.h"
+
+namespace rarft::qwen {
+
+struct GenerateOptions {
+  int64_t max_new_tokens = 16;
+  double temperature = 0.0;  // 0 = greedy
+  int64_t top_k = 0;         // 0 = off
+  double top_p = 1.0;        // 1 = off
+  std::optional<uint64_t> seed;  // sampling generator seed (absent = nondeterministic)
+  std::vector<int64_t> stop_ids;  // a row ends after emitting one of these (it is included in its length)
+  int64_t pad_id = 151643;        // written after a row ended
+  SpgMode spg_mode = SpgMode::kFloat;
+};
+
+struct GenerateResult {
+  at::Tensor tokens;    // [B, N] int64, N = steps taken (≤ max_new_tokens); pad_id after a row's stop
+  at::Tensor lengths;   // [B] int64, tokens up to and including the stop token
+  at::Tensor logprobs;  // [B, N] fp32: log softmax(logits / max(temperature, 1 if greedy)) of the chosen token
+};
+
+// Runs without autograd. Inputs must be left padded when B > 1 (checked: a padded slot after a real token fails).
+GenerateResult Generate(const QwenModel& model, const QwenInputs& in, const GenerateOptions& opts);
+
+}  // namespace rarft::qwen
