@@ -22,7 +22,7 @@ describe('QwenVL.generate', () => {
     expect(ints(g.tokens)).toEqual(ints(ref(refs, 'generate.tokens')));
     expect(ints(g.lengths)).toEqual([4, 4]);
     const hf = ref<Tensor<'float32'>>(refs, 'generate.logits').logSoftmax(-1);
-    const lp = floats(hf.gather(-1, ref(refs, 'generate.tokens').unsqueeze(-1)).squeeze(-1));
+    const lp = floats(hf.gather(-1, ref<Tensor<'int64'>>(refs, 'generate.tokens').unsqueeze(-1)).squeeze(-1));
     const ours = floats(g.logprobs);
     let m = 0;
     for (let i = 0; i < lp.length; i++) m = Math.max(m, Math.abs(lp[i]! - ours[i]!));
