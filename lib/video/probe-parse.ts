@@ -16,6 +16,8 @@ export interface StreamInfo {
   fpsExact: boolean;
   /** Container frame count (nb_frames), null when the container does not say (Matroska, WebM). */
   nbFrames: number | null;
+  /** Video packets counted by a demux pass (ffprobe -count_packets), when it was asked for. */
+  countedPackets?: number;
   durationSec: number | null;
   /** Clockwise rotation (0, 90, 180, 270) that makes frames upright, decord's GetRotation convention. */
   rotation: number;
@@ -48,6 +50,7 @@ interface FfprobeJson {
     avg_frame_rate?: string;
     r_frame_rate?: string;
     nb_frames?: string;
+    nb_read_packets?: string;
     duration?: string;
     tags?: Record<string, string>;
     side_data_list?: Array<{ side_data_type?: string; rotation?: number }>;
@@ -67,6 +70,7 @@ export function parseFfprobeJson(text: string): StreamInfo {
   const dm = s.side_data_list?.find((d) => d.rotation !== undefined)?.rotation ?? null;
   const tag = s.tags?.rotate !== undefined ? Number(s.tags.rotate) : null;
   const nb = s.nb_frames !== undefined ? Number(s.nb_frames) : NaN;
+  const counted = s.nb_read_packets !== undefined ? Number(s.nb_read_packets) : NaN;
   const dur = Number(j.format?.duration ?? s.duration ?? NaN);
   return {
     codec: s.codec_name ?? 'unknown',
@@ -76,6 +80,7 @@ export function parseFfprobeJson(text: string): StreamInfo {
     fpsSource: avg !== null ? 'avg_frame_rate' : 'r_frame_rate',
     fpsExact: true,
     nbFrames: Number.isFinite(nb) && nb > 0 ? nb : null,
+    ...(Number.isFinite(counted) ? { countedPackets: counted } : {}),
     durationSec: Number.isFinite(dur) ? dur : null,
     rotation: normaliseRotation(tag, dm),
   };

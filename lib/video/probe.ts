@@ -23,6 +23,8 @@ export interface VideoProbe extends StreamInfo {
   probedWith: 'ffprobe' | 'ffmpeg';
 }
 
+const COUNT_UP_FRONT = /\.(mkv|webm|mka)$/i;
+
 export interface ProbeOptions extends FfmpegResolveOptions {
   /** Ignore ffprobe even if present (tests of the ffmpeg-only path). */
   noFfprobe?: boolean;
@@ -59,8 +61,10 @@ export async function probeVideo(path: string, opts: ProbeOptions = {}): Promise
   let info: StreamInfo;
   let probedWith: VideoProbe['probedWith'];
   if (tools.ffprobe && !opts.noFfprobe) {
+    // Matroska/WebM never carry nb_frames: count the packets in the same ffprobe run instead of a second process.
+    const countNow = COUNT_UP_FRONT.test(path);
     const r = await runProcess(tools.ffprobe, [
-      '-v', 'error', '-select_streams', 'v:0', '-show_streams', '-show_format', '-of', 'json', path,
+      '-v', 'error', ...(countNow ? ['-count_packets'] : []), '-select_streams', 'v:0', '-show_streams', '-show_format', '-of', 'json', path,
     ]);
     if (r.code !== 0) throw new DataError(`ffprobe cannot read the file: ${firstLines(r.stderr)}`, { file: path });
     try {
@@ -79,7 +83,7 @@ export async function probeVideo(path: string, opts: ProbeOptions = {}): Promise
     }
     probedWith = 'ffmpeg';
   }
-  const frameCount = info.nbFrames ?? (await countPackets(tools.ffmpeg, path));
+  const frameCount = info.nbFrames ?? info.countedPackets ?? (await countPackets(tools.ffmpeg, path));
   if (frameCount < 1) throw new DataError('the video stream has no frames', { file: path });
   const swap = info.rotation === 90 || info.rotation === 270;
   return {

@@ -1,0 +1,84 @@
+/**
+ * Video path throughput on real clips: the whole path (probe + sampled decode + antialiased resize + normalise/
+ * patchify, i.e. preprocessVideo) against a raw decode of the same clip by the same ffmpeg binary
+ * (`ffmpeg -i clip -f null /dev/null`, which decodes every frame and does nothing else), and the cache-hit path.
+ * Throughput is counted in SOURCE frames per second (frames of the clip consumed), so the ratio says how close the
+ * whole path gets to the decoder's own speed; the sampled frames/s of the cache-hit path are reported separately.
+ * Median of REPS runs each, after one warm-up.
+ *
+ * Run: npx vite-node bench/video.bench.ts   -> bench/results/video.json
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { preprocessVideoCached } from '../lib/video/cache.js';
+import { resolveFfmpeg } from '../lib/video/ffmpeg-binary.js';
+import { preprocessVideo } from '../lib/video/preprocess.js';
+import { probeVideo } from '../lib/video/probe.js';
+import { sharedDataset } from '../test/data/datasets-path.js';
+import { type BenchRecord, writeResults } from './write-results.js';
+
+const REPS = Number(process.env.BENCH_REPS ?? 5);
+const CLIPS = ['charades.mp4', 'OHOFG.mp4', 'flipping_a_pancake.mkv'];
+const INSTALLER = new URL('../node_modules/@ffmpeg-installer/linux-x64/ffmpeg', import.meta.url).pathname;
+const BINARIES: Array<[string, string]> = [
+  ['ffmpeg 5.1 (system)', '/usr/bin/ffmpeg'],
+  ['ffmpeg 4.1 (@ffmpeg-installer)', INSTALLER],
+];
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+async function timeIt(fn: () => Promise<void> | void): Promise<number> {
+  await fn(); // warm-up (page cache, libtorch thread pool, JIT)
+  const ts: number[] = [];
+  for (let i = 0; i < REPS; i++) {
+    const t0 = performance.now();
+    await fn();
+    ts.push((performance.now() - t0) / 1000);
+  }
+  return median(ts);
+}
+
+const records: BenchRecord[] = [];
+const cacheDir = mkdtempSync(join(tmpdir(), 'rarft-vbench-'));
+try {
+  for (const [label, ffmpegPath] of BINARIES) {
+    const tools = resolveFfmpeg({ ffmpegPath });
+    for (const clip of CLIPS) {
+      const path = sharedDataset(`videos/${clip}`);
+      const p = await probeVideo(path);
+      const raw = await timeIt(() => {
+        const r = spawnSync(tools.ffmpeg, ['-nostdin', '-v', 'error', '-i', path, '-f', 'null', '/dev/null']);
+        if (r.status !== 0) throw new Error(`raw decode failed: ${r.stderr}`);
+      });
+      let sampled = 0;
+      let grid = '';
+      const whole = await timeIt(async () => {
+        const out = await preprocessVideo(path, { ffmpegPath });
+        sampled = out.indices.length;
+        grid = out.videoGridThw.join('x');
+        out.pixelValuesVideos.dispose();
+      });
+      const rawFps = p.frameCount / raw;
+      const wholeFps = p.frameCount / whole;
+      const what = `${clip} ${p.width}x${p.height}, ${p.frameCount} frames, ${sampled} sampled, grid ${grid}, ${label}`;
+      records.push({ name: `raw decode (ffmpeg -i clip -f null), ${what}`, value: rawFps, unit: 'source frames/s' });
+      records.push({ name: `whole video path (probe+decode+resize+patchify), ${what}`, value: wholeFps, unit: 'source frames/s' });
+      records.push({ name: `whole path / raw decode, ${what}`, value: wholeFps / rawFps, unit: 'ratio', note: 'target >= 0.8' });
+      if (ffmpegPath === '/usr/bin/ffmpeg') {
+        await preprocessVideoCached(path, { ffmpegPath }, { dir: cacheDir }); // fill
+        const hit = await timeIt(async () => {
+          const out = await preprocessVideoCached(path, { ffmpegPath }, { dir: cacheDir });
+          if (!out.cacheHit) throw new Error('expected a cache hit');
+          out.pixelValuesVideos.dispose();
+        });
+        records.push({ name: `cache hit (load uint8 frames + normalise/patchify), ${clip}`, value: hit * 1000, unit: 'ms/video' });
+        records.push({ name: `cache hit speed-up over the whole path, ${clip}`, value: whole / hit, unit: 'x' });
+      }
+    }
+  }
+} finally {
+  rmSync(cacheDir, { recursive: true, force: true });
+}
+writeResults('video', records);
