@@ -61,7 +61,11 @@ sbert::BertConfig ConfigArg(const Napi::CallbackInfo& info, size_t i) {
   c.type_vocab_size = integer("typeVocabSize");
   c.vocab_size = integer("vocabSize");
   c.layer_norm_eps = num("layerNormEps");
-  Napi::Value pooling = o.Get("pooling"), normalize = o.Get("normalize");
+  c.pad_token_id = integer("padTokenId");
+  c.relative_attention_num_buckets = integer("relativeAttentionNumBuckets");
+  Napi::Value arch = o.Get("arch"), pooling = o.Get("pooling"), normalize = o.Get("normalize");
+  if (!arch.IsString()) throw ArgError(ArgName(i) + ".arch must be a string");
+  c.arch = sbert::ArchFromName(arch.As<Napi::String>().Utf8Value());
   if (!pooling.IsString()) throw ArgError(ArgName(i) + ".pooling must be a string");
   if (!normalize.IsBoolean()) throw ArgError(ArgName(i) + ".normalize must be a boolean");
   c.pooling = sbert::PoolingFromName(pooling.As<Napi::String>().Utf8Value());

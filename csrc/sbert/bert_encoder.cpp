@@ -1,14 +1,16 @@
-// BERT forward pass in plain ATen ops, mirroring transformers' BertModel (eval mode) followed by
+// BERT / MPNet forward pass in plain ATen ops, mirroring transformers' BertModel / MPNetModel (eval mode) followed by
 // sentence-transformers' Pooling and Normalize modules. Parity with the Python reference is tested in
 // test/sbert/parity.test.ts against fixtures made by scripts/fixtures/make_sbert_fixtures.py.
 #include "sbert/bert_encoder.h"
 
 #include <ATen/core/grad_mode.h>
 
+#include <limits>
 #include <sstream>
 #include <stdexcept>
 
 #include "sbert/pooling.h"
+#include "sbert/relative_position.h"
 
 namespace rarft::sbert {
 
@@ -21,7 +23,10 @@ void Validate(const BertConfig& c) {
   need(c.num_heads > 0 && c.hidden_size % c.num_heads == 0, "num_attention_heads must divide hidden_size");
   need(c.intermediate_size > 0, "intermediate_size must be > 0");
   need(c.max_position_embeddings > 0, "max_position_embeddings must be > 0");
-  need(c.type_vocab_size > 0, "type_vocab_size must be > 0");
+  need(c.arch != Arch::kBert || c.type_vocab_size > 0, "type_vocab_size must be > 0 for BERT");
+  need(c.arch != Arch::kMpnet || c.relative_attention_num_buckets >= 4,
+       "relative_attention_num_buckets must be >= 4 for MPNet");
+  need(c.pad_token_id >= 0 && c.pad_token_id < c.vocab_size, "pad_token_id must be a vocabulary id");
   need(c.vocab_size > 0, "vocab_size must be > 0");
   need(c.layer_norm_eps > 0, "layer_norm_eps must be > 0");
 }
@@ -32,6 +37,12 @@ Pooling PoolingFromName(const std::string& name) {
   if (name == "max") return Pooling::kMax;
   if (name == "mean_sqrt_len") return Pooling::kMeanSqrtLen;
   throw std::invalid_argument("sbert config: unknown pooling mode '" + name + "' (mean | cls | max | mean_sqrt_len)");
+}
+
+Arch ArchFromName(const std::string& name) {
+  if (name == "bert") return Arch::kBert;
+  if (name == "mpnet") return Arch::kMpnet;
+  throw std::invalid_argument("sbert config: unknown architecture '" + name + "' (bert | mpnet)");
 }
 
 namespace {
@@ -45,6 +56,7 @@ class Loader {
   at::Tensor Get(const std::string& name, std::vector<int64_t> shape) const {
     at::Tensor t = lookup_(name);
     if (!t.defined()) t = lookup_("bert." + name);
+    if (!t.defined()) t = lookup_("mpnet." + name);
     if (!t.defined()) throw std::invalid_argument("sbert weights: missing tensor '" + name + "'");
     if (t.sizes() != at::IntArrayRef(shape)) {
       std::ostringstream msg;
@@ -72,22 +84,29 @@ std::shared_ptr<BertEncoder> BertEncoder::FromWeights(const BertConfig& c, const
   std::shared_ptr<BertEncoder> enc(new BertEncoder(c, device));
   Loader l(lookup, device);
   const int64_t H = c.hidden_size, I = c.intermediate_size;
+  const bool mpnet = c.arch == Arch::kMpnet;
   enc->word_emb_ = l.Get("embeddings.word_embeddings.weight", {c.vocab_size, H});
   enc->pos_emb_ = l.Get("embeddings.position_embeddings.weight", {c.max_position_embeddings, H});
-  enc->type_emb_ = l.Get("embeddings.token_type_embeddings.weight", {c.type_vocab_size, H});
+  if (!mpnet) enc->type_emb_ = l.Get("embeddings.token_type_embeddings.weight", {c.type_vocab_size, H});
   enc->emb_ln_w_ = l.Get("embeddings.LayerNorm.weight", {H});
   enc->emb_ln_b_ = l.Get("embeddings.LayerNorm.bias", {H});
+  if (mpnet) enc->rel_bias_ = l.Get("encoder.relative_attention_bias.weight", {c.relative_attention_num_buckets, c.num_heads});
+  // Same layer, different names: BERT's attention.self.{query,key,value} + attention.output.{dense,LayerNorm} are
+  // MPNet's attention.attn.{q,k,v,o} + attention.LayerNorm.
+  const char* q = mpnet ? "attention.attn.q." : "attention.self.query.";
+  const char* k = mpnet ? "attention.attn.k." : "attention.self.key.";
+  const char* v = mpnet ? "attention.attn.v." : "attention.self.value.";
+  const char* o = mpnet ? "attention.attn.o." : "attention.output.dense.";
+  const char* ln = mpnet ? "attention.LayerNorm." : "attention.output.LayerNorm.";
   for (int64_t i = 0; i < c.num_layers; ++i) {
     const std::string p = "encoder.layer." + std::to_string(i) + ".";
     BertLayer L;
-    L.qkv_w = at::cat({l.Get(p + "attention.self.query.weight", {H, H}), l.Get(p + "attention.self.key.weight", {H, H}),
-                       l.Get(p + "attention.self.value.weight", {H, H})});
-    L.qkv_b = at::cat({l.Get(p + "attention.self.query.bias", {H}), l.Get(p + "attention.self.key.bias", {H}),
-                       l.Get(p + "attention.self.value.bias", {H})});
-    L.attn_out_w = l.Get(p + "attention.output.dense.weight", {H, H});
-    L.attn_out_b = l.Get(p + "attention.output.dense.bias", {H});
-    L.attn_ln_w = l.Get(p + "attention.output.LayerNorm.weight", {H});
-    L.attn_ln_b = l.Get(p + "attention.output.LayerNorm.bias", {H});
+    L.qkv_w = at::cat({l.Get(p + q + "weight", {H, H}), l.Get(p + k + "weight", {H, H}), l.Get(p + v + "weight", {H, H})});
+    L.qkv_b = at::cat({l.Get(p + q + "bias", {H}), l.Get(p + k + "bias", {H}), l.Get(p + v + "bias", {H})});
+    L.attn_out_w = l.Get(p + o + "weight", {H, H});
+    L.attn_out_b = l.Get(p + o + "bias", {H});
+    L.attn_ln_w = l.Get(p + ln + "weight", {H});
+    L.attn_ln_b = l.Get(p + ln + "bias", {H});
     L.ffn_in_w = l.Get(p + "intermediate.dense.weight", {I, H});
     L.ffn_in_b = l.Get(p + "intermediate.dense.bias", {I});
     L.ffn_out_w = l.Get(p + "output.dense.weight", {H, I});
@@ -125,15 +144,34 @@ at::Tensor BertEncoder::Hidden(const at::Tensor& ids_in, const at::Tensor& mask_
   at::Tensor real = mask.reshape({-1}).ne(0).nonzero().squeeze(1);  // [T] flat indices of real tokens
   const bool padded = real.size(0) < B * L;
   at::Tensor tok_ids = padded ? ids.reshape({-1}).index_select(0, real) : ids.reshape({-1});
-  at::Tensor pos_ids = padded ? real.remainder(L) : at::arange(L, real.options()).repeat({B});
+  const bool mpnet = c.arch == Arch::kMpnet;
+  at::Tensor pos_ids;
+  if (mpnet) {
+    // create_position_ids_from_input_ids: non-pad ids count up from pad_token_id + 1; pad ids sit at pad_token_id.
+    at::Tensor not_pad = ids.ne(c.pad_token_id).to(at::kLong);
+    pos_ids = (not_pad.cumsum(1) * not_pad + c.pad_token_id).reshape({-1});
+    if (padded) pos_ids = pos_ids.index_select(0, real);
+  } else {
+    pos_ids = padded ? real.remainder(L) : at::arange(L, real.options()).repeat({B});
+  }
+  if (L > 0 && pos_ids.numel() > 0 && pos_ids.max().item<int64_t>() >= c.max_position_embeddings)
+    throw std::invalid_argument("sbert encode: sequence too long for max_position_embeddings " +
+                                std::to_string(c.max_position_embeddings) + " (truncate before encoding)");
 
-  // Embeddings: token_type_ids are all 0 for single sentences, as sentence-transformers passes them.
-  at::Tensor x = word_emb_.index_select(0, tok_ids) + pos_emb_.index_select(0, pos_ids) + type_emb_.select(0, 0);
+  // Embeddings: BERT adds token type 0 (single sentences, as sentence-transformers passes them); MPNet has none.
+  at::Tensor x = word_emb_.index_select(0, tok_ids) + pos_emb_.index_select(0, pos_ids);
+  if (!mpnet) x = x + type_emb_.select(0, 0);
   x = LayerNorm(x, emb_ln_w_, emb_ln_b_, c.layer_norm_eps);  // [T, H]
 
-  // Keys that are padding are masked out for every query (boolean mask: true = may attend). Queries at padding
-  // positions see zero vectors and their outputs are dropped by the gather.
+  // Keys that are padding are masked out for every query. Queries at padding positions see zero vectors and their
+  // outputs are dropped by the gather. BERT: a boolean mask (true = may attend). MPNet: the relative-position bias
+  // [1, heads, L, L] plus the additive mask (finfo.min at padding keys, as transformers builds it), shared by layers.
   at::Tensor attn_mask = mask.ne(0).view({B, 1, 1, L});
+  if (mpnet) {
+    at::Tensor additive = at::zeros({B, 1, 1, L}, x.options())
+                              .masked_fill(attn_mask.logical_not(), std::numeric_limits<float>::lowest());
+    attn_mask = RelativePositionBias(rel_bias_, L) + additive;  // [B, heads, L, L]
+  }
   for (const BertLayer& layer : layers_) {
     at::Tensor qkv = at::linear(x, layer.qkv_w, layer.qkv_b);  // [T, 3H]
     if (padded) qkv = at::zeros({B * L, 3 * H}, qkv.options()).index_copy_(0, real, qkv);
@@ -159,7 +197,9 @@ at::Tensor BertEncoder::Encode(const at::Tensor& ids, const at::Tensor& mask) co
 }
 
 int64_t BertEncoder::ParameterCount() const {
-  int64_t n = word_emb_.numel() + pos_emb_.numel() + type_emb_.numel() + emb_ln_w_.numel() + emb_ln_b_.numel();
+  int64_t n = word_emb_.numel() + pos_emb_.numel() + emb_ln_w_.numel() + emb_ln_b_.numel();
+  for (const at::Tensor* t : {&type_emb_, &rel_bias_})
+    if (t->defined()) n += t->numel();
   for (const BertLayer& l : layers_)
     for (const at::Tensor* t : {&l.qkv_w, &l.qkv_b, &l.attn_out_w, &l.attn_out_b, &l.attn_ln_w, &l.attn_ln_b,
                                 &l.ffn_in_w, &l.ffn_in_b, &l.ffn_out_w, &l.ffn_out_b, &l.ffn_ln_w, &l.ffn_ln_b})

@@ -1,6 +1,7 @@
-// A BERT encoder + sentence pooling for sentence-transformers models (all-MiniLM-L6-v2 and other BertModel
-// checkpoints): embeddings (word + absolute position + token type 0) and LayerNorm, N post-LN encoder layers
-// (masked self-attention, exact-erf GELU FFN), pooling over the attention mask, optional L2 normalisation.
+// A BERT-family encoder + sentence pooling for sentence-transformers models: BertModel checkpoints
+// (all-MiniLM-L6-v2) and MPNetModel checkpoints (all-mpnet-base-v2). Embeddings and LayerNorm, N post-LN encoder
+// layers (masked self-attention [+ MPNet's relative-position bias], exact-erf GELU FFN), pooling over the attention
+// mask, optional L2 normalisation (see bert_config.h for what differs between the two).
 // Inference only (fp32 weights, no dropout, no autograd). Thread-safe: Encode only reads the weights, so one
 // encoder can serve concurrent async calls.
 #pragma once
@@ -26,7 +27,8 @@ class BertEncoder {
   // Looks a tensor up by its checkpoint name; returns an undefined tensor when absent.
   using WeightLookup = std::function<at::Tensor(const std::string&)>;
 
-  // Builds the encoder from named weights (HF BertModel names, with or without a "bert." prefix), copied to
+  // Builds the encoder from named weights (HF BertModel / MPNetModel names, with or without a "bert." / "mpnet."
+  // prefix), copied to
   // `device` as fp32. Throws std::invalid_argument naming a missing or mis-shaped weight.
   static std::shared_ptr<BertEncoder> FromWeights(const BertConfig& config, const WeightLookup& lookup,
                                                    const at::Device& device);
@@ -49,6 +51,7 @@ class BertEncoder {
   BertConfig config_;
   at::Device device_;
   at::Tensor word_emb_, pos_emb_, type_emb_, emb_ln_w_, emb_ln_b_;
+  at::Tensor rel_bias_;  // kMpnet: [num_buckets, heads]
   std::vector<BertLayer> layers_;
 };
 

@@ -1,9 +1,9 @@
 /**
  * Reads a sentence-transformers model folder's configuration: modules.json (which modules run, in order),
  * config.json (the BERT shape), 1_Pooling/config.json (the pooling mode) and sentence_bert_config.json
- * (max_seq_length). Only what this port implements is accepted: Transformer(BertModel) -> Pooling -> [Normalize].
- * Anything else (MPNet, a Dense layer, an unknown activation) is rejected here with the file and field named,
- * rather than producing embeddings that silently differ from the reference.
+ * (max_seq_length). Only what this port implements is accepted: Transformer(BertModel | MPNetModel) -> Pooling ->
+ * [Normalize]. Anything else (another architecture, a Dense layer, an unknown activation) is rejected here with the
+ * file and field named, rather than producing embeddings that silently differ from the reference.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -26,8 +26,10 @@ const BertConfigSchema = z.object({
   num_attention_heads: z.number().int().positive(),
   intermediate_size: z.number().int().positive(),
   max_position_embeddings: z.number().int().positive(),
-  type_vocab_size: z.number().int().positive(),
+  type_vocab_size: z.number().int().positive().optional(), // BERT only
   vocab_size: z.number().int().positive(),
+  pad_token_id: z.number().int().nonnegative().optional(),
+  relative_attention_num_buckets: z.number().int().positive().optional(), // MPNet only
   layer_norm_eps: z.number().positive().default(1e-12),
   hidden_act: z.string().default('gelu'),
   position_embedding_type: z.string().default('absolute'),
@@ -74,14 +76,14 @@ export function loadSbertConfig(dir: string): SbertModelConfig {
 
   const configFile = join(dir, 'config.json');
   const bert = parse(BertConfigSchema, configFile);
-  if (bert.model_type !== 'bert')
-    throw new DataError(`model_type "${bert.model_type}" is not supported (only "bert"; see docs/sbert.md for MPNet)`, {
-      file: configFile,
-      field: 'model_type',
-    });
+  const arch = bert.model_type;
+  if (arch !== 'bert' && arch !== 'mpnet')
+    throw new DataError(`model_type "${arch}" is not supported (only "bert" and "mpnet")`, { file: configFile, field: 'model_type' });
+  if (arch === 'bert' && bert.type_vocab_size === undefined)
+    throw new DataError('a BERT config needs type_vocab_size', { file: configFile, field: 'type_vocab_size' });
   if (bert.hidden_act !== 'gelu')
     throw new DataError(`hidden_act "${bert.hidden_act}" is not supported (only exact "gelu")`, { file: configFile, field: 'hidden_act' });
-  if (bert.position_embedding_type !== 'absolute')
+  if (arch === 'bert' && bert.position_embedding_type !== 'absolute')
     throw new DataError(`position_embedding_type "${bert.position_embedding_type}" is not supported`, {
       file: configFile,
       field: 'position_embedding_type',
@@ -107,25 +109,31 @@ export function loadSbertConfig(dir: string): SbertModelConfig {
       field: 'word_embedding_dimension',
     });
 
-  // sentence_bert_config.json is optional in sentence-transformers; without it the tokenizer's model max applies,
-  // which for BERT is max_position_embeddings.
+  // sentence_bert_config.json is optional in sentence-transformers; without it the tokenizer's model max applies.
+  // MPNet's positions start at pad_token_id + 1 = 2, so it fits max_position_embeddings - 2 tokens (514 -> 512).
+  const positionLimit = arch === 'mpnet' ? bert.max_position_embeddings - 2 : bert.max_position_embeddings;
   const stFile = join(dir, 'sentence_bert_config.json');
   const maxSeqLength = existsSync(stFile)
-    ? Math.min(parse(SentenceBertSchema, stFile).max_seq_length, bert.max_position_embeddings)
-    : bert.max_position_embeddings;
+    ? Math.min(parse(SentenceBertSchema, stFile).max_seq_length, positionLimit)
+    : positionLimit;
 
   return {
     dir,
     maxSeqLength,
     embeddingDim: bert.hidden_size,
     native: {
+      arch,
       hiddenSize: bert.hidden_size,
       numLayers: bert.num_hidden_layers,
       numHeads: bert.num_attention_heads,
       intermediateSize: bert.intermediate_size,
       maxPositionEmbeddings: bert.max_position_embeddings,
-      typeVocabSize: bert.type_vocab_size,
+      typeVocabSize: arch === 'bert' ? bert.type_vocab_size! : 0,
       vocabSize: bert.vocab_size,
+      // transformers' defaults: BertConfig pad_token_id 0; MPNetEmbeddings hard-codes padding_idx 1.
+      padTokenId: arch === 'mpnet' ? 1 : (bert.pad_token_id ?? 0),
+      // MPNetConfig's default is 32; the relative-position bucketing's max_distance (128) is fixed in transformers.
+      relativeAttentionNumBuckets: arch === 'mpnet' ? (bert.relative_attention_num_buckets ?? 32) : 0,
       layerNormEps: bert.layer_norm_eps,
       pooling: modes[0]![0],
       normalize,

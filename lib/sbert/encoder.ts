@@ -1,5 +1,5 @@
 /**
- * SbertEncoder: sentence-transformers all-MiniLM-L6-v2 (or another BERT sentence-transformers folder) on libtorch.
+ * SbertEncoder: sentence-transformers all-MiniLM-L6-v2 or all-mpnet-base-v2 (BERT / MPNet folders) on libtorch.
  * This is what the explain/correction reward uses (spec §1.3) through the SentenceEncoder interface:
  *
  *   const sbert = await SbertEncoder.load();               // folder discovery: see model-dir.ts
@@ -14,12 +14,14 @@ import { type Device, fromTypedArray } from '../tensor/factory.js';
 import { Tensor } from '../tensor/tensor.js';
 import { loadSbertConfig, type SbertModelConfig } from './config.js';
 import { cosine } from './cosine.js';
-import { resolveModelDir } from './model-dir.js';
+import { resolveModelDir, type SbertModelName } from './model-dir.js';
 import { sbertNative } from './native.js';
 import { SbertTokenizer } from './tokenize.js';
 
 export interface SbertLoadOptions {
-  /** The model folder; otherwise $RARFT_SBERT_MODEL, then <repo>/.cache/models/all-MiniLM-L6-v2. */
+  /** Which model to look for when modelDir is not given (default all-MiniLM-L6-v2, the reward's model). */
+  model?: SbertModelName;
+  /** The model folder; otherwise the model's env variable, then <repo>/.cache/models/<model> (see model-dir.ts). */
   modelDir?: string;
   /** 'cpu' (default) or a CUDA device. */
   device?: Device;
@@ -43,9 +45,9 @@ export class SbertEncoder implements SentenceEncoder {
   }
 
   static async load(opts: SbertLoadOptions = {}): Promise<SbertEncoder> {
-    const dir = resolveModelDir(opts.modelDir);
+    const dir = resolveModelDir(opts.modelDir, process.env, opts.model);
     const config = loadSbertConfig(dir);
-    const tokenizer = SbertTokenizer.load(dir, config.maxSeqLength);
+    const tokenizer = SbertTokenizer.load(dir, config.maxSeqLength, config.native.padTokenId);
     const device = opts.device ?? 'cpu';
     const id = await sbertNative().sbertLoad(`${dir}/model.safetensors`, config.native, device);
     return new SbertEncoder(id, config, tokenizer, device);

@@ -3,12 +3,19 @@ import { native } from '../tensor/native.js';
 
 /** What the native loader needs; made by loadSbertConfig (every field required, so both sides agree). */
 export interface NativeSbertConfig {
+  /** 'bert' (all-MiniLM-L6-v2) or 'mpnet' (all-mpnet-base-v2): see csrc/sbert/bert_config.h. */
+  arch: 'bert' | 'mpnet';
   hiddenSize: number;
   numLayers: number;
   numHeads: number;
   intermediateSize: number;
   maxPositionEmbeddings: number;
+  /** BERT's token-type table size; 0 for MPNet. */
   typeVocabSize: number;
+  /** config.json pad_token_id: padding id, and where MPNet's position ids start counting. */
+  padTokenId: number;
+  /** MPNet's relative-attention buckets; 0 for BERT. */
+  relativeAttentionNumBuckets: number;
   vocabSize: number;
   layerNormEps: number;
   pooling: 'mean' | 'cls' | 'max' | 'mean_sqrt_len';

@@ -1,10 +1,10 @@
 /**
- * Word-piece tokenisation as sentence-transformers does it for a BERT model: tokenizer.json (BertNormalizer,
- * BertPreTokenizer, WordPiece, [CLS] A [SEP]) through @huggingface/tokenizers, then truncation to max_seq_length
+ * Word-piece tokenisation as sentence-transformers does it for BERT / MPNet models: tokenizer.json (BertNormalizer,
+ * BertPreTokenizer, WordPiece, then [CLS] A [SEP] or MPNet's <s> A </s>) through @huggingface/tokenizers, then truncation to max_seq_length
  * tokens including the specials (HF `truncation=True, max_length=max_seq_length`: the sentence's tail is cut, the
  * final [SEP] kept), then right padding with the pad id to the longest text of the batch.
  *
- * The tokenizer.json of all-MiniLM-L6-v2 carries its own truncation (128) and fixed padding (128); sentence-
+ * The tokenizer.json of all-MiniLM-L6-v2 (and of all-mpnet-base-v2) carries its own truncation (128) and fixed padding (128); sentence-
  * transformers overrides both per call, and @huggingface/tokenizers applies neither, so both are done here.
  */
 import { readFileSync } from 'node:fs';
@@ -30,14 +30,14 @@ export class SbertTokenizer {
   private constructor(
     tok: Tokenizer,
     readonly maxSeqLength: number,
+    padId: number,
   ) {
     this.#tok = tok;
-    const pad = tok.token_to_id('[PAD]');
-    if (pad === undefined) throw new DataError('the vocabulary has no [PAD] token', { file: 'tokenizer.json' });
-    this.padId = pad;
+    this.padId = padId;
   }
 
-  static load(dir: string, maxSeqLength: number): SbertTokenizer {
+  /** padId: the model's pad_token_id (config.json), used to fill padding columns. */
+  static load(dir: string, maxSeqLength: number, padId = 0): SbertTokenizer {
     const read = (name: string, optional = false): object => {
       const file = join(dir, name);
       try {
@@ -50,7 +50,7 @@ export class SbertTokenizer {
     const json = read('tokenizer.json') as { model?: { type?: string } };
     if (json.model?.type !== 'WordPiece')
       throw new DataError(`tokenizer model "${json.model?.type}" is not WordPiece`, { file: join(dir, 'tokenizer.json'), field: 'model.type' });
-    return new SbertTokenizer(new Tokenizer(json, read('tokenizer_config.json', true)), maxSeqLength);
+    return new SbertTokenizer(new Tokenizer(json, read('tokenizer_config.json', true)), maxSeqLength, padId);
   }
 
   /** Ids of one text: [CLS] pieces [SEP], truncated to maxSeqLength. */

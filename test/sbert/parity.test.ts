@@ -1,62 +1,75 @@
 /**
- * The libtorch port against sentence-transformers itself (fixture from the real all-MiniLM-L6-v2 weights):
- * embeddings within 1e-5 max-abs, cosines within 1e-5, on every fixture sentence (empty, Unicode, truncated...).
+ * The libtorch port against sentence-transformers itself (fixtures from the real all-MiniLM-L6-v2 and
+ * all-mpnet-base-v2 weights): embeddings within 1e-5 max-abs, cosines within 1e-5, on every fixture sentence
+ * (empty, Unicode, control characters, truncated...).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { SbertEncoder } from '../../lib/sbert/encoder.js';
-import { reference, maxAbsDiff } from './fixture.js';
+import { MODELS, maxAbsDiff, reference } from './fixture.js';
 
-describe('SbertEncoder parity with sentence-transformers', () => {
+describe.each(MODELS)('SbertEncoder parity with sentence-transformers: $model', ({ model, ref, dim, parameters }) => {
   let sbert: SbertEncoder;
   beforeAll(async () => {
-    sbert = await SbertEncoder.load();
+    sbert = await SbertEncoder.load({ model });
   });
   afterAll(() => sbert?.dispose());
 
-  it('loads the 22.7M-parameter MiniLM-L6 encoder (384-d)', () => {
-    expect(sbert.dim).toBe(384);
+  it(`loads the encoder: ${dim}-d, ${parameters} parameters (the unused pooler is not loaded)`, () => {
+    expect(sbert.dim).toBe(dim);
     const info = sbert.info();
     expect(info.device).toBe('cpu');
-    // word 30522*384 + pos 512*384 + type 2*384 + 6 layers + LNs; the pooler is not used and not loaded.
-    expect(info.parameters).toBe(22_565_376);
+    expect(info.parameters).toBe(parameters);
   });
 
   it('embeds every fixture sentence within 1e-5 (max abs) of the reference, unit-norm', async () => {
-    const flat = await sbert.embed(reference.sentences, { batchSize: 32 });
-    const dim = sbert.dim;
-    const diffs = reference.sentences.map((_, i) => maxAbsDiff(flat.subarray(i * dim, (i + 1) * dim), reference.embeddings[i]!));
+    const flat = await sbert.embed(ref.sentences, { batchSize: 32 });
+    const diffs = ref.sentences.map((_, i) => maxAbsDiff(flat.subarray(i * dim, (i + 1) * dim), ref.embeddings[i]!));
     expect(Math.max(...diffs)).toBeLessThan(1e-5);
-    for (let i = 0; i < reference.sentences.length; i++) {
+    for (let i = 0; i < ref.sentences.length; i++) {
       const row = flat.subarray(i * dim, (i + 1) * dim);
       expect(Math.hypot(...row)).toBeCloseTo(1, 5);
     }
   });
 
-  it('encode() returns a [N, 384] float32 tensor equal to embed()', async () => {
-    const t = await sbert.encode(reference.sentences.slice(0, 3));
+  it(`encode() returns a [N, ${dim}] float32 tensor equal to the reference`, async () => {
+    const t = await sbert.encode(ref.sentences.slice(0, 3));
     try {
-      expect(t.shape).toEqual([3, 384]);
+      expect(t.shape).toEqual([3, dim]);
       expect(t.dtype).toBe('float32');
-      expect(maxAbsDiff(t.toArray(), reference.embeddings.slice(0, 3).flat())).toBeLessThan(1e-5);
+      expect(maxAbsDiff(t.toArray(), ref.embeddings.slice(0, 3).flat())).toBeLessThan(1e-5);
     } finally {
       t.dispose();
     }
   });
 
   it('similarity() equals the reference util.cos_sim matrix for all pairs', async () => {
-    const n = reference.sentences.length;
+    const n = ref.sentences.length;
     const pairs: [string, string][] = [];
     const expected: number[] = [];
     for (let i = 0; i < n; i++)
       for (let j = 0; j < n; j++) {
-        pairs.push([reference.sentences[i]!, reference.sentences[j]!]);
-        expected.push(reference.cosine[i]![j]!);
+        pairs.push([ref.sentences[i]!, ref.sentences[j]!]);
+        expected.push(ref.cosine[i]![j]!);
       }
     const got = await sbert.similarity(pairs);
     expect(got).toHaveLength(n * n);
     expect(maxAbsDiff(got, expected)).toBeLessThan(1e-5);
   });
+
+  it('gives a text the same embedding alone as inside the padded fixture batch', async () => {
+    const i = 4;
+    const alone = await sbert.embed([ref.sentences[i]!]);
+    expect(maxAbsDiff(alone, ref.embeddings[i]!)).toBeLessThan(1e-5);
+  });
+});
+
+describe('reward-like pairs (all-MiniLM-L6-v2)', () => {
+  let sbert: SbertEncoder;
+  beforeAll(async () => {
+    sbert = await SbertEncoder.load();
+  });
+  afterAll(() => sbert?.dispose());
 
   it('scores the reward-like pairs of spec §1.3 as the reference does', async () => {
     const s = reference.sentences;
