@@ -4,7 +4,8 @@
  * completions also (correction, answerable query), to 64 pairs). Texts come from the HI-Charades records: real
  * refusal explanations (~70 word-pieces), timestamp answers and queries, with noisy spans, so the mix of short and
  * long texts is the one the trainer sees. All distinct texts of a call are encoded in one batched pass (batch 32,
- * as the reference). Also timed: embedding 64 texts in one batch of 64. fp32, CPU, libtorch's default threads.
+ * as the reference). Also timed: embedding 64 texts in one batch of 64, and all-mpnet-base-v2 as the evaluator
+ * calls it (spec §5.2 stage 4: one (reasoning, GT explanation) pair per item). fp32, CPU, libtorch's default threads.
  *
  * Needs the addon and the weights (`npm run setup:sbert`). Run: npx vite-node bench/sbert.bench.ts
  *   → bench/results/sbert.json
@@ -70,9 +71,16 @@ const texts64 = [...new Set(calls.flat(2))].slice(0, 64);
 console.log(`load avg ${loadavg().map((x) => x.toFixed(1)).join(' ')} on ${availableParallelism()} cores; unique texts/call ${uniqueTexts.join(',')}; ` +
   `tokens/text mean ${(tokens.reduce((a, b) => a + b, 0) / tokens.length).toFixed(1)} max ${Math.max(...tokens)}`);
 
+const mpnet = await SbertEncoder.load({ model: 'all-mpnet-base-v2' });
+const evalPairs = records.slice(0, 16).map((r) => {
+  const neg = r.GRPO.find((i) => !i.r)!;
+  return [`The query does not match: ${inner(neg.a).slice(20)}`, inner(neg.a)] as [string, string];
+});
+
 let sink = 0;
 let call = 0;
-const bench = new Bench({ time: 0, iterations: 8, warmupTime: 0, warmupIterations: 1 });
+let evalCall = 0;
+const bench = new Bench({ time: 0, iterations: 16, warmupTime: 0, warmupIterations: 1 });
 bench
   .add(`similarity, ${PAIRS} reward pairs per call`, async () => {
     const sims = await sbert.similarity(calls[call++ % calls.length]!);
@@ -81,11 +89,16 @@ bench
   .add('embed 64 texts, batchSize 64', async () => {
     const e = await sbert.embed(texts64, { batchSize: 64 });
     sink += e[0]!;
+  })
+  .add('all-mpnet-base-v2 similarity, 1 evaluator pair per call', async () => {
+    const sims = await mpnet.similarity([evalPairs[evalCall++ % evalPairs.length]!]);
+    sink += sims[0]!;
   });
 await bench.run();
 sbert.dispose();
+mpnet.dispose();
 
-const [sim, emb] = bench.tasks.map((task) => {
+const [sim, emb, evalSim] = bench.tasks.map((task) => {
   const r = task.result;
   if (r.state !== 'completed') throw new Error(`bench task ${task.name}: ${r.state}`);
   return r.period; // ms per call
@@ -94,6 +107,7 @@ const records_ = [
   { name: `similarity pairs/s (${PAIRS} reward pairs per call, batch 32)`, value: Math.round((PAIRS / (sim! / 1000)) * 10) / 10, unit: 'pairs/s' },
   { name: `similarity latency (${PAIRS} pairs)`, value: Math.round(sim!), unit: 'ms' },
   { name: 'embed texts/s (64 texts, batch 64)', value: Math.round((64 / (emb! / 1000)) * 10) / 10, unit: 'texts/s' },
+  { name: 'all-mpnet-base-v2 evaluator pairs/s (1 pair per call)', value: Math.round((1 / (evalSim! / 1000)) * 10) / 10, unit: 'pairs/s' },
   { name: 'unique texts per call (mean)', value: uniqueTexts.reduce((a, b) => a + b, 0) / uniqueTexts.length, unit: 'texts' },
   { name: 'load average (1 min) at start', value: Math.round(loadavg()[0]! * 10) / 10, unit: `on ${availableParallelism()} cores` },
 ];
