@@ -256,7 +256,7 @@ static Napi::Value qwenLogprobs(const Napi::CallbackInfo& info) {
   });
 }
 
-// qwenGenerate(id, inputs, {maxNewTokens, temperature, topK, topP, seed, stopIds, padId, spgMode})
+// qwenGenerate(id, inputs, {maxNewTokens, temperature, topK, topP, seed, stopIds, padId, spgMode, numReturnSequences})
 //   -> Promise<[tokens, lengths, logprobs]>
 static Napi::Value qwenGenerate(const Napi::CallbackInfo& info) {
   return Guard(info, "qwenGenerate", [&]() -> Napi::Value {
@@ -269,6 +269,7 @@ static Napi::Value qwenGenerate(const Napi::CallbackInfo& info) {
     opts.top_k = IntField(o, "topK", opts.top_k);
     opts.top_p = NumField(o, "topP", opts.top_p);
     opts.pad_id = IntField(o, "padId", opts.pad_id);
+    opts.num_return_sequences = IntField(o, "numReturnSequences", 1);
     if (Present(Field(o, "seed"))) opts.seed = static_cast<uint64_t>(IntField(o, "seed", 0));
     Napi::Value stops = Field(o, "stopIds");
     if (Present(stops)) {

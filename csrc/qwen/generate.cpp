@@ -52,8 +52,18 @@ GenerateResult Generate(const QwenModel& model, const QwenInputs& in, const Gene
 
   KvCache cache;
   at::Tensor h = DecoderForward(w.text, c.text, emb, pos, mask, &cache).select(1, L - 1);  // [B, d]
-  at::Tensor done = at::zeros({B}, at::TensorOptions().dtype(at::kBool).device(dev));
-  at::Tensor lengths = at::zeros({B}, at::TensorOptions().dtype(at::kLong).device(dev));
+  const int64_t G = opts.num_return_sequences;
+  if (G < 1) throw std::invalid_argument("generate: num_return_sequences must be >= 1");
+  if (G > 1) {  // fork the prefilled prompt G ways
+    cache.RepeatRows(G);
+    h = h.repeat_interleave(G, 0);
+    mask = mask.repeat_interleave(G, 0);
+    deltas = deltas.repeat_interleave(G, 0);
+  }
+  const int64_t R = B * G;
+  cache.Reserve(L + opts.max_new_tokens);
+  at::Tensor done = at::zeros({R}, at::TensorOptions().dtype(at::kBool).device(dev));
+  at::Tensor lengths = at::zeros({R}, at::TensorOptions().dtype(at::kLong).device(dev));
   std::vector<at::Tensor> toks, lps;
   for (int64_t step = 0; step < opts.max_new_tokens; ++step) {
     at::Tensor z = at::linear(h, w.text.lm_head).to(at::kFloat);  // [B, V]
@@ -79,9 +89,9 @@ GenerateResult Generate(const QwenModel& model, const QwenInputs& in, const Gene
     if (done.all().item<bool>() || step + 1 == opts.max_new_tokens) break;
     // Decode step: the new token at cache index c0 gets position c0 + rope_deltas on all three rows.
     const int64_t c0 = cache.length();
-    at::Tensor p = (deltas + c0).view({1, B, 1}).expand({3, B, 1}).contiguous();
-    mask = at::cat({mask, at::ones({B, 1}, mask.options())}, 1);
-    at::Tensor e = at::embedding(w.text.embed, tok.view({B, 1}));
+    at::Tensor p = (deltas + c0).view({1, R, 1}).expand({3, R, 1}).contiguous();
+    mask = at::cat({mask, at::ones({R, 1}, mask.options())}, 1);
+    at::Tensor e = at::embedding(w.text.embed, tok.view({R, 1}));
     h = DecoderForward(w.text, c.text, e, p, mask, &cache).select(1, 0);
   }
   GenerateResult r;

@@ -21,10 +21,13 @@ struct GenerateOptions {
   std::vector<int64_t> stop_ids;  // a row ends after emitting one of these (it is included in its length)
   int64_t pad_id = 151643;        // written after a row ended
   SpgMode spg_mode = SpgMode::kFloat;
+  // G samples per prompt: the vision tower and the prefill run once per prompt, then the KV cache is repeated G
+  // times (prefix sharing). Output rows are prompt-major: row b*G + g.
+  int64_t num_return_sequences = 1;
 };
 
 struct GenerateResult {
-  at::Tensor tokens;    // [B, N] int64, N = steps taken (≤ max_new_tokens); pad_id after a row's stop
+  at::Tensor tokens;    // [B*G, N] int64, N = steps taken (≤ max_new_tokens); pad_id after a row's stop
   at::Tensor lengths;   // [B] int64, tokens up to and including the stop token
   at::Tensor logprobs;  // [B, N] fp32: log softmax(logits / max(temperature, 1 if greedy)) of the chosen token
 };

@@ -14,6 +14,33 @@ at::Tensor RotateHalf(const at::Tensor& x) {
 
 }  // namespace
 
+void KvCache::Reserve(int64_t capacity) {
+  for (size_t i = 0; i < k.size(); ++i) {
+    if (!k[i].defined() || (kbuf.size() > i && kbuf[i].defined() && kbuf[i].size(2) >= capacity)) continue;
+    auto shape = k[i].sizes().vec();
+    shape[2] = capacity;
+    at::Tensor kb = at::empty(shape, k[i].options()), vb = at::empty(shape, v[i].options());
+    kb.narrow(2, 0, len).copy_(k[i]);
+    vb.narrow(2, 0, len).copy_(v[i]);
+    kbuf.resize(k.size());
+    vbuf.resize(k.size());
+    kbuf[i] = kb;
+    vbuf[i] = vb;
+    k[i] = kb.narrow(2, 0, len);
+    v[i] = vb.narrow(2, 0, len);
+  }
+}
+
+void KvCache::RepeatRows(int64_t times) {
+  if (times == 1) return;
+  for (size_t i = 0; i < k.size(); ++i) {
+    k[i] = k[i].repeat_interleave(times, 0);
+    v[i] = v[i].repeat_interleave(times, 0);
+  }
+  kbuf.clear();
+  vbuf.clear();
+}
+
 std::pair<at::Tensor, at::Tensor> MropeCosSin(const TextConfig& t, const at::Tensor& position_ids,
                                               at::ScalarType dtype) {
   const int64_t hd = t.head_dim();
@@ -64,7 +91,13 @@ at::Tensor DecoderForward(const TextWeights& w, const TextConfig& t, at::Tensor 
     q = q * cos + RotateHalf(q) * sin;  // in the activation dtype: the text path does not upcast (spec §3.3)
     k = k * cos + RotateHalf(k) * sin;
     if (cache) {
-      if (cache->k[li].defined()) {
+      const bool room = cache->kbuf.size() > li && cache->kbuf[li].defined() && cache->kbuf[li].size(2) >= S;
+      if (room) {  // write the new keys/values into the preallocated buffers
+        cache->kbuf[li].narrow(2, past, s).copy_(k);
+        cache->vbuf[li].narrow(2, past, s).copy_(v);
+        k = cache->kbuf[li].narrow(2, 0, S);
+        v = cache->vbuf[li].narrow(2, 0, S);
+      } else if (cache->k[li].defined() && past > 0) {
         k = at::cat({cache->k[li], k}, 2);
         v = at::cat({cache->v[li], v}, 2);
       }
@@ -77,6 +110,7 @@ at::Tensor DecoderForward(const TextWeights& w, const TextConfig& t, at::Tensor 
     h = RmsNorm(x, L.post_norm, t.rms_norm_eps);
     x = x + at::linear(at::silu(at::linear(h, L.gate_w)) * at::linear(h, L.up_w), L.down_w);
   }
+  if (cache) cache->len = S;
   return RmsNorm(x, w.norm, t.rms_norm_eps);
 }
 

@@ -10,9 +10,17 @@
 
 namespace rarft::qwen {
 
+// Per-layer keys (after RoPE) and values, [B, n_kv, S, hd]. After Reserve(), appends write into preallocated
+// buffers instead of re-concatenating the whole cache every decode step.
 struct KvCache {
-  std::vector<at::Tensor> k, v;  // per layer [B, n_kv, S, hd]; k after RoPE
-  int64_t length() const { return k.empty() || !k[0].defined() ? 0 : k[0].size(2); }
+  std::vector<at::Tensor> k, v;  // the valid prefix [.., 0:len, ..] (views into the buffers once reserved)
+  std::vector<at::Tensor> kbuf, vbuf;
+  int64_t len = 0;
+  int64_t length() const { return len; }
+  // Grows every layer's buffer to hold `capacity` positions (copies what is cached).
+  void Reserve(int64_t capacity);
+  // Repeats every batch row `times` times consecutively (row b -> rows b*times .. b*times+times-1): prefix sharing.
+  void RepeatRows(int64_t times);
 };
 
 // cos/sin [B, 1, s, hd] in `dtype` from position_ids [3, B, s]: angles in fp32 (one multiply), the mrope section

@@ -34,7 +34,7 @@ export interface QwenBindings {
   qwenGenerate(
     id: number,
     inputs: NativeQwenInputs,
-    opts: { maxNewTokens?: number; temperature?: number; topK?: number; topP?: number; seed?: number; stopIds?: number[]; padId?: number; spgMode?: SpgMode },
+    opts: { maxNewTokens?: number; temperature?: number; topK?: number; topP?: number; seed?: number; stopIds?: number[]; padId?: number; spgMode?: SpgMode; numReturnSequences?: number },
   ): Promise<number[]>;
   qwenVisionLayout(id: number, gridThw: number): { windowIndex: number[]; cuWindow: number[]; cuFull: number[]; rotAngles: number };
 }

@@ -62,10 +62,15 @@ export interface GenerateOptions {
   /** Written after a row ended. Default 151643. */
   padId?: number;
   spgMode?: SpgMode;
+  /**
+   * G samples per prompt (GRPO groups). The vision tower and prefill run once per prompt and the KV cache is forked
+   * G ways; output rows are prompt-major (row b*G + g). Default 1.
+   */
+  numReturnSequences?: number;
 }
 
 export interface GenerateResult {
-  /** [B, N] new tokens (N ≤ maxNewTokens), padId after a row's stop token. */
+  /** [B*G, N] new tokens (N ≤ maxNewTokens), padId after a row's stop token; G = numReturnSequences. */
   tokens: Tensor<'int64'>;
   /** [B] tokens up to and including the stop token. */
   lengths: Tensor<'int64'>;

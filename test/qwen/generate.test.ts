@@ -74,6 +74,44 @@ describe('QwenVL.generate', () => {
     for (let k = len0; k < g.tokens.shape[1]!; k++) expect(t[k]).toBe(1002);
   });
 
+  it('prefix sharing: G samples per prompt; greedy rows equal the unforked run; sampled rows equal a no-cache forward', async () => {
+    const inputs = batchInputs(refs);
+    const G = 3;
+    const greedy = await model.generate(inputs, { maxNewTokens: 5 });
+    const forked = await model.generate(inputs, { maxNewTokens: 5, numReturnSequences: G });
+    expect(forked.tokens.shape).toEqual([2 * G, 5]);
+    const one = ints(greedy.tokens);
+    const many = ints(forked.tokens);
+    for (let b = 0; b < 2; b++) for (let g = 0; g < G; g++) expect(many.slice((b * G + g) * 5, (b * G + g + 1) * 5)).toEqual(one.slice(b * 5, b * 5 + 5));
+
+    const s = await model.generate(inputs, { maxNewTokens: 5, numReturnSequences: G, temperature: 1.3, seed: 11 });
+    const N = s.tokens.shape[1]!;
+    // The same prompts repeated G times (prompt-major), with their visual items repeated in the same order.
+    const rep = <T extends Tensor>(t: T): T => t.repeatInterleave(G, 0) as T;
+    const img = inputs.pixelValues;
+    const pv = cat<'float32'>([...Array<Tensor<'float32'>>(G).fill(img.narrow(0, 0, 256)), ...Array<Tensor<'float32'>>(G).fill(img.narrow(0, 256, 256))], 0);
+    const vid = cat<'float32'>(Array<Tensor<'float32'>>(G).fill(inputs.pixelValuesVideos), 0);
+    const ids = cat([rep(inputs.inputIds), s.tokens], 1);
+    const mask = cat([rep(inputs.attentionMask), ones([2 * G, N], { dtype: 'int64' })], 1);
+    const logits = await model.forward({
+      inputIds: ids,
+      attentionMask: mask,
+      pixelValues: pv,
+      imageGridThw: rep(inputs.imageGridThw).narrow(0, 0, 2 * G),
+      pixelValuesVideos: vid,
+      videoGridThw: rep(inputs.videoGridThw),
+      secondPerGridTs: rep(inputs.secondPerGridTs!),
+    });
+    const steps = logits.narrow(1, 184, N).div(1.3) as Tensor<'float32'>; // log-probs are under logits / temperature
+    const lp = floats(steps.logSoftmax(-1).gather(-1, s.tokens.unsqueeze(-1)).squeeze(-1));
+    const ours = floats(s.logprobs);
+    let m = 0;
+    for (let i = 0; i < lp.length; i++) m = Math.max(m, Math.abs(lp[i]! - ours[i]!));
+    report('forked sampled logprob max abs vs no-cache', m);
+    expect(m).toBeLessThan(1e-4);
+    expect(new Set(Array.from({ length: 2 * G }, (_, r) => ints(s.tokens).slice(r * N, r * N + N).join(','))).size).toBeGreaterThan(2);
+  });
+
   it('refuses right padding', async () => {
     const inputs = batchInputs(refs);
     const mask = inputs.attentionMask.flip([1]);
