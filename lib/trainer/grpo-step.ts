@@ -1,0 +1,184 @@
+/**
+ * One GRPO optimizer step over the step's prompts (rarft-reference §4.2–4.3):
+ *   per prompt: video tensors -> prompt ids -> G sampled completions (KV-cache generate, seeded from the sampling
+ *   RNG) -> decode (special tokens skipped)
+ *   all prompts: rewards, scored concurrently so the SBERT pairs of the whole step go out as one batch
+ *   -> policyUpdate with one micro-batch per prompt (each prompt's token-mean loss, averaged over prompts: what the
+ *   reference's 8 ranks x 1 prompt gives after DeepSpeed's gradient averaging), policy and reference log-probs with
+ *   the rollout's video timing unless `logprob_second_per_grid_ts` asks for the reference's 1.0 (§7.11).
+ * A reward that fails or is not finite, or a prompt over max_prompt_length, skips the whole step with the reason in
+ * the metrics; weights and optimizer state are untouched.
+ */
+import type { ResolvedExample } from '../data/examples.js';
+import { exampleToRewardFields } from '../data/examples.js';
+import { RewardError, scoreCompletions } from '../rewards/registry.js';
+import { fromTypedArray, randint, tidyAsync, type Tensor } from '../tensor/index.js';
+import { type PolicyUpdateInput, type StepMetrics, policyUpdate } from '../train/policy-update.js';
+import { checkPromptLength } from '../train/step-guard.js';
+import { repeatedInputs } from './policy-inputs.js';
+import { type PreparedPrompt, type StepContext, preparePrompt } from './step-context.js';
+
+/** What the completions file records per prompt. */
+export interface RolloutSample {
+  task_type: string;
+  problem: string;
+  video: string;
+  completions: string[];
+  rewards: Record<string, readonly number[]>;
+  total: readonly number[];
+}
+
+export interface GrpoStepResult {
+  metrics: StepMetrics;
+  samples: RolloutSample[];
+}
+
+interface Rollout {
+  prompt: PreparedPrompt;
+  tokens: Tensor<'int64'>;
+  lengths: number[];
+  texts: string[];
+}
+
+const now = () => performance.now() / 1000;
+
+async function rollout(ctx: StepContext, ex: ResolvedExample, t: Record<string, number>): Promise<Rollout | string> {
+  const c = ctx.cfg;
+  let t0 = now();
+  const prompt = await preparePrompt(ctx, ex, c.num_generations);
+  t.video! += now() - t0;
+  const tooLong = checkPromptLength(prompt.promptTokens, c.max_prompt_length);
+  if (tooLong) return `${tooLong.stage}: ${tooLong.reason}`;
+  // a 31-bit seed from the checkpointed generator: same step, same state -> same completions
+  const seed = Number(randint(0, 2 ** 31 - 1, [1], { generator: ctx.sampling }).item());
+  t0 = now();
+  const g = await ctx.model.generate(repeatedInputs(prompt.rows, { withSpg: true }), {
+    maxNewTokens: c.max_completion_length,
+    temperature: c.temperature,
+    topK: c.top_k,
+    topP: c.top_p,
+    seed,
+    stopIds: c.stop_token_ids,
+    padId: ctx.padId,
+  });
+  t.generate! += now() - t0;
+  const lengths = Array.from(g.lengths.toArray() as BigInt64Array, Number);
+  const flat = Array.from(g.tokens.toArray() as BigInt64Array, Number);
+  const N = g.tokens.size(1);
+  const cut = cutAtVisionTokens(flat, lengths, N, visionIds(ctx), ctx.padId);
+  t.vision_token_cuts! += cut;
+  const tokens = cut ? fromTypedArray(BigInt64Array.from(flat, (x) => BigInt(x)), [lengths.length, N], 'int64') : g.tokens;
+  const texts = lengths.map((len, i) => (len ? ctx.tokenizer.decode(flat.slice(i * N, i * N + len), { skipSpecialTokens: true }) : ''));
+  return { prompt, tokens, lengths, texts };
+}
+
+const visionIds = (ctx: StepContext) => {
+  const m = ctx.model.config;
+  return new Set([m.visionStartTokenId, m.visionEndTokenId, m.imageTokenId, m.videoTokenId]);
+};
+
+/**
+ * A sampled vision placeholder (<|image_pad|>, <|video_pad|>, <|vision_start|>…) cannot be fed back: the log-prob
+ * forward would look for image/video features for it (HF fails the same way). Only an untrained policy samples one.
+ * Such a row is ended at that position with `padId` (a stop token), in place; returns how many rows were cut.
+ */
+export function cutAtVisionTokens(flat: number[], lengths: number[], N: number, vision: ReadonlySet<number>, padId: number): number {
+  let cut = 0;
+  for (let i = 0; i < lengths.length; i++) {
+    for (let j = 0; j < lengths[i]!; j++) {
+      if (!vision.has(flat[i * N + j]!)) continue;
+      for (let k = j; k < N; k++) flat[i * N + k] = padId;
+      lengths[i] = j + 1;
+      cut++;
+      break;
+    }
+  }
+  return cut;
+}
+
+export async function grpoStep(ctx: StepContext, examples: readonly ResolvedExample[], lr: number): Promise<GrpoStepResult> {
+  return tidyAsync(async () => {
+    const c = ctx.cfg;
+    const t: Record<string, number> = { video: 0, generate: 0, reward: 0, vision_token_cuts: 0 };
+    const rolls: Rollout[] = [];
+    for (const ex of examples) {
+      const r = await rollout(ctx, ex, t);
+      if (typeof r === 'string') return { metrics: { skipped: 1, skip_reason: r, ...timeMetrics(t) }, samples: [] };
+      rolls.push(r);
+    }
+    let t0 = now();
+    const weights = c.reward_weights ?? undefined;
+    let scored;
+    try {
+      scored = await Promise.all(
+        rolls.map((r, k) => scoreCompletions(c.reward_funcs, weights, r.texts, exampleToRewardFields(examples[k]!), ctx.encoder ? { encoder: ctx.encoder } : {})),
+      );
+    } catch (e) {
+      // a NaN/throwing reward must not reach the advantages: skip the step, say which reward and why
+      if (!(e instanceof RewardError)) throw e;
+      return { metrics: { skipped: 1, skip_reason: `rewards: ${e.message}`, ...timeMetrics(t) }, samples: [] };
+    }
+    t.reward! += now() - t0;
+
+    const samples: RolloutSample[] = rolls.map((r, k) => ({
+      task_type: examples[k]!.taskType,
+      problem: examples[k]!.problem,
+      video: examples[k]!.videoPath,
+      completions: r.texts,
+      rewards: scored[k]!.perReward,
+      total: scored[k]!.total,
+    }));
+    const sameTiming = c.logprob_second_per_grid_ts === 'same_as_rollout';
+    const micro: PolicyUpdateInput[] = rolls.map((r, k) => ({
+      rewards: scored[k]!.perReward,
+      completionIds: r.tokens,
+      forward: async () => {
+        const out = await ctx.model.logprobs(repeatedInputs(r.prompt.rows, { completion: r.tokens, withSpg: sameTiming }), r.tokens, { entropy: true });
+        return { logps: out.logprobs, ...(out.entropy ? { entropy: out.entropy } : {}) };
+      },
+      ...(ctx.ref
+        ? { refForward: async () => (await ctx.ref!.logprobs(repeatedInputs(r.prompt.rows, { completion: r.tokens, withSpg: sameTiming }), r.tokens)).logprobs }
+        : {}),
+    }));
+    t0 = now();
+    const m = await policyUpdate(
+      micro,
+      {
+        numGenerations: c.num_generations,
+        scaleRewards: c.scale_rewards,
+        lossType: c.loss_type,
+        beta: c.beta,
+        epsilonLow: c.epsilon_low,
+        epsilonHigh: c.epsilon_high,
+        maxCompletionLength: c.max_completion_length,
+        stopTokenIds: c.stop_token_ids,
+        maxGradNorm: c.max_grad_norm,
+      },
+      ctx.optimizer,
+      lr,
+    );
+    const allLens = rolls.flatMap((r) => r.lengths);
+    const clipped = rolls.flatMap((r) => r.lengths.map((len, i) => (len === r.tokens.size(1) && !endsWithStop(r, i, c.stop_token_ids) ? 1 : 0)));
+    const metrics: StepMetrics = {
+      ...m,
+      ...timeMetrics(t),
+      'time/policy_update': now() - t0,
+      'completions/mean_length': allLens.reduce((a, b) => a + b, 0) / allLens.length,
+      'completions/clipped_ratio': clipped.reduce((a: number, b) => a + b, 0) / clipped.length,
+      prompt_tokens: rolls.reduce((a, r) => a + r.prompt.promptTokens, 0) / rolls.length,
+    };
+    return { metrics, samples };
+  });
+}
+
+/** Whether row i's last generated token is a stop token (a row cut by max_completion_length is not). */
+function endsWithStop(r: Rollout, i: number, stops: readonly number[]): boolean {
+  const len = r.lengths[i]!;
+  if (!len) return false;
+  const last = Number((r.tokens.select(0, i).select(0, len - 1)).item());
+  return stops.includes(last);
+}
+
+function timeMetrics(t: Record<string, number>): StepMetrics {
+  return Object.fromEntries(Object.entries(t).map(([k, v]) => [k === 'vision_token_cuts' ? 'completions/vision_token_cuts' : `time/${k}`, v]));
+}

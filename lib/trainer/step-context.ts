@@ -1,0 +1,47 @@
+/**
+ * What one training step needs, built once by the Trainer: the policy (and the frozen reference when beta > 0), the
+ * tokenizer, the optimizer over the trainable parameters, the video cache, the reward encoder and the sampling RNG.
+ * Also the per-prompt preparation shared by GRPO and SFT steps: video tensors + rendered prompt ids.
+ */
+import type { TrainConfig } from '../config/schema.js';
+import type { ResolvedExample } from '../data/examples.js';
+import { DataError } from '../errors.js';
+import type { QwenVL } from '../model/qwen.js';
+import type { AdamW } from '../optim/adamw.js';
+import type { SentenceEncoder } from '../rewards/sentence-encoder.js';
+import { type Generator } from '../tensor/index.js';
+import { buildPrompt } from '../text/build-prompt.js';
+import type { TextTokenizer } from '../text/tokenizer.js';
+import type { PromptRows } from './policy-inputs.js';
+import type { VideoInputCache } from './video-inputs.js';
+
+export interface StepContext {
+  cfg: TrainConfig;
+  model: QwenVL;
+  ref: QwenVL | null;
+  tokenizer: TextTokenizer;
+  optimizer: AdamW;
+  videos: VideoInputCache;
+  encoder?: SentenceEncoder;
+  /** Seeds each rollout's sampler; its state is checkpointed (exact resume). */
+  sampling: Generator;
+  /** Written after a completion's stop token. */
+  padId: number;
+}
+
+export interface PreparedPrompt {
+  rows: PromptRows;
+  promptTokens: number;
+}
+
+/** Video tensors and prompt ids for one example (`rows` copies for the model). */
+export async function preparePrompt(ctx: StepContext, ex: ResolvedExample, rows: number): Promise<PreparedPrompt> {
+  const video = await ctx.videos.get(ex.videoPath);
+  let prompt;
+  try {
+    prompt = buildPrompt({ tokenizer: ctx.tokenizer, query: ex.problem, template: ctx.cfg.prompt_template, videoGrid: video.grid });
+  } catch (e) {
+    throw new DataError(`cannot build the prompt: ${(e as Error).message}`, { file: ex.videoPath, record: ex.recordIndex, field: 'q' });
+  }
+  return { rows: { promptIds: prompt.inputIds, video, rows }, promptTokens: prompt.inputIds.length };
+}

@@ -1,0 +1,262 @@
+/**
+ * The training loop (GRPO, or the supervised warm-up with stage 'sft') as a library object:
+ *
+ *   const t = new Trainer(config, { signal, onStep });
+ *   t.on('step', (e) => …); t.on('checkpoint', (c) => …);
+ *   const result = await t.train();
+ *
+ * Each step: take the next prompts from the data cursor -> resolve their per-step draws -> grpoStep/sftStep ->
+ * LR from the schedule -> metrics (metrics.jsonl, TensorBoard, progress line, completions.jsonl) -> checkpoint every
+ * save_steps and at the end. All heavy work is native and async, and the loop yields to the event loop between
+ * steps, so timers, servers and signal handlers in the same process keep running.
+ * Stopping: when `signal` aborts, the step in flight finishes, a checkpoint is written and train() resolves with
+ * `stopped: 'aborted'` (nothing is lost; `--resume` continues exactly).
+ * Resume: `resume_from_checkpoint` ('latest' or a folder) restores weights, optimizer moments, the sampling RNG, the
+ * data cursor and the LR schedule position; checkpoints after it are retired and the logs truncated to it, so
+ * N straight steps == k steps + resume + N-k steps, bit for bit on the CPU.
+ */
+import { EventEmitter } from 'node:events';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import type { TrainConfig } from '../config/schema.js';
+import { saveConfig } from '../config/load.js';
+import { type TrainingExample, resolveExample } from '../data/examples.js';
+import { DataError } from '../errors.js';
+import { TrainLogger, type TrainLoggerOptions } from '../logging/train-logger.js';
+import type { MetricsRecord } from '../logging/metrics-jsonl.js';
+import { QwenVL } from '../model/qwen.js';
+import { AdamW } from '../optim/adamw.js';
+import { getReward } from '../rewards/registry.js';
+import type { SentenceEncoder } from '../rewards/sentence-encoder.js';
+import { Generator, type Tensor, keep } from '../tensor/index.js';
+import { loadTextTokenizer, type TextTokenizer } from '../text/tokenizer.js';
+import { type CheckpointInfo, cleanStaleTemps, resolveResume, retireCheckpointsAfter } from '../train/checkpoint-dir.js';
+import { partitionParams } from '../train/freeze.js';
+import { type LrScheduleSpec, lrAt, warmupStepsFor } from '../train/lr-schedule.js';
+import { loadOptimizerState } from '../train/optimizer-checkpoint.js';
+import type { StepMetrics } from '../train/policy-update.js';
+import { readTrainerState, restoreRng } from '../train/trainer-state.js';
+import { BatchingEncoder } from './batching-encoder.js';
+import { DataCursor } from './data-cursor.js';
+import { type RolloutSample, grpoStep } from './grpo-step.js';
+import { type Stage, checkpointStage, optimizerHyper, saveRunCheckpoint } from './run-checkpoint.js';
+import { type SftTarget, defaultSftTarget, sftStep } from './sft-step.js';
+import type { StepContext } from './step-context.js';
+import { type TrainingData, loadTrainingData } from './training-data.js';
+import { VideoInputCache, videoOptions } from './video-inputs.js';
+
+export interface TrainerOptions {
+  stage?: Stage;
+  /** Abort = finish the current step, save a checkpoint, resolve. */
+  signal?: AbortSignal;
+  /** Called after every step (same payload as the 'step' event). */
+  onStep?: (e: StepEvent) => void;
+  /** Sentence encoder for explain_correction; default: SBERT loaded on demand when a selected reward needs one. */
+  encoder?: SentenceEncoder;
+  /** SFT targets (default: from the data: span/NIL or explanation/correction). */
+  sftTarget?: SftTarget;
+  /** Progress line options for the logger (null = none). */
+  progress?: TrainLoggerOptions['progress'];
+  /** Decoded-frame cache folder (default <output_dir>/video-cache). */
+  videoCacheDir?: string;
+  /** Already-loaded training data (the demo passes what it built); default: read from config.datasets. */
+  data?: TrainingData;
+  /** Informational lines (default: stderr). */
+  log?: (line: string) => void;
+}
+
+export interface StepEvent {
+  step: number;
+  totalSteps: number;
+  stage: Stage;
+  epoch: number;
+  metrics: StepMetrics;
+  /** The metrics.jsonl record this step closed, if it closed a logging window. */
+  record: MetricsRecord | null;
+  samples: RolloutSample[];
+}
+
+export interface TrainResult {
+  stage: Stage;
+  globalStep: number;
+  totalSteps: number;
+  stopped: 'completed' | 'aborted';
+  lastCheckpoint: CheckpointInfo | null;
+  outputDir: string;
+  /** Every step's metrics of this session, in order (what 'step' events carried). */
+  history: StepMetrics[];
+}
+
+const COMPLETIONS_FILE = 'completions.jsonl';
+
+export class Trainer extends EventEmitter {
+  readonly cfg: TrainConfig;
+  readonly opts: TrainerOptions;
+  readonly stage: Stage;
+
+  constructor(cfg: TrainConfig, opts: TrainerOptions = {}) {
+    super();
+    this.cfg = cfg;
+    this.opts = opts;
+    this.stage = opts.stage ?? 'grpo';
+    if (cfg.repetition_penalty !== 1)
+      throw new DataError('repetition_penalty other than 1 is not supported by the generator yet', { field: 'repetition_penalty' });
+    if (cfg.num_iterations !== 1) throw new DataError('num_iterations > 1 (replaying a rollout) is not supported yet; use 1 (on-policy)', { field: 'num_iterations' });
+  }
+
+  #log(line: string): void {
+    (this.opts.log ?? ((l: string) => process.stderr.write(`${l}\n`)))(line);
+  }
+
+  async train(): Promise<TrainResult> {
+    const c = this.cfg;
+    const stage = this.stage;
+    mkdirSync(c.output_dir, { recursive: true });
+    cleanStaleTemps(c.output_dir);
+    const resume = resolveResume(c.resume_from_checkpoint, c.output_dir);
+    if (resume) {
+      const was = checkpointStage(resume.path);
+      if (was && was !== stage) throw new DataError(`checkpoint was written by stage "${was}", this run is stage "${stage}"`, { file: resume.path, field: 'resume_from_checkpoint' });
+    }
+    const data = this.opts.data ?? (await loadTrainingData(c));
+    const promptsPerStep = c.per_device_train_batch_size * c.gradient_accumulation_steps;
+    const totalSteps = c.max_steps > 0 ? c.max_steps : Math.ceil((data.examples.length * c.num_train_epochs) / promptsPerStep);
+    const warmupSteps = warmupStepsFor(totalSteps, c.warmup_steps, c.warmup_ratio);
+    const sched: LrScheduleSpec = { type: c.lr_scheduler_type, peakLr: c.learning_rate, totalSteps, warmupSteps };
+
+    const tokenizer = loadTextTokenizer(c.model_path);
+    const padId = tokenizer.tokenId('<|endoftext|>');
+    const eosId = tokenizer.tokenId('<|im_end|>');
+    const owned: { dispose(): void }[] = [];
+    try {
+      const model = await QwenVL.load(resume?.path ?? c.model_path, { dtype: c.dtype, device: c.device as 'cpu' });
+      owned.push(model);
+      const names = model.parameterNames();
+      const { trainable, frozen, unusedPatterns } = partitionParams(names, c.freeze, c.unfreeze);
+      if (unusedPatterns.length) this.#log(`warning: freeze/unfreeze patterns matched no parameter: ${unusedPatterns.join(', ')}`);
+      const params = model.parameters().map((p) => keep(p));
+      owned.push({ dispose: () => params.forEach((p) => p.dispose()) });
+      const trainableSet = new Set(trainable);
+      const map = new Map<string, Tensor>();
+      names.forEach((n, i) => {
+        if (trainableSet.has(n)) map.set(n, params[i]!.requiresGrad_(true));
+      });
+      const optimizer = new AdamW(map, { ...optimizerHyper(c), ...(c.optimizer_state_device === 'cpu' ? { stateDevice: 'cpu' } : {}) });
+      owned.push(optimizer);
+      const ref = stage === 'grpo' && c.beta !== 0 ? await QwenVL.load(c.ref_model_path ?? c.model_path, { dtype: c.dtype, device: c.device as 'cpu' }) : null;
+      if (ref) owned.push(ref);
+
+      const sampling = new Generator(c.seed);
+      owned.push(sampling);
+      let step = 0;
+      let cursor = new DataCursor(data.examples.length, 0, 0, c.data_seed);
+      if (resume) {
+        const st = readTrainerState(resume.path);
+        if (!c.save_only_model) await loadOptimizerState(resume.path, optimizer, optimizerHyper(c));
+        if (st.rng.sampling) restoreRng(sampling, st.rng.sampling);
+        cursor = DataCursor.from(data.examples.length, st.data_cursor);
+        step = st.global_step;
+        const retired = retireCheckpointsAfter(c.output_dir, step);
+        if (retired.length) this.#log(`resume: retired later checkpoints ${retired.join(', ')}`);
+        this.#log(`resumed from ${resume.path} at step ${step}`);
+      }
+      saveConfig(c.output_dir, c);
+      truncateCompletions(join(c.output_dir, COMPLETIONS_FILE), step);
+
+      const videos = new VideoInputCache(videoOptions(c.video), this.opts.videoCacheDir ?? join(c.output_dir, 'video-cache'));
+      owned.push(videos);
+      const encoder = stage === 'grpo' ? await this.#encoder(owned) : undefined;
+      const ctx: StepContext = { cfg: c, model, ref, tokenizer, optimizer, videos, sampling, padId, ...(encoder ? { encoder } : {}) };
+      const logger = new TrainLogger({
+        outputDir: c.output_dir,
+        reportTo: c.report_to,
+        loggingSteps: c.logging_steps,
+        totalSteps,
+        startStep: step,
+        stage,
+        ...(this.opts.progress !== undefined ? { progress: this.opts.progress } : {}),
+      });
+      this.#log(
+        `${stage}: ${data.examples.length} examples, ${totalSteps} steps of ${promptsPerStep} prompt(s)` +
+          `${stage === 'grpo' ? ` x ${c.num_generations} completions` : ''}; ${trainable.length} trainable / ${frozen.length} frozen tensors`,
+      );
+      this.emit('start', { stage, startStep: step, totalSteps, examples: data.examples.length });
+
+      const history: StepMetrics[] = [];
+      let last: CheckpointInfo | null = null;
+      let lastSaved = step;
+      const save = async () => {
+        last = await saveRunCheckpoint(model, optimizer, tokenizer, c.model_path, {
+          cfg: c, stage, step, epoch: cursor.progress, cursor: cursor.state(), rng: { sampling }, totalSteps, warmupSteps, metricsTail: logger.tail,
+        });
+        lastSaved = step;
+        this.emit('checkpoint', last);
+      };
+      let stopped: TrainResult['stopped'] = 'completed';
+      try {
+        while (step < totalSteps) {
+          if (this.opts.signal?.aborted) {
+            stopped = 'aborted';
+            break;
+          }
+          const t0 = performance.now();
+          const picks = cursor.take(promptsPerStep);
+          const examples = picks.map((p) => resolveExample(data.examples[p.example] as TrainingExample, { seed: c.data_seed, epoch: p.epoch, step }));
+          const lr = lrAt(sched, step);
+          let metrics: StepMetrics;
+          let samples: RolloutSample[] = [];
+          if (stage === 'grpo') ({ metrics, samples } = await grpoStep(ctx, examples, lr));
+          else metrics = await sftStep(ctx, examples, lr, this.opts.sftTarget ?? defaultSftTarget, eosId);
+          metrics['time/step'] = (performance.now() - t0) / 1000;
+          step++;
+          history.push(metrics);
+          if (metrics.skipped === 1) this.#log(`step ${step}: skipped (${String(metrics.skip_reason)})`);
+          const record = logger.logStep(step, metrics, { epoch: cursor.progress });
+          if (samples.length) appendFileSync(join(c.output_dir, COMPLETIONS_FILE), `${JSON.stringify({ step, samples })}\n`);
+          const ev: StepEvent = { step, totalSteps, stage, epoch: cursor.progress, metrics, record, samples };
+          this.emit('step', ev);
+          this.opts.onStep?.(ev);
+          if (step % c.save_steps === 0 || step === totalSteps) await save();
+          await new Promise((r) => setImmediate(r)); // let timers / signal handlers run between steps
+        }
+        if (stopped === 'aborted' && step > lastSaved) await save();
+      } finally {
+        logger.close();
+      }
+      this.emit('end', { stage, step, stopped });
+      return { stage, globalStep: step, totalSteps, stopped, lastCheckpoint: last, outputDir: c.output_dir, history };
+    } finally {
+      for (const o of owned.reverse()) o.dispose();
+    }
+  }
+
+  /** The reward encoder, wrapped to batch a step's pairs; an SBERT loaded here is added to `owned` (disposed at the end). */
+  async #encoder(owned: { dispose(): void }[]): Promise<SentenceEncoder | undefined> {
+    const needs = this.cfg.reward_funcs.filter((n) => getReward(n).needsEncoder);
+    if (!needs.length) return undefined;
+    if (this.opts.encoder) return new BatchingEncoder(this.opts.encoder);
+    const { SbertEncoder } = await import('../sbert/encoder.js');
+    try {
+      const sbert = await SbertEncoder.load();
+      owned.push(sbert);
+      return new BatchingEncoder(sbert);
+    } catch (e) {
+      throw new DataError(`reward ${needs.join(', ')} needs the SBERT weights (run \`npm run setup:sbert\`): ${(e as Error).message}`, { field: 'reward_funcs' });
+    }
+  }
+}
+
+/** Keeps completions.jsonl lines of steps <= `step` (a resume replaces what came after; a fresh run starts empty). */
+function truncateCompletions(file: string, step: number): void {
+  if (!existsSync(file)) return;
+  const keepLines = readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() && (JSON.parse(l) as { step: number }).step <= step);
+  writeFileSync(file, keepLines.length ? `${keepLines.join('\n')}\n` : '');
+}
+
+/** `await train(config, { signal, onStep })`: the Trainer in one call. */
+export async function train(cfg: TrainConfig, opts: TrainerOptions = {}): Promise<TrainResult> {
+  return new Trainer(cfg, opts).train();
+}
