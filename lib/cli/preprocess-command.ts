@@ -117,6 +117,7 @@ export function preprocessCommand(): Command {
     .addOption(new Option('--reader <kind>', 'frame index rules').choices(['timer1', 'decord']).default('timer1'))
     .addOption(new Option('--identity <mode>', 'cache key file identity').choices(['stat', 'content']).default('stat'))
     .addOption(new Option('--on-corrupt <policy>', 'undecodable frames: pad with the last frame (warn) or fail').choices(['pad', 'error']).default('pad'))
+    .addOption(new Option('--probe <method>', "auto: ffprobe when present; ffmpeg: one ffmpeg process (faster with a static ffmpeg)").choices(['auto', 'ffmpeg']).default('auto'))
     .option('--ffmpeg <path>', 'the ffmpeg executable (else FFMPEG_PATH, npm packages, PATH)')
     .action(async (o: Record<string, string | number | undefined>) => {
       if (!o.videos === !o.list) throw new InvalidArgumentError('give exactly one of --videos DIR or --list FILE');
@@ -124,6 +125,7 @@ export function preprocessCommand(): Command {
       const settings: VideoPreprocessOptions = {
         reader: o.reader as 'timer1' | 'decord',
         onCorrupt: o.onCorrupt as 'pad' | 'error',
+        probe: o.probe as 'auto' | 'ffmpeg',
         ...(o.fps !== undefined ? { fps: Number(o.fps) } : {}),
         ...(o.totalPixels !== undefined ? { totalPixels: Number(o.totalPixels) } : {}),
         ...(o.minPixels !== undefined ? { minPixels: Number(o.minPixels) } : {}),

@@ -11,7 +11,7 @@ export interface StreamInfo {
   codedHeight: number;
   /** Average frame rate (decord's get_avg_fps), or r_frame_rate when the average is unknown. */
   fps: number;
-  fpsSource: 'avg_frame_rate' | 'r_frame_rate' | 'ffmpeg -i (2 decimals)';
+  fpsSource: 'avg_frame_rate' | 'r_frame_rate' | 'ffmpeg -i (2 decimals)' | 'packet durations';
   /** False when fps was read from ffmpeg's 2-decimal print and could not be recovered as an exact rational. */
   fpsExact: boolean;
   /** Container frame count (nb_frames), null when the container does not say (Matroska, WebM). */
@@ -143,8 +143,44 @@ export function parseFfmpegInfo(stderr: string): StreamInfo {
   };
 }
 
-/** The last `frame=N` of `-progress pipe:1` output: the packets stream-copied, i.e. decord's frame count. */
-export function parseProgressFrames(stdout: string): number | null {
-  const all = [...stdout.matchAll(/^frame=(\d+)$/gm)];
-  return all.length ? Number(all[all.length - 1]![1]) : null;
+export interface PacketList {
+  /** Video packets: decord's frame count. */
+  count: number;
+  /** Stream time base from the `#tb 0: num/den` header. */
+  timeBase: [number, number] | null;
+  /** The packet duration if every packet has the same one, else null. */
+  constantDuration: number | null;
+}
+
+/** `-c copy -f framecrc` output of the video stream: one line per packet `idx, dts, pts, duration, size, crc`. */
+export function parseFramecrc(stdout: string): PacketList {
+  let count = 0;
+  let timeBase: [number, number] | null = null;
+  let dur: number | null | undefined;
+  for (const line of stdout.split('\n')) {
+    if (!line) continue;
+    if (line.startsWith('#')) {
+      const tb = /^#tb 0: (\d+)\/(\d+)/.exec(line);
+      if (tb) timeBase = [Number(tb[1]), Number(tb[2])];
+      continue;
+    }
+    const f = line.split(',');
+    if (f.length < 6 || f[0]!.trim() !== '0') continue;
+    count++;
+    const d = Number(f[3]);
+    dur = dur === undefined ? d : dur === d ? dur : null;
+  }
+  return { count, timeBase, constantDuration: dur ?? null };
+}
+
+/**
+ * Exact fps for the ffmpeg-only probe: the printed value when it is an integer or NTSC rate; otherwise
+ * time_base.den / (duration * time_base.num) when every packet lasts the same (what the mov demuxer derives
+ * avg_frame_rate from for constant-rate files, e.g. OHOFG.mp4's 10000/1049), if it agrees with the print.
+ */
+export function refineFps(info: StreamInfo, packets: PacketList): StreamInfo {
+  if (info.fpsExact || !packets.timeBase || !packets.constantDuration) return info;
+  const [num, den] = packets.timeBase;
+  const fps = den / (packets.constantDuration * num);
+  return Math.abs(fps - info.fps) < 0.006 ? { ...info, fps, fpsExact: true, fpsSource: 'packet durations' } : info;
 }

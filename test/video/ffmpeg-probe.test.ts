@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { DataError } from '../../lib/errors.js';
 import { FfmpegNotFoundError, describeFfmpegCandidates, passthroughFlags, resolveFfmpeg } from '../../lib/video/ffmpeg-binary.js';
-import { normaliseRotation, parseFfmpegInfo, recoverPrintedFps } from '../../lib/video/probe-parse.js';
+import { normaliseRotation, parseFfmpegInfo, parseFramecrc, recoverPrintedFps, refineFps } from '../../lib/video/probe-parse.js';
 import { probeVideo } from '../../lib/video/probe.js';
 import { sharedDataset } from '../data/datasets-path.js';
 
@@ -62,6 +62,18 @@ describe('probe parsing', () => {
     expect(recoverPrintedFps('1k')).toEqual({ fps: 1000, exact: true });
     expect(recoverPrintedFps('9.53')).toEqual({ fps: 9.53, exact: false });
   });
+  it('packet lists: count, time base, constant duration; exact fps only when consistent with the print', () => {
+    const list = '#tb 0: 1/10000\n#media_type 0: video\n0,  -2098,  0,  1049,  9813, 0x1\n0, -1049, 4196, 1049, 100, 0x2\n';
+    const p = parseFramecrc(list);
+    expect(p).toEqual({ count: 2, timeBase: [1, 10000], constantDuration: 1049 });
+    const base = parseFfmpegInfo('  Stream #0:0: Video: h264, yuv420p, 640x360, 9.53 fps, 9.53 tbr, 10k tbn\n');
+    expect(refineFps(base, p)).toMatchObject({ fps: 10000 / 1049, fpsExact: true });
+    expect(refineFps(base, { ...p, constantDuration: 1000 })).toMatchObject({ fps: 9.53, fpsExact: false }); // 10 fps disagrees
+    expect(refineFps(base, { ...p, constantDuration: null })).toMatchObject({ fpsExact: false });
+    // Matroska: 33 ms packets (1000/33 = 30.3) must not override an exact integer print
+    const mkv = parseFfmpegInfo('  Stream #0:0: Video: h264 (Main), yuv420p(progressive), 426x240, 30 fps, 30 tbr, 1k tbn\n');
+    expect(refineFps(mkv, { count: 310, timeBase: [1, 1000], constantDuration: 33 }).fps).toBe(30);
+  });
   it('rotation follows decord: rotate tag, else minus the display matrix angle', () => {
     expect(normaliseRotation(null, -90)).toBe(90);
     expect(normaliseRotation(90, -90)).toBe(90);
@@ -103,10 +115,12 @@ describe('probing the shared videos', () => {
       }
     });
   }
-  it('OHOFG.mp4 (10000/1049 fps): exact with ffprobe, flagged inexact from ffmpeg\'s print', async () => {
+  it('OHOFG.mp4 (10000/1049 fps, printed 9.53): exact with ffprobe, and from the packet durations without it', async () => {
     expect((await probeVideo(video('OHOFG.mp4'))).fps).toBe(10000 / 1049);
-    const b = await probeVideo(video('OHOFG.mp4'), { noFfprobe: true });
-    expect(b).toMatchObject({ fps: 9.53, fpsExact: false, frameCount: 335 });
+    for (const ffmpegPath of ['/usr/bin/ffmpeg', INSTALLER]) {
+      const b = await probeVideo(video('OHOFG.mp4'), { ffmpegPath, probe: 'ffmpeg' });
+      expect(b).toMatchObject({ fps: 10000 / 1049, fpsExact: true, fpsSource: 'packet durations', frameCount: 335, probedWith: 'ffmpeg' });
+    }
   });
   it('bad input is a DataError naming the file', async () => {
     await expect(probeVideo('/nonexistent/clip.mp4')).rejects.toThrow(DataError);
