@@ -1,6 +1,7 @@
 /** `rarft-eval`: scoring predictions on the VTG and refusal-aware benchmarks. */
 import { Command } from 'commander';
 
+import { evalRunCommand, mergeCommand } from './eval-run-command.js';
 import { scoreCommand } from './score-command.js';
 import { packageVersion } from './version.js';
 
@@ -9,5 +10,7 @@ export function evalProgram(): Command {
     .description('Score temporal-grounding and refusal-aware predictions (Charades-STA, ActivityNet, TVGBench, HI-VTG, SS-VTG, human)')
     .version(packageVersion());
   program.addCommand(scoreCommand());
+  program.addCommand(evalRunCommand());
+  program.addCommand(mergeCommand());
   return program;
 }
