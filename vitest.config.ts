@@ -4,6 +4,9 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // vitest's default exclude has '**/dist/**', which would hide test/dist (the distributed tests): only the
+    // compiled output at the root is excluded.
+    exclude: ['**/node_modules/**', 'dist/**', '.git/**'],
     pool: 'forks',
     poolOptions: { forks: { minForks: 1, maxForks: 2 } },
     testTimeout: 120_000,

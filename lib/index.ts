@@ -12,3 +12,5 @@ export * from './config/index.js';
 export * from './train/index.js';
 export * from './optim/index.js';
 export * from './logging/index.js';
+export * from './dist/index.js';
+export * from './sbert/index.js';

@@ -1,0 +1,171 @@
+#include "dist/flat_shard.h"
+
+#include <ATen/core/grad_mode.h>
+
+#include <cmath>
+#include <set>
+#include <stdexcept>
+
+namespace rarft::dist {
+
+FlatLayout FlatLayout::Of(std::vector<std::string> names, std::vector<std::vector<int64_t>> shapes, int world) {
+  if (names.size() != shapes.size()) throw std::invalid_argument("FlatLayout: names and shapes differ in length");
+  if (names.empty()) throw std::invalid_argument("FlatLayout: no parameters");
+  if (world < 1) throw std::invalid_argument("FlatLayout: world size must be >= 1");
+  std::set<std::string> seen;
+  FlatLayout l;
+  l.world = world;
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (!seen.insert(names[i]).second) throw std::invalid_argument("FlatLayout: duplicate parameter name '" + names[i] + "'");
+    int64_t n = 1;
+    for (int64_t d : shapes[i]) {
+      if (d < 0) throw std::invalid_argument("FlatLayout: negative dimension in '" + names[i] + "'");
+      n *= d;
+    }
+    l.offsets.push_back(l.total);
+    l.total += n;
+  }
+  l.names = std::move(names);
+  l.shapes = std::move(shapes);
+  l.padded = (l.total + world - 1) / world * world;
+  l.shard_size = l.padded / world;
+  return l;
+}
+
+int64_t FlatLayout::numel(size_t i) const {
+  int64_t n = 1;
+  for (int64_t d : shapes[i]) n *= d;
+  return n;
+}
+
+at::Tensor PackFlat(const FlatLayout& layout, const std::vector<at::Tensor>& tensors, at::ScalarType dtype, at::Device device) {
+  if (tensors.size() != layout.names.size()) throw std::invalid_argument("PackFlat: tensor count differs from the layout");
+  at::NoGradGuard no_grad;
+  at::Tensor flat = at::zeros({layout.padded}, at::TensorOptions().dtype(dtype).device(device));
+  for (size_t i = 0; i < tensors.size(); ++i) {
+    const at::Tensor& t = tensors[i];
+    if (!t.defined()) continue;
+    if (t.numel() != layout.numel(i))
+      throw std::invalid_argument("PackFlat: '" + layout.names[i] + "' has " + std::to_string(t.numel()) +
+                                  " elements, the layout expects " + std::to_string(layout.numel(i)));
+    flat.narrow(0, layout.offsets[i], layout.numel(i)).copy_(t.reshape({-1}));
+  }
+  return flat;
+}
+
+std::vector<at::Tensor> UnpackViews(const FlatLayout& layout, const at::Tensor& flat) {
+  std::vector<at::Tensor> out;
+  out.reserve(layout.names.size());
+  for (size_t i = 0; i < layout.names.size(); ++i)
+    out.push_back(flat.narrow(0, layout.offsets[i], layout.numel(i)).view(layout.shapes[i]));
+  return out;
+}
+
+at::Tensor SliceForRank(const FlatLayout& layout, const std::vector<at::Tensor>& tensors, int rank, at::ScalarType dtype) {
+  if (rank < 0 || rank >= layout.world) throw std::invalid_argument("SliceForRank: rank out of range");
+  at::Device dev = at::kCPU;
+  for (const auto& t : tensors)
+    if (t.defined()) dev = t.device();
+  return PackFlat(layout, tensors, dtype, dev).narrow(0, rank * layout.shard_size, layout.shard_size).clone();
+}
+
+namespace {
+std::vector<std::vector<int64_t>> ShapesOf(const std::vector<at::Tensor>& ts) {
+  std::vector<std::vector<int64_t>> s;
+  for (const auto& t : ts) s.push_back(t.sizes().vec());
+  return s;
+}
+}  // namespace
+
+FlatShard::FlatShard(std::shared_ptr<Group> group, std::vector<std::string> names, const std::vector<at::Tensor>& params,
+                     bool sync_from_root)
+    : group_(std::move(group)), layout_(FlatLayout::Of(std::move(names), ShapesOf(params), group_->world_size())) {
+  at::ScalarType dtype = params.at(0).scalar_type();
+  at::Device dev = params[0].device();
+  for (size_t i = 0; i < params.size(); ++i) {
+    if (params[i].scalar_type() != dtype || params[i].device() != dev)
+      throw std::invalid_argument("FlatShard: '" + layout_.names[i] + "' differs in dtype or device from '" + layout_.names[0] +
+                                  "' (one FlatShard per dtype/device)");
+    if (!at::isFloatingType(dtype)) throw std::invalid_argument("FlatShard: parameters must be floating point");
+  }
+  at::NoGradGuard no_grad;
+  at::Tensor full = PackFlat(layout_, params, dtype, dev);
+  if (sync_from_root && group_->world_size() > 1) group_->Broadcast(full, 0);
+  shard_ = full.narrow(0, group_->rank() * layout_.shard_size, layout_.shard_size).clone();
+  shard_.requires_grad_(true);
+}
+
+FlatShard::FlatShard(std::shared_ptr<Group> group, FlatLayout layout, at::Tensor local_shard)
+    : group_(std::move(group)), layout_(std::move(layout)) {
+  if (layout_.world != group_->world_size())
+    throw std::invalid_argument("FlatShard: the layout is for " + std::to_string(layout_.world) + " ranks, the group has " +
+                                std::to_string(group_->world_size()));
+  if (local_shard.dim() != 1 || local_shard.numel() != layout_.shard_size)
+    throw std::invalid_argument("FlatShard: the local shard must be 1-D with " + std::to_string(layout_.shard_size) + " elements");
+  shard_ = local_shard.detach().clone();
+  shard_.requires_grad_(true);
+}
+
+std::vector<at::Tensor> FlatShard::Gather() {
+  at::NoGradGuard no_grad;
+  if (full_.defined()) Free();  // a second gather replaces the first (the old views are invalidated)
+  full_ = at::empty({layout_.padded}, shard_.options().requires_grad(false));
+  group_->AllGatherInto(full_, shard_.detach());
+  views_.clear();
+  for (at::Tensor& v : UnpackViews(layout_, full_)) {
+    at::Tensor leaf = v.detach();  // shares full_'s storage; a leaf of its own so grads accumulate per parameter
+    leaf.requires_grad_(true);
+    views_.push_back(leaf);
+  }
+  return views_;
+}
+
+void FlatShard::Free() {
+  if (!full_.defined()) return;
+  // Free the bytes now, whoever still holds a view: replacing the DataPtr runs the old one's deleter. Later kernel
+  // access to a view fails with torch's "data is not allocated" error rather than reading freed memory.
+  full_.storage().set_data_ptr_noswap(at::DataPtr(nullptr, full_.device()));
+  full_.storage().set_nbytes(0);
+  full_ = at::Tensor();
+  views_.clear();
+}
+
+at::Tensor FlatShard::ReduceScatterGrads() {
+  if (views_.empty()) throw std::runtime_error("reduceScatterGrads: no gathered parameters (call gather() before backward, and free() after)");
+  at::NoGradGuard no_grad;
+  std::vector<at::Tensor> grads;
+  for (at::Tensor& v : views_) grads.push_back(v.grad());
+  at::Tensor flat = PackFlat(layout_, grads, shard_.scalar_type(), shard_.device());
+  for (at::Tensor& v : views_) v.mutable_grad() = at::Tensor();  // their bytes are in `flat` now
+  at::Tensor local = at::empty({layout_.shard_size}, flat.options());
+  group_->ReduceScatterInto(local, flat, ReduceKind::Avg);
+  shard_.mutable_grad() = local;
+  return local;
+}
+
+double FlatShard::ClipGradNorm(double max_norm) {
+  if (!(max_norm > 0)) throw std::invalid_argument("clipGradNorm: maxNorm must be > 0");
+  at::NoGradGuard no_grad;
+  at::Tensor g = shard_.grad();
+  at::Tensor sq = g.defined() ? g.to(at::kFloat).pow(2).sum().reshape({1}) : at::zeros({1}, shard_.options().dtype(at::kFloat));
+  group_->AllReduce(sq, ReduceKind::Sum);
+  double norm = std::sqrt(sq.item<double>());
+  if (!std::isfinite(norm)) return norm;
+  double coef = max_norm / (norm + 1e-6);
+  if (coef < 1.0 && g.defined()) g.mul_(coef);
+  return norm;
+}
+
+std::vector<at::Tensor> FlatShard::GatherNamed(const at::Tensor& local) {
+  if (local.numel() != layout_.shard_size)
+    throw std::invalid_argument("gatherNamed: the local tensor has " + std::to_string(local.numel()) + " elements, the shard " +
+                                std::to_string(layout_.shard_size));
+  at::NoGradGuard no_grad;
+  at::Tensor full = at::empty({layout_.padded}, local.options().requires_grad(false));
+  group_->AllGatherInto(full, local.detach().reshape({-1}));
+  std::vector<at::Tensor> out;
+  for (at::Tensor& v : UnpackViews(layout_, full)) out.push_back(v.clone());
+  return out;
+}
+
+}  // namespace rarft::dist

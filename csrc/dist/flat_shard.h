@@ -1,0 +1,75 @@
+// ZeRO-3 style flat parameter shard (model-agnostic). The named parameters are packed, in the given order, into one
+// flat buffer padded to a multiple of the world size; rank r keeps only elements [r*S, (r+1)*S) (S = padded/world)
+// as `shard`, a leaf that requires grad so an ordinary optimizer (optim::AdamW) updates it in place.
+//
+//   Gather()  all-gather -> full flat buffer; returns one leaf per parameter that is a VIEW of that buffer (shared
+//             storage, original shape, requires_grad), so model code can use them as ordinary weights.
+//   ReduceScatterGrads()  packs those leaves' grads flat -> reduce-scatter(sum)/world -> shard.grad (the average of
+//             the ranks' gradients, as DDP would give), then drops the per-parameter grads.
+//   Free()    releases the full buffer's storage even while views are still referenced (FSDP's resize-to-0 trick),
+//             so a forgotten handle cannot pin a whole model copy; touching a freed view then fails loudly.
+#pragma once
+#include <ATen/ATen.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "dist/process_group.h"
+
+namespace rarft::dist {
+
+struct FlatLayout {
+  std::vector<std::string> names;
+  std::vector<std::vector<int64_t>> shapes;
+  std::vector<int64_t> offsets;  // element offset of each parameter in the flat buffer
+  int64_t total = 0;             // sum of numels
+  int64_t padded = 0;            // total rounded up to a multiple of world
+  int64_t shard_size = 0;        // padded / world
+  int world = 1;
+
+  static FlatLayout Of(std::vector<std::string> names, std::vector<std::vector<int64_t>> shapes, int world);
+  int64_t numel(size_t i) const;
+};
+
+// Packs tensors (layout order) into one flat padded buffer of `dtype` on `device` (missing -> zeros).
+at::Tensor PackFlat(const FlatLayout& layout, const std::vector<at::Tensor>& tensors, at::ScalarType dtype, at::Device device);
+// Per-parameter views (original shapes) of a flat buffer laid out by `layout`.
+std::vector<at::Tensor> UnpackViews(const FlatLayout& layout, const at::Tensor& flat);
+
+class FlatShard {
+ public:
+  // From full parameters present on every rank. With sync_from_root, rank 0's values are broadcast first (ranks that
+  // initialised randomly start identical, as DDP does).
+  FlatShard(std::shared_ptr<Group> group, std::vector<std::string> names, const std::vector<at::Tensor>& params,
+            bool sync_from_root);
+  // From this rank's slice only (a re-sharded checkpoint): no communication.
+  FlatShard(std::shared_ptr<Group> group, FlatLayout layout, at::Tensor local_shard);
+
+  const FlatLayout& layout() const { return layout_; }
+  at::Tensor shard() const { return shard_; }
+  bool gathered() const { return full_.defined(); }
+
+  std::vector<at::Tensor> Gather();
+  void Free();
+  // Returns the local averaged grad shard (also set as shard.grad). Parameters without a grad contribute zeros.
+  at::Tensor ReduceScatterGrads();
+  // Global grad-norm clip over all shards (one all-reduce of the squared local norm). Returns the pre-clip norm; a
+  // non-finite norm leaves the grads untouched so the caller can skip the step.
+  double ClipGradNorm(double max_norm);
+  // All-gathers a flat local tensor laid out like the shard (weights, or an optimizer moment) and returns per-parameter
+  // copies in the original shapes. Every rank must call it; all ranks get the result (callers keep rank 0's).
+  std::vector<at::Tensor> GatherNamed(const at::Tensor& local);
+
+ private:
+  std::shared_ptr<Group> group_;
+  FlatLayout layout_;
+  at::Tensor shard_;
+  at::Tensor full_;                 // defined between Gather and Free
+  std::vector<at::Tensor> views_;   // the leaves handed out by Gather
+};
+
+// Rank `rank`'s slice (clone) of `tensors` packed flat for `world` ranks: how a full checkpoint is re-sharded.
+at::Tensor SliceForRank(const FlatLayout& layout, const std::vector<at::Tensor>& tensors, int rank, at::ScalarType dtype);
+
+}  // namespace rarft::dist
