@@ -9,6 +9,8 @@
  * - Rotation: like decord, `transpose` filters on the decoded planes (90: transpose=1, 180: transpose=1 twice,
  *   270: transpose=2), then the RGB conversion; ffmpeg's own autorotate is turned off so every ffmpeg version
  *   behaves the same.
+ * - Memory: without a transform the frames land in one preallocated buffer (the result); with a ChunkTransform
+ *   (the pipeline's resize) only one chunk of original-size frames is staged, handed over as soon as it is full.
  * - Undecodable frames (corrupted.mp4): the decoder drops them, so fewer frames than requested can come out.
  *   Default policy 'pad': repeat the last decoded frame for the missing tail and report a warning naming the file;
  *   'error': throw a DataError. Either way decoder errors are reported.
@@ -71,15 +73,26 @@ export async function decodeFrames(path: string, geom: FrameGeometry, indices: r
   const tools = resolveFfmpeg(opts);
   const unique = [...new Set(indices)].sort((a, b) => a - b);
   const frameBytes = geom.width * geom.height * 3;
-  const buf = Buffer.allocUnsafe(unique.length * frameBytes);
+  const expectedBytes = unique.length * frameBytes;
+  // With a transform only one chunk of original-size frames is staged at a time (768 sampled 1080p frames would
+  // otherwise need 4.8 GB); without one, the whole decode is the result.
+  const cap = transform ? Math.min(unique.length, Math.max(1, transform.frames)) * frameBytes : expectedBytes;
+  const buf = Buffer.allocUnsafe(cap);
   const args = ffmpegDecodeArgs(path, selectFilter(unique, geom.rotation), passthroughFlags(tools), opts.threads);
   const pending: Promise<Tensor>[] = [];
+  let fill = 0; // bytes staged in buf
   let handed = 0; // frames handed to the transform so far
-  const handOver = (upTo: number) => {
-    if (!transform || upTo <= handed) return;
-    const chunk = fromTypedArray(new Uint8Array(buf.buffer, buf.byteOffset + handed * frameBytes, (upTo - handed) * frameBytes), [upTo - handed, geom.height, geom.width, 3], 'uint8');
-    pending.push(transform.fn(chunk).finally(() => chunk.dispose()));
-    handed = upTo;
+  /** Hands the whole frames staged in buf to the transform (fromTypedArray copies them) and keeps any partial one. */
+  const flush = () => {
+    const k = Math.floor(fill / frameBytes);
+    if (!transform || k === 0) return;
+    const chunk = fromTypedArray(new Uint8Array(buf.buffer, buf.byteOffset, k * frameBytes), [k, geom.height, geom.width, 3], 'uint8');
+    const done = transform.fn(chunk).finally(() => chunk.dispose());
+    done.catch(() => {}); // observed later through Promise.all; avoid an unhandled rejection meanwhile
+    pending.push(done);
+    buf.copy(buf, 0, k * frameBytes, fill);
+    fill -= k * frameBytes;
+    handed += k;
   };
 
   const { written, stderr, code } = await new Promise<{ written: number; stderr: string; code: number | null }>((resolve, reject) => {
@@ -88,16 +101,19 @@ export async function decodeFrames(path: string, geom: FrameGeometry, indices: r
     let overflow = false;
     const err: Buffer[] = [];
     p.stdout.on('data', (chunk: Buffer) => {
-      if (written + chunk.length > buf.length) {
+      if (overflow) return;
+      if (written + chunk.length > expectedBytes) {
         overflow = true;
         p.kill('SIGKILL');
         return;
       }
-      chunk.copy(buf, written);
       written += chunk.length;
-      if (transform) {
-        const complete = Math.floor(written / frameBytes);
-        if (complete - handed >= transform.frames) handOver(complete - ((complete - handed) % transform.frames));
+      for (let off = 0; off < chunk.length; ) {
+        const n = Math.min(chunk.length - off, cap - fill);
+        chunk.copy(buf, fill, off, off + n);
+        fill += n;
+        off += n;
+        if (fill === cap && transform) flush();
       }
     });
     p.stderr.on('data', (b: Buffer) => err.push(b));
@@ -109,7 +125,7 @@ export async function decodeFrames(path: string, geom: FrameGeometry, indices: r
   });
 
   const got = Math.floor(written / frameBytes);
-  handOver(got);
+  flush();
   const transformed = Promise.all(pending);
   const fail = async (e: Error): Promise<never> => {
     (await transformed.catch(() => [])).forEach((t) => t.dispose());
@@ -137,6 +153,10 @@ export async function decodeFrames(path: string, geom: FrameGeometry, indices: r
     if (parts.length > 1) parts.forEach((t) => t.dispose());
   } else {
     all = fromTypedArray(new Uint8Array(buf.buffer, buf.byteOffset, got * frameBytes), [got, geom.height, geom.width, 3], 'uint8');
+  }
+  if (transform && handed !== got) {
+    all.dispose();
+    throw new Error(`internal: ${handed} frames transformed, ${got} decoded`);
   }
   const pos = new Map(unique.map((v, i) => [v, Math.min(i, got - 1)]));
   if (missing === 0 && unique.length === indices.length && unique.every((v, i) => v === indices[i])) return { frames: all as Tensor<'uint8'>, warnings };
