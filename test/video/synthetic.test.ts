@@ -66,6 +66,23 @@ describe('synthetic videos through the whole path', () => {
       if (!on[0] && !on[1]) expect(g, `slice ${k} at t=${times[2 * k]}`).toBeLessThan(-1.7); // black: -1.75
     }
   });
+  it('a 7-minute video hits the 768-frame cap (a select filter of 768 terms) and the content lands in the right slices', async () => {
+    const path = join(tmp, 'long.mp4');
+    await renderSyntheticVideo({ path, duration: 420, fps: 25, width: 64, height: 48, events: [{ shape: 'box', color: 'white', start: 100, end: 200, x: 0, y: 0, w: 64, h: 48 }] });
+    const out = await preprocessVideo(path);
+    expect(out.probe.frameCount).toBe(10_500);
+    expect(out.indices).toHaveLength(768);
+    expect(out.sampleFps).toBe((768 / 10_500) * 25);
+    expect(out.secondPerGridTs).toBe(1.09375);
+    expect(out.videoGridThw).toEqual([384, 8, 10]);
+    const perSlice = 8 * 10;
+    for (const k of [0, 100, 150, 383]) {
+      const t = out.indices[2 * k]! / 25;
+      const m = out.pixelValuesVideos.slice(0, k * perSlice, (k + 1) * perSlice).mean().item();
+      if (t >= 100 && out.indices[2 * k + 1]! / 25 <= 200) expect(m, `slice ${k} t=${t}`).toBeGreaterThan(1.8); // white
+      else expect(m, `slice ${k} t=${t}`).toBeLessThan(-1.4); // black
+    }
+  });
   it('bad specs name the file and field', async () => {
     const path = join(tmp, 'bad.mp4');
     await expect(renderSyntheticVideo({ path, duration: 1, fps: 10, width: 63, height: 48, events: [] })).rejects.toThrow(DataError);
