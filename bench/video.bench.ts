@@ -4,13 +4,15 @@
  * (`ffmpeg -i clip -f null /dev/null`, which decodes every frame and does nothing else), and the cache-hit path.
  * Throughput is counted in SOURCE frames per second (frames of the clip consumed), so the ratio says how close the
  * whole path gets to the decoder's own speed; the sampled frames/s of the cache-hit path are reported separately.
- * Median of REPS runs each, after one warm-up.
+ * The contenders run interleaved (raw, whole, whole with the ffmpeg probe, per repetition) so that load swings on a
+ * shared machine hit them alike; medians of REPS repetitions after one warm-up. The 1-minute load average is
+ * recorded before and after, since this box is shared.
  *
  * Run: npx vite-node bench/video.bench.ts   -> bench/results/video.json
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { preprocessVideoCached } from '../lib/video/cache.js';
 import { resolveFfmpeg } from '../lib/video/ffmpeg-binary.js';
@@ -30,17 +32,24 @@ const BINARIES: Array<[string, string]> = [
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function timeIt(fn: () => Promise<void> | void): Promise<number> {
-  await fn(); // warm-up (page cache, libtorch thread pool, JIT)
-  const ts: number[] = [];
-  for (let i = 0; i < REPS; i++) {
-    const t0 = performance.now();
-    await fn();
-    ts.push((performance.now() - t0) / 1000);
-  }
-  return median(ts);
+  return (await timeInterleaved([fn]))[0]!;
 }
 
-const records: BenchRecord[] = [];
+/** Median seconds of each function, run in turn per repetition after one warm-up round. */
+async function timeInterleaved(fns: Array<() => Promise<void> | void>): Promise<number[]> {
+  for (const fn of fns) await fn(); // warm-up (page cache, libtorch thread pool, JIT)
+  const ts: number[][] = fns.map(() => []);
+  for (let i = 0; i < REPS; i++) {
+    for (let k = 0; k < fns.length; k++) {
+      const t0 = performance.now();
+      await fns[k]!();
+      ts[k]!.push((performance.now() - t0) / 1000);
+    }
+  }
+  return ts.map(median);
+}
+
+const records: BenchRecord[] = [{ name: '1-minute load average before the suite (2 cores, shared)', value: loadavg()[0]!, unit: 'load' }];
 const cacheDir = mkdtempSync(join(tmpdir(), 'rarft-vbench-'));
 try {
   for (const [label, ffmpegPath] of BINARIES) {
@@ -48,29 +57,29 @@ try {
     for (const clip of CLIPS) {
       const path = sharedDataset(`videos/${clip}`);
       const p = await probeVideo(path);
-      const raw = await timeIt(() => {
-        const r = spawnSync(tools.ffmpeg, ['-nostdin', '-v', 'error', '-i', path, '-f', 'null', '/dev/null']);
-        if (r.status !== 0) throw new Error(`raw decode failed: ${r.stderr}`);
-      });
       let sampled = 0;
       let grid = '';
-      const whole = await timeIt(async () => {
-        const out = await preprocessVideo(path, { ffmpegPath });
-        sampled = out.indices.length;
-        grid = out.videoGridThw.join('x');
-        out.pixelValuesVideos.dispose();
-      });
-      const rawFps = p.frameCount / raw;
-      const wholeFps = p.frameCount / whole;
+      const [raw, whole, wholeFast] = await timeInterleaved([
+        () => {
+          const r = spawnSync(tools.ffmpeg, ['-nostdin', '-v', 'error', '-i', path, '-f', 'null', '/dev/null']);
+          if (r.status !== 0) throw new Error(`raw decode failed: ${r.stderr}`);
+        },
+        async () => {
+          const out = await preprocessVideo(path, { ffmpegPath });
+          sampled = out.indices.length;
+          grid = out.videoGridThw.join('x');
+          out.pixelValuesVideos.dispose();
+        },
+        // The single-process ffmpeg probe instead of ffprobe (no second dynamically linked process to start).
+        async () => (await preprocessVideo(path, { ffmpegPath, probe: 'ffmpeg' })).pixelValuesVideos.dispose(),
+      ]);
+      const rawFps = p.frameCount / raw!;
+      const wholeFps = p.frameCount / whole!;
       const what = `${clip} ${p.width}x${p.height}, ${p.frameCount} frames, ${sampled} sampled, grid ${grid}, ${label}`;
       records.push({ name: `raw decode (ffmpeg -i clip -f null), ${what}`, value: rawFps, unit: 'source frames/s' });
       records.push({ name: `whole video path (probe+decode+resize+patchify), ${what}`, value: wholeFps, unit: 'source frames/s' });
       records.push({ name: `whole path / raw decode, ${what}`, value: wholeFps / rawFps, unit: 'ratio', note: 'target >= 0.8' });
-      // The single-process ffmpeg probe instead of ffprobe (no second dynamically linked process to start).
-      const wholeFast = await timeIt(async () => {
-        (await preprocessVideo(path, { ffmpegPath, probe: 'ffmpeg' })).pixelValuesVideos.dispose();
-      });
-      records.push({ name: `whole path with probe 'ffmpeg' / raw decode, ${what}`, value: p.frameCount / wholeFast / rawFps, unit: 'ratio', note: 'target >= 0.8' });
+      records.push({ name: `whole path with probe 'ffmpeg' / raw decode, ${what}`, value: p.frameCount / wholeFast! / rawFps, unit: 'ratio', note: 'target >= 0.8' });
       if (ffmpegPath === '/usr/bin/ffmpeg') {
         await preprocessVideoCached(path, { ffmpegPath }, { dir: cacheDir }); // fill
         const hit = await timeIt(async () => {
@@ -79,11 +88,12 @@ try {
           out.pixelValuesVideos.dispose();
         });
         records.push({ name: `cache hit (load uint8 frames + normalise/patchify), ${clip}`, value: hit * 1000, unit: 'ms/video' });
-        records.push({ name: `cache hit speed-up over the whole path, ${clip}`, value: whole / hit, unit: 'x' });
+        records.push({ name: `cache hit speed-up over the whole path, ${clip}`, value: whole! / hit, unit: 'x' });
       }
     }
   }
 } finally {
   rmSync(cacheDir, { recursive: true, force: true });
 }
+records.push({ name: '1-minute load average after the suite', value: loadavg()[0]!, unit: 'load' });
 writeResults('video', records);
