@@ -23,7 +23,7 @@ export interface DemoSizes {
   seed: number;
 }
 
-export const DEMO_SIZES: DemoSizes = { sftSteps: 40, grpoSteps: 60, saveSteps: 20, seed: 42 };
+export const DEMO_SIZES: DemoSizes = { sftSteps: 200, grpoSteps: 80, saveSteps: 40, seed: 42 };
 
 function common(p: DemoPaths, v: TinyVocab, s: DemoSizes): Overrides {
   return {

@@ -52,15 +52,13 @@ async function rollout(ctx: StepContext, ex: ResolvedExample, t: Record<string, 
   // a 31-bit seed from the checkpointed generator: same step, same state -> same completions
   const seed = Number(randint(0, 2 ** 31 - 1, [1], { generator: ctx.sampling }).item());
   t0 = now();
-  const g = await ctx.model.generate(repeatedInputs(prompt.rows, { withSpg: true }), {
-    maxNewTokens: c.max_completion_length,
-    temperature: c.temperature,
-    topK: c.top_k,
-    topP: c.top_p,
-    seed,
-    stopIds: c.stop_token_ids,
-    padId: ctx.padId,
-  });
+  const settings = { maxNewTokens: c.max_completion_length, temperature: c.temperature, topK: c.top_k, topP: c.top_p, seed, stopIds: c.stop_token_ids, padId: ctx.padId };
+  // Prefix sharing: one prefill of the prompt (and one vision-tower pass), its KV cache forked G ways. An addon built
+  // before the model offered it returns one row: then (and for the rest of the run) fall back to G identical rows.
+  let g = ctx.prefixSharing !== false ? await ctx.model.generate(repeatedInputs({ ...prompt.rows, rows: 1 }, { withSpg: true }), { ...settings, numReturnSequences: c.num_generations }) : null;
+  if (g && g.tokens.size(0) !== c.num_generations) g = null;
+  ctx.prefixSharing = g !== null;
+  g ??= await ctx.model.generate(repeatedInputs(prompt.rows, { withSpg: true }), settings);
   t.generate! += now() - t0;
   const lengths = Array.from(g.lengths.toArray() as BigInt64Array, Number);
   const flat = Array.from(g.tokens.toArray() as BigInt64Array, Number);

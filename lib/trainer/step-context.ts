@@ -27,6 +27,8 @@ export interface StepContext {
   sampling: Generator;
   /** Written after a completion's stop token. */
   padId: number;
+  /** Whether generate() forks one prompt's KV cache G ways (learned at the first rollout; false = G prompt copies). */
+  prefixSharing?: boolean;
 }
 
 export interface PreparedPrompt {
