@@ -122,10 +122,12 @@ std::vector<at::Tensor> FlatShard::Gather() {
 
 void FlatShard::Free() {
   if (!full_.defined()) return;
-  // Free the bytes now, whoever still holds a view: replacing the DataPtr runs the old one's deleter. Later kernel
-  // access to a view fails with torch's "data is not allocated" error rather than reading freed memory.
-  full_.storage().set_data_ptr_noswap(at::DataPtr(nullptr, full_.device()));
-  full_.storage().set_nbytes(0);
+  // JS (or model code) may still hold the views. Each handed-out leaf is re-pointed at an empty [0] tensor of its
+  // dtype: its TensorImpl no longer references full_'s storage, so dropping full_ frees the bytes now, and a late use
+  // fails on a shape mismatch instead of reading freed memory (releasing the storage under live views - FSDP's
+  // resize-to-0 - segfaults here when a freed view is read).
+  at::NoGradGuard no_grad;
+  for (at::Tensor& v : views_) v.set_data(at::empty({0}, v.options().requires_grad(false)));
   full_ = at::Tensor();
   views_.clear();
 }

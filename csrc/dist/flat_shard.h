@@ -6,8 +6,9 @@
 //             storage, original shape, requires_grad), so model code can use them as ordinary weights.
 //   ReduceScatterGrads()  packs those leaves' grads flat -> reduce-scatter(sum)/world -> shard.grad (the average of
 //             the ranks' gradients, as DDP would give), then drops the per-parameter grads.
-//   Free()    releases the full buffer's storage even while views are still referenced (FSDP's resize-to-0 trick),
-//             so a forgotten handle cannot pin a whole model copy; touching a freed view then fails loudly.
+//   Free()    releases the full buffer even while views are still referenced: every handed-out view is re-pointed at
+//             an empty [0] tensor, so a forgotten handle cannot pin a whole model copy, and a freed parameter used
+//             later fails on its shape instead of reading freed memory.
 #pragma once
 #include <ATen/ATen.h>
 

@@ -67,7 +67,10 @@ export class FlatShard {
     return new Map(this.layout.names.map((n, i) => [n, new Tensor(hs[i]!)]));
   }
 
-  /** Releases the gathered buffer's memory now, even if views are still referenced (using one then throws). */
+  /**
+   * Releases the gathered buffer's memory now, even if views are still referenced: each view becomes an empty [0]
+   * tensor (so using a freed parameter fails on its shape; it never reads freed memory).
+   */
   free(): void {
     distNative().shardFree(this.id);
   }

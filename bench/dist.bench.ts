@@ -1,0 +1,47 @@
+/**
+ * Distributed bench (Gloo over 127.0.0.1, 2 processes via lib/dist/launch):
+ *   - all-gather / reduce-scatter throughput of 1, 16, 64 MB flat float32 buffers (GB/s of the full buffer);
+ *   - ZeRO-3 step time of the test MLP (gather -> forward/backward -> reduce-scatter -> free -> AdamW on the shard)
+ *     with 1 and 2 processes (the same global batch).
+ * Writes bench/results/dist.json. On the shared 2-core box the numbers are lower bounds and noisy.
+ */
+import { join } from 'node:path';
+import { launch } from '../lib/dist/index.js';
+import { type BenchRecord, writeResults } from './write-results.js';
+
+const root = join(import.meta.dirname, '..');
+const viteNode = join(root, 'node_modules/.bin/vite-node');
+const records: BenchRecord[] = [];
+
+async function run(nproc: number, args: string[]): Promise<string[]> {
+  const lines: string[] = [];
+  const r = await launch({
+    nprocPerNode: nproc,
+    command: viteNode,
+    args,
+    env: { OMP_NUM_THREADS: '1', DIST_TIMEOUT_MS: '120000' },
+    stdout: (l) => lines.push(l),
+    stderr: (l) => lines.push(l),
+    signal: AbortSignal.timeout(300_000),
+  });
+  if (!r.ok) throw new Error(`${r.message}\n${lines.join('\n')}`);
+  return lines;
+}
+
+const bw = await run(2, [join(root, 'bench/dist-worker.ts')]);
+for (const l of bw) {
+  const m = /^\[rank 0\] BW (.*)$/.exec(l);
+  if (!m) continue;
+  const r = JSON.parse(m[1]!) as { op: string; mb: number; ms: number; gbps: number };
+  records.push({ name: `gloo ${r.op} ${r.mb} MB (2 procs, loopback)`, value: r.gbps, unit: 'GB/s', note: `${r.ms.toFixed(2)} ms per call` });
+}
+
+const STEPS = 40;
+for (const nproc of [1, 2]) {
+  const lines = await run(nproc, [join(root, 'test/dist/workers/mlp-worker.ts'), 'train', (await import('node:os')).tmpdir(), String(STEPS)]);
+  const ms = Number(/^\[rank 0\] STEP_MS (.*)$/.exec(lines.find((l) => l.startsWith('[rank 0] STEP_MS')) ?? '')?.[1]);
+  if (!Number.isFinite(ms)) throw new Error(`no STEP_MS from the ${nproc}-process run:\n${lines.join('\n')}`);
+  records.push({ name: `ZeRO-3 MLP step, ${nproc} proc(s)`, value: ms, unit: 'ms', note: `595 params, global batch 8, mean of ${STEPS} steps` });
+}
+
+writeResults('dist', records);
