@@ -7,6 +7,7 @@
 
 #include "napi/async_work.h"
 #include "napi/op.h"
+#include "qwen/checkpoint.h"
 #include "qwen/generate.h"
 #include "qwen/logprobs.h"
 #include "qwen/model.h"
@@ -149,6 +150,17 @@ RARFT_OP(qwenInfo) {
   o.Set("dtype", Napi::Number::New(env, static_cast<int>(m->dtype())));
   o.Set("device", m->device().str());
   return o;
+}
+
+// qwenSetGradientCheckpointing(id, on)
+RARFT_OP(qwenSetGradientCheckpointing) {
+  ModelArg(info, 0)->SetGradientCheckpointing(BoolArg(info, 1));
+  return info.Env().Undefined();
+}
+
+// qwenCheckpointRecomputations() -> number of checkpointed blocks recomputed so far (process-wide)
+RARFT_OP(qwenCheckpointRecomputations) {
+  return Napi::Number::New(info.Env(), static_cast<double>(qwen::CheckpointRecomputations()));
 }
 
 // qwenParameters(id) -> handles (the live parameter tensors, checkpoint order; share storage with the model)
@@ -295,6 +307,8 @@ RARFT_EXPORTS(env, exports) {
   SetFn(env, exports, "qwenSave", qwenSave);
   SetFn(env, exports, "qwenInfo", qwenInfo);
   SetFn(env, exports, "qwenParameters", qwenParameters);
+  SetFn(env, exports, "qwenSetGradientCheckpointing", qwenSetGradientCheckpointing);
+  SetFn(env, exports, "qwenCheckpointRecomputations", qwenCheckpointRecomputations);
   SetFn(env, exports, "qwenForward", qwenForward);
   SetFn(env, exports, "qwenHidden", qwenHidden);
   SetFn(env, exports, "qwenEmbed", qwenEmbed);

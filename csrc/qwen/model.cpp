@@ -22,7 +22,7 @@ int64_t QwenModel::ParameterCount() const {
 at::Tensor QwenModel::VisionFeatures(const at::Tensor& pixel_values, const at::Tensor& grid_thw,
                                      VisionTrace* trace) const {
   return VisionForward(weights_.vision, config_.vision, pixel_values,
-                       GridsFromTensor(grid_thw, config_.vision, "grid_thw"), trace);
+                       GridsFromTensor(grid_thw, config_.vision, "grid_thw"), trace, checkpoint_);
 }
 
 RopeIndex QwenModel::Rope(const QwenInputs& in, SpgMode mode) const {
@@ -76,7 +76,7 @@ at::Tensor QwenModel::Hidden(const QwenInputs& in, SpgMode mode) const {
   at::Tensor pos = in.position_ids.defined() ? in.position_ids.to(device_) : Rope(in, mode).position_ids.to(device_);
   at::Tensor mask = in.attention_mask.defined() ? in.attention_mask.to(device_)
                                                 : at::ones({B, L}, at::TensorOptions().dtype(at::kLong).device(device_));
-  return DecoderForward(weights_.text, config_.text, emb, pos, mask, nullptr);
+  return DecoderForward(weights_.text, config_.text, emb, pos, mask, nullptr, checkpoint_);
 }
 
 at::Tensor QwenModel::Forward(const QwenInputs& in, SpgMode mode) const {

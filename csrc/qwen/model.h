@@ -45,6 +45,9 @@ class QwenModel {
   at::ScalarType dtype() const { return dtype_; }
   at::Device device() const { return device_; }
   int64_t ParameterCount() const;
+  // Recompute every vision block and decoder layer in backward instead of keeping activations (training memory).
+  void SetGradientCheckpointing(bool on) { checkpoint_ = on; }
+  bool gradient_checkpointing() const { return checkpoint_; }
 
  private:
   QwenModel(QwenConfig c, QwenWeights w, at::ScalarType dt, at::Device dev)
@@ -53,6 +56,7 @@ class QwenModel {
   QwenWeights weights_;
   at::ScalarType dtype_;
   at::Device device_;
+  bool checkpoint_ = false;
 };
 
 }  // namespace rarft::qwen

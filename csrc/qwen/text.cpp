@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "qwen/checkpoint.h"
 #include "qwen/vision.h"  // RmsNorm
 
 namespace rarft::qwen {
@@ -10,6 +11,39 @@ namespace {
 at::Tensor RotateHalf(const at::Tensor& x) {
   const int64_t h = x.size(-1) / 2;
   return at::cat({-x.narrow(-1, h, h), x.narrow(-1, 0, h)}, -1);
+}
+
+// One decoder layer on x [B, s, d]; with a cache, appends this layer's keys/values and attends over all of them.
+at::Tensor DecoderLayer(const DecoderLayerWeights& L, double eps, int64_t nh, int64_t nkv, int64_t hd,
+                        const at::Tensor& xin, const at::Tensor& cos, const at::Tensor& sin, const at::Tensor& allowed,
+                        KvCache* cache, size_t li) {
+  const int64_t B = xin.size(0), s = xin.size(1);
+  const int64_t past = cache ? cache->length() : 0, S = past + s;
+  at::Tensor h = RmsNorm(xin, L.input_norm, eps);
+  at::Tensor q = at::linear(h, L.q_w, L.q_b).view({B, s, nh, hd}).transpose(1, 2);
+  at::Tensor k = at::linear(h, L.k_w, L.k_b).view({B, s, nkv, hd}).transpose(1, 2);
+  at::Tensor v = at::linear(h, L.v_w, L.v_b).view({B, s, nkv, hd}).transpose(1, 2);
+  q = q * cos + RotateHalf(q) * sin;  // in the activation dtype: the text path does not upcast (spec §3.3)
+  k = k * cos + RotateHalf(k) * sin;
+  if (cache) {
+    const bool room = cache->kbuf.size() > li && cache->kbuf[li].defined() && cache->kbuf[li].size(2) >= S;
+    if (room) {  // write the new keys/values into the preallocated buffers
+      cache->kbuf[li].narrow(2, past, s).copy_(k);
+      cache->vbuf[li].narrow(2, past, s).copy_(v);
+      k = cache->kbuf[li].narrow(2, 0, S);
+      v = cache->vbuf[li].narrow(2, 0, S);
+    } else if (cache->k[li].defined() && past > 0) {
+      k = at::cat({cache->k[li], k}, 2);
+      v = at::cat({cache->v[li], v}, 2);
+    }
+    cache->k[li] = k;
+    cache->v[li] = v;
+  }
+  at::Tensor o = at::scaled_dot_product_attention(q, k, v, allowed, 0.0, false, std::nullopt,
+                                                  /*enable_gqa=*/nh != nkv);
+  at::Tensor x2 = xin + at::linear(o.transpose(1, 2).reshape({B, s, nh * hd}), L.o_w);
+  h = RmsNorm(x2, L.post_norm, eps);
+  return x2 + at::linear(at::silu(at::linear(h, L.gate_w)) * at::linear(h, L.up_w), L.down_w);
 }
 
 }  // namespace
@@ -59,7 +93,7 @@ std::pair<at::Tensor, at::Tensor> MropeCosSin(const TextConfig& t, const at::Ten
 }
 
 at::Tensor DecoderForward(const TextWeights& w, const TextConfig& t, at::Tensor x, const at::Tensor& position_ids,
-                          const at::Tensor& key_mask, KvCache* cache) {
+                          const at::Tensor& key_mask, KvCache* cache, bool checkpoint) {
   const int64_t B = x.size(0), s = x.size(1), hd = t.head_dim(), nh = t.num_attention_heads,
                 nkv = t.num_key_value_heads;
   const int64_t past = cache ? cache->length() : 0, S = past + s;
@@ -83,32 +117,16 @@ at::Tensor DecoderForward(const TextWeights& w, const TextConfig& t, at::Tensor 
     cache->v.resize(w.layers.size());
   }
   for (size_t li = 0; li < w.layers.size(); ++li) {
-    const DecoderLayerWeights& L = w.layers[li];
-    at::Tensor h = RmsNorm(x, L.input_norm, t.rms_norm_eps);
-    at::Tensor q = at::linear(h, L.q_w, L.q_b).view({B, s, nh, hd}).transpose(1, 2);
-    at::Tensor k = at::linear(h, L.k_w, L.k_b).view({B, s, nkv, hd}).transpose(1, 2);
-    at::Tensor v = at::linear(h, L.v_w, L.v_b).view({B, s, nkv, hd}).transpose(1, 2);
-    q = q * cos + RotateHalf(q) * sin;  // in the activation dtype: the text path does not upcast (spec §3.3)
-    k = k * cos + RotateHalf(k) * sin;
-    if (cache) {
-      const bool room = cache->kbuf.size() > li && cache->kbuf[li].defined() && cache->kbuf[li].size(2) >= S;
-      if (room) {  // write the new keys/values into the preallocated buffers
-        cache->kbuf[li].narrow(2, past, s).copy_(k);
-        cache->vbuf[li].narrow(2, past, s).copy_(v);
-        k = cache->kbuf[li].narrow(2, 0, S);
-        v = cache->vbuf[li].narrow(2, 0, S);
-      } else if (cache->k[li].defined() && past > 0) {
-        k = at::cat({cache->k[li], k}, 2);
-        v = at::cat({cache->v[li], v}, 2);
-      }
-      cache->k[li] = k;
-      cache->v[li] = v;
+    if (checkpoint && !cache) {
+      // Capture copies (tensor handles, scalars): backward runs after this function has returned.
+      x = Checkpointed(
+          [L = w.layers[li], eps = t.rms_norm_eps, nh, nkv, hd, cos = cos, sin = sin, allowed](const at::Tensor& xin) {
+            return DecoderLayer(L, eps, nh, nkv, hd, xin, cos, sin, allowed, nullptr, 0);
+          },
+          x);
+    } else {
+      x = DecoderLayer(w.layers[li], t.rms_norm_eps, nh, nkv, hd, x, cos, sin, allowed, cache, li);
     }
-    at::Tensor o = at::scaled_dot_product_attention(q, k, v, allowed, 0.0, false, std::nullopt,
-                                                    /*enable_gqa=*/nh != nkv);
-    x = x + at::linear(o.transpose(1, 2).reshape({B, s, nh * hd}), L.o_w);
-    h = RmsNorm(x, L.post_norm, t.rms_norm_eps);
-    x = x + at::linear(at::silu(at::linear(h, L.gate_w)) * at::linear(h, L.up_w), L.down_w);
   }
   if (cache) cache->len = S;
   return RmsNorm(x, w.norm, t.rms_norm_eps);

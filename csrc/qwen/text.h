@@ -30,8 +30,8 @@ std::pair<at::Tensor, at::Tensor> MropeCosSin(const TextConfig& t, const at::Ten
 
 // x [B, s, d] embeddings of the s new tokens; position_ids [3, B, s]; key_mask [B, S_past + s] (1 = real token,
 // 0 = padding) covering cached and new keys. Appends to `cache` when given. Returns the final-normed hidden states
-// [B, s, d].
+// [B, s, d]. `checkpoint` recomputes each layer in backward instead of keeping its activations (ignored with a cache).
 at::Tensor DecoderForward(const TextWeights& w, const TextConfig& t, at::Tensor x, const at::Tensor& position_ids,
-                          const at::Tensor& key_mask, KvCache* cache);
+                          const at::Tensor& key_mask, KvCache* cache, bool checkpoint = false);
 
 }  // namespace rarft::qwen

@@ -1,5 +1,7 @@
 #include "qwen/vision.h"
 
+#include "qwen/checkpoint.h"
+
 #include <algorithm>
 #include <map>
 #include <stdexcept>
@@ -122,10 +124,29 @@ at::Tensor PermuteUnits(const at::Tensor& x, const at::Tensor& perm, int64_t uni
   return y.reshape({N, -1});
 }
 
+// One vision block (spec §2.6) on x [N, D] in window order.
+at::Tensor VisionBlock(const VisionBlockWeights& b, int64_t H, int64_t hd, const at::Tensor& xin, const at::Tensor& cos,
+                       const at::Tensor& sin, const std::vector<int64_t>& cu) {
+  const int64_t N = xin.size(0), D = H * hd;
+  const auto dt = xin.scalar_type();
+  at::Tensor h = RmsNorm(xin, b.norm1, 1e-6);
+  at::Tensor qkv = at::linear(h, b.qkv_w, b.qkv_b).view({N, 3, H, hd});
+  at::Tensor q = qkv.select(1, 0), k = qkv.select(1, 1), val = qkv.select(1, 2);
+  // RoPE in fp32 with the result cast back (spec §7.1).
+  at::Tensor qf = q.to(at::kFloat), kf = k.to(at::kFloat);
+  q = (qf * cos + RotateHalf(qf) * sin).to(dt);
+  k = (kf * cos + RotateHalf(kf) * sin).to(dt);
+  at::Tensor o = SegmentAttention(q, k, val, cu).reshape({N, D});
+  at::Tensor x = xin + at::linear(o, b.proj_w, b.proj_b);
+  h = RmsNorm(x, b.norm2, 1e-6);
+  return x + at::linear(at::silu(at::linear(h, b.gate_w, b.gate_b)) * at::linear(h, b.up_w, b.up_b), b.down_w,
+                        b.down_b);
+}
+
 }  // namespace
 
 at::Tensor VisionForward(const VisionWeights& w, const VisionConfig& v, const at::Tensor& pixel_values,
-                         const std::vector<Grid>& grids, VisionTrace* trace) {
+                         const std::vector<Grid>& grids, VisionTrace* trace, bool checkpoint) {
   int64_t N = 0;
   for (const Grid& g : grids) N += g[0] * g[1] * g[2];
   if (pixel_values.dim() != 2 || pixel_values.size(0) != N || pixel_values.size(1) != v.patch_dim())
@@ -147,21 +168,16 @@ at::Tensor VisionForward(const VisionWeights& w, const VisionConfig& v, const at
   at::Tensor cos = emb.cos().unsqueeze(1), sin = emb.sin().unsqueeze(1);  // fp32 [N, 1, hd]
 
   for (size_t i = 0; i < w.blocks.size(); ++i) {
-    const VisionBlockWeights& b = w.blocks[i];
     const bool full = std::find(v.fullatt_block_indexes.begin(), v.fullatt_block_indexes.end(),
                                 static_cast<int64_t>(i)) != v.fullatt_block_indexes.end();
-    at::Tensor h = RmsNorm(x, b.norm1, 1e-6);
-    at::Tensor qkv = at::linear(h, b.qkv_w, b.qkv_b).view({N, 3, H, hd});
-    at::Tensor q = qkv.select(1, 0), k = qkv.select(1, 1), val = qkv.select(1, 2);
-    // RoPE in fp32 with the result cast back (spec §7.1).
-    at::Tensor qf = q.to(at::kFloat), kf = k.to(at::kFloat);
-    q = (qf * cos + RotateHalf(qf) * sin).to(dt);
-    k = (kf * cos + RotateHalf(kf) * sin).to(dt);
-    at::Tensor o = SegmentAttention(q, k, val, full ? wi.cu_full : wi.cu_window).reshape({N, D});
-    x = x + at::linear(o, b.proj_w, b.proj_b);
-    h = RmsNorm(x, b.norm2, 1e-6);
-    x = x + at::linear(at::silu(at::linear(h, b.gate_w, b.gate_b)) * at::linear(h, b.up_w, b.up_b), b.down_w,
-                       b.down_b);
+    const std::vector<int64_t>& cu = full ? wi.cu_full : wi.cu_window;
+    if (checkpoint) {  // copies only: backward runs after this function has returned
+      x = Checkpointed([b = w.blocks[i], H, hd, cos, sin, cu](const at::Tensor& xin) {
+        return VisionBlock(b, H, hd, xin, cos, sin, cu);
+      }, x);
+    } else {
+      x = VisionBlock(w.blocks[i], H, hd, x, cos, sin, cu);
+    }
     if (trace) trace->blocks.push_back(x);
   }
   at::Tensor y = RmsNorm(x, w.ln_q, 1e-6).reshape({N / unit, D * unit});

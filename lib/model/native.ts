@@ -20,6 +20,8 @@ export interface QwenBindings {
   qwenSave(id: number, dir: string): Promise<void>;
   qwenInfo(id: number): { configJson: string; parameterCount: number; names: string[]; dtype: number; device: string };
   qwenParameters(id: number): number[];
+  qwenSetGradientCheckpointing(id: number, on: boolean): void;
+  qwenCheckpointRecomputations(): number;
   qwenForward(id: number, inputs: NativeQwenInputs, spgMode: SpgMode): Promise<number>;
   qwenHidden(id: number, inputs: NativeQwenInputs, spgMode: SpgMode): Promise<number>;
   qwenEmbed(id: number, inputs: NativeQwenInputs): Promise<number>;

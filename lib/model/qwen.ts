@@ -208,6 +208,14 @@ export class QwenVL {
     return qwenNative().qwenParameters(this.#handle).map((h) => new Tensor<FloatDType>(h));
   }
 
+  /**
+   * Activation checkpointing for training: each vision block and decoder layer keeps only its input and is recomputed
+   * during backward. Parameter gradients accumulate into `.grad` (use `loss.backward()`).
+   */
+  setGradientCheckpointing(on: boolean): void {
+    qwenNative().qwenSetGradientCheckpointing(this.#handle, on);
+  }
+
   dispose(): void {
     if (this.#id < 0) return;
     qwenNative().qwenFree(this.#id);

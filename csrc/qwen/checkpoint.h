@@ -1,0 +1,20 @@
+// Activation (gradient) checkpointing: run a block without keeping its intermediate activations, and recompute it
+// during backward. For the 3B/7B models at a few thousand tokens the decoder's saved activations dominate memory;
+// with checkpointing only each block's input is kept.
+#pragma once
+#include <ATen/ATen.h>
+
+#include <functional>
+
+namespace rarft::qwen {
+
+// y = fn(x). Without grad mode this is just fn(x). With grad mode, fn runs under no_grad; backward re-runs fn on a
+// detached copy of x with grad enabled and backpropagates the incoming gradient through it. Parameter gradients are
+// accumulated into the parameters' .grad (as in PyTorch's reentrant checkpoint), so use it with .backward(), not
+// with autograd.grad on parameters. fn must be deterministic (no dropout/sampling: true here).
+at::Tensor Checkpointed(const std::function<at::Tensor(const at::Tensor&)>& fn, const at::Tensor& x);
+
+// How many checkpointed blocks have been recomputed in backward (process-wide): lets tests prove the path ran.
+int64_t CheckpointRecomputations();
+
+}  // namespace rarft::qwen

@@ -1,0 +1,62 @@
+// Activation checkpointing changes memory, not math: gradients with it equal gradients without (vision block,
+// merger, decoder layer, lm_head), including when the block input itself needs no grad (frozen patch embed).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { qwenNative } from '../../lib/model/native.js';
+import { QwenVL } from '../../lib/model/qwen.js';
+import type { Tensor } from '../../lib/tensor/index.js';
+import { TINY, batchInputs, floats, reference, report } from './helpers.js';
+
+let model: QwenVL;
+let refs: Map<string, Tensor>;
+beforeAll(async () => {
+  refs = await reference();
+  model = await QwenVL.load(TINY);
+});
+afterAll(() => model.dispose());
+
+const PICK = ['visual.blocks.0.attn.qkv.weight', 'visual.merger.mlp.0.weight', 'model.layers.1.mlp.down_proj.weight', 'lm_head.weight'];
+
+async function grads(checkpoint: boolean): Promise<{ loss: number; g: Float32Array[] }> {
+  model.setGradientCheckpointing(checkpoint);
+  const names = model.parameterNames();
+  const params = model.parameters();
+  const idx = PICK.map((n) => names.indexOf(n));
+  idx.forEach((i) => params[i]!.requiresGrad_(true));
+  try {
+    const inputs = batchInputs(refs);
+    const comp = inputs.inputIds.narrow(1, 185 - 6, 6).contiguous();
+    const r = await model.logprobs(inputs, comp, { chunk: 2 });
+    const loss = r.logprobs.sum();
+    await loss.backward();
+    return { loss: loss.item() as number, g: idx.map((i) => floats(params[i]!.grad!)) };
+  } finally {
+    idx.forEach((i) => {
+      params[i]!.zeroGrad();
+      params[i]!.requiresGrad_(false);
+    });
+    model.setGradientCheckpointing(false);
+  }
+}
+
+describe('gradient checkpointing', () => {
+  it('gives the same loss and gradients as the plain forward', async () => {
+    const n0 = qwenNative().qwenCheckpointRecomputations();
+    const a = await grads(false);
+    expect(qwenNative().qwenCheckpointRecomputations()).toBe(n0);
+    const b = await grads(true);
+    // 2 vision blocks x 2 calls (images, videos) + 2 decoder layers were recomputed in backward
+    expect(qwenNative().qwenCheckpointRecomputations() - n0).toBe(6);
+    expect(b.loss).toBe(a.loss);
+    a.g.forEach((g, k) => {
+      let m = 0, scale = 0;
+      for (let i = 0; i < g.length; i++) {
+        m = Math.max(m, Math.abs(g[i]! - b.g[k]![i]!));
+        scale = Math.max(scale, Math.abs(g[i]!));
+      }
+      report(`checkpointing grad rel ${PICK[k]}`, m / scale);
+      expect(scale).toBeGreaterThan(0);
+      expect(m / scale).toBeLessThan(1e-6);
+    });
+  });
+});
