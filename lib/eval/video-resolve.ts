@@ -2,8 +2,8 @@
  * Finds an annotation's video under `--videos DIR`. Annotation paths are the authors' (absolute `/data/...`,
  * `dataset/videos/tvgbench/...`, `../dataset/selected_videos/...`) or bare ids (Charades-STA, ActivityNet), so the
  * lookup tries, in order: the path itself if absolute and present; DIR/<path>; a file anywhere under DIR with the same
- * name; a file under DIR whose name without extension is the video id (any video extension). Every miss reports
- * what was tried.
+ * name; a file under DIR whose name without extension is the video id (any video extension); for ActivityNet ids, the
+ * id with or without its "v_" prefix (both namings circulate). Every miss reports what was tried.
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -56,6 +56,9 @@ export class VideoIndex {
     if (byName) return { path: byName, tried };
     tried.push(`${this.dir}/**/${videoId}.{${VIDEO_EXTENSIONS.map((e) => e.slice(1)).join(',')}}`);
     const byStem = this.#byStem.get(videoId);
-    return { path: byStem ?? null, tried };
+    if (byStem) return { path: byStem, tried };
+    const alt = /^v_/.test(videoId) ? videoId.slice(2) : `v_${videoId}`;
+    tried.push(`${this.dir}/**/${alt}.*`);
+    return { path: this.#byStem.get(alt) ?? null, tried };
   }
 }
