@@ -129,6 +129,58 @@ describe('Qwen checkpoints', () => {
     await expect(QwenVL.load(dir)).rejects.toThrow(/unexpected tensor 'model\.layers\.2\.input_layernorm\.weight'/);
   });
 
+  it('reads the original flat config layout (text fields at top level, rope_scaling) identically', async () => {
+    const dir = join(tmp, 'flat');
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(dir, { recursive: true });
+    copyFileSync(join(TINY, 'model.safetensors'), join(dir, 'model.safetensors'));
+    const cfg = JSON.parse(readFileSync(join(TINY, 'config.json'), 'utf8'));
+    const text = cfg.text_config;
+    delete cfg.text_config;
+    const { rope_theta, mrope_section } = text.rope_parameters;
+    delete text.rope_parameters;
+    delete text.layer_types;
+    // as in Qwen/Qwen2.5-VL-7B-Instruct's config.json
+    Object.assign(cfg, text, { rope_theta, rope_scaling: { type: 'mrope', mrope_section } });
+    writeFileSync(join(dir, 'config.json'), JSON.stringify(cfg));
+    expectSame(await logitsOf(dir), base);
+  });
+
+  it('tied embeddings (3B layout): lm_head absent -> embed_tokens is the head; a stored copy is accepted', async () => {
+    const make = async (name: string, keepHead: boolean): Promise<string> => {
+      const dir = await variant(name, (t) => {
+        if (!keepHead) t.delete('lm_head.weight');
+        else t.set('lm_head.weight', t.get('model.embed_tokens.weight')!);
+        return t;
+      });
+      const cfg = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'));
+      cfg.tie_word_embeddings = true;
+      writeFileSync(join(dir, 'config.json'), JSON.stringify(cfg));
+      return dir;
+    };
+    const tiedDir = await make('tied', false);
+    const m = await QwenVL.load(tiedDir);
+    try {
+      expect(m.parameterNames()).not.toContain('lm_head.weight');
+      expect(m.parameterNames().length).toBe(56);
+      const inputs = batchInputs(refs);
+      const logits = floats(await m.forward(inputs));
+      const h = await m.hidden(inputs);
+      const emb = m.parameters()[m.parameterNames().indexOf('model.embed_tokens.weight')]!;
+      const expected = floats(h.matmul(emb.transpose(0, 1)));
+      let d = 0;
+      for (let i = 0; i < logits.length; i++) d = Math.max(d, Math.abs(logits[i]! - expected[i]!));
+      expect(d).toBeLessThan(1e-5);
+      // and it differs from the untied model's logits (the head really changed)
+      let diff = 0;
+      for (let i = 0; i < logits.length; i++) diff = Math.max(diff, Math.abs(logits[i]! - base[i]!));
+      expect(diff).toBeGreaterThan(1e-2);
+      expectSame(await logitsOf(await make('tied-copy', true)), logits);
+    } finally {
+      m.dispose();
+    }
+  });
+
   it('config errors name the file and field', async () => {
     const dir = join(tmp, 'badcfg');
     const { mkdirSync } = await import('node:fs');
