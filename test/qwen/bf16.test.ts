@@ -48,3 +48,23 @@ describe('QwenVL bf16', () => {
     expect(minB).toBeGreaterThanOrEqual(0.999);
   });
 });
+
+describe('QwenVL fp16', () => {
+  it('logits cosine >= 0.999 per real token vs fp32 HF; greedy tokens equal HF', async () => {
+    const m = await QwenVL.load(TINY, { dtype: 'float16' });
+    try {
+      const logits = await m.forward(batchInputs(refs));
+      expect(logits.dtype).toBe('float16');
+      const mask = ref(refs, 'attention_mask');
+      const ours = maskedRows(logits, mask), f32 = maskedRows(ref(refs, 'logits'), mask);
+      let minF = 1;
+      ours.forEach((row, i) => (minF = Math.min(minF, cosine(row, f32[i]!))));
+      report('fp16 min cosine vs fp32 HF', minF);
+      expect(minF).toBeGreaterThanOrEqual(0.999);
+      const g = await m.generate(batchInputs(refs), { maxNewTokens: 4 });
+      expect(Array.from(g.tokens.toArray() as BigInt64Array)).toEqual(Array.from(ref(refs, 'generate.tokens').toArray() as BigInt64Array));
+    } finally {
+      m.dispose();
+    }
+  });
+});
