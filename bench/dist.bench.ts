@@ -5,6 +5,8 @@
  *     with 1 and 2 processes (the same global batch).
  * Writes bench/results/dist.json. On the shared 2-core box the numbers are lower bounds and noisy.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { launch } from '../lib/dist/index.js';
 import { type BenchRecord, writeResults } from './write-results.js';
@@ -37,11 +39,13 @@ for (const l of bw) {
 }
 
 const STEPS = 40;
+const scratch = mkdtempSync(join(tmpdir(), 'rarft-dist-bench-'));
 for (const nproc of [1, 2]) {
-  const lines = await run(nproc, [join(root, 'test/dist/workers/mlp-worker.ts'), 'train', (await import('node:os')).tmpdir(), String(STEPS)]);
+  const lines = await run(nproc, [join(root, 'test/dist/workers/mlp-worker.ts'), 'train', scratch, String(STEPS)]);
   const ms = Number(/^\[rank 0\] STEP_MS (.*)$/.exec(lines.find((l) => l.startsWith('[rank 0] STEP_MS')) ?? '')?.[1]);
   if (!Number.isFinite(ms)) throw new Error(`no STEP_MS from the ${nproc}-process run:\n${lines.join('\n')}`);
   records.push({ name: `ZeRO-3 MLP step, ${nproc} proc(s)`, value: ms, unit: 'ms', note: `595 params, global batch 8, mean of ${STEPS} steps` });
 }
 
+rmSync(scratch, { recursive: true, force: true });
 writeResults('dist', records);
