@@ -120,12 +120,9 @@ export async function runEval(o: EvalRunOptions): Promise<{ stats: EvalRunStats;
     if (r.path) runnable.push({ group, file: r.path });
     else for (const e of group.items) missing.push({ id: e.id, video: group.videoPath || group.videoId, reason: 'not-found', detail: `tried ${r.tried.join(', ')}` });
   }
-  const progress = new Progress({ total: todo.length, label: `eval ${o.benchmark}`, ...(o.stream ? { stream: o.stream } : {}) });
-  progress.tick(0);
-  if (missing.length) {
-    progress.tick(missing.length);
-    log(`warning: ${missing.length} items have no video under ${o.videos} (${new Set(missing.map((m) => m.video)).size} videos); listed in missing.json`);
-  }
+  if (missing.length) log(`warning: ${missing.length} items have no video under ${o.videos} (${new Set(missing.map((m) => m.video)).size} videos); listed in missing.json`);
+  // The bar counts only items with a video, so its rate and ETA are about real work.
+  const progress = new Progress({ total: runnable.reduce((n, r) => n + r.group.items.length, 0), label: `eval ${o.benchmark}`, ...(o.stream ? { stream: o.stream } : {}) });
   const session = runnable.length ? (o.session ?? (await InferenceSession.open(o.model, { ...(o.dtype ? { dtype: o.dtype } : {}), ...(o.device ? { device: o.device } : {}) }))) : null;
   try {
     const load = (k: number): Promise<PreprocessedVideo | Error> | null => {

@@ -16,7 +16,7 @@ import {
 } from '../metrics/index.js';
 import { type EvalItem, metricKind, type MetricKind } from './benchmarks.js';
 import { htmlReport } from './html-report.js';
-import { type MissingItem, type MissingSummary, summariseMissing } from './missing-videos.js';
+import { type MissingItem, type MissingVideo, summariseMissing } from './missing-videos.js';
 import type { EvalPrediction } from './prediction-record.js';
 import type { RunManifest } from './run-manifest.js';
 import { scoreVtgRun, type VtgItemScore, type VtgRunMetrics } from './score-vtg.js';
@@ -32,7 +32,8 @@ export interface RunCoverage {
   expected_items: number;
   /** Items with an answer: the metrics are over these. */
   scored_items: number;
-  missing_videos: MissingSummary;
+  /** Grouped by video; the decode errors / paths tried are in missing.json. */
+  missing_videos: { items: number; videos: number; list: Omit<MissingVideo, 'detail'>[] };
   /** Items neither answered nor missing (an interrupted run): ids listed so they can be rerun. */
   not_run: { items: number; ids: string[] };
 }
@@ -44,6 +45,9 @@ export interface ScoreRunResult {
   files: string[];
 }
 
+/** The Markdown summary lists at most this many missing videos (metrics.json and missing.json list all). */
+const MD_MISSING_ROWS = 50;
+
 const f4 = (v: number | null | undefined) => (v === null || v === undefined ? 'n/a' : v.toFixed(4));
 const f2 = (v: number) => v.toFixed(2);
 
@@ -52,6 +56,7 @@ export function scoreRun(dir: string, manifest: RunManifest, expected: readonly 
   const preds = expected.map((e) => answers.get(e.id)).filter((p): p is EvalPrediction => p !== undefined);
   const missingIds = new Set(missing.map((m) => m.id));
   const expectedIds = new Set(expected.map((e) => e.id));
+  const missingSummary = summariseMissing(missing.filter((m) => expectedIds.has(m.id)));
   const notRun = expected.filter((e) => !answers.has(e.id) && !missingIds.has(e.id)).map((e) => e.id);
   const coverage: RunCoverage = {
     benchmark: manifest.benchmark,
@@ -62,7 +67,7 @@ export function scoreRun(dir: string, manifest: RunManifest, expected: readonly 
     metric_kind: kind,
     expected_items: expected.length,
     scored_items: preds.length,
-    missing_videos: summariseMissing(missing.filter((m) => expectedIds.has(m.id))),
+    missing_videos: { items: missingSummary.items, videos: missingSummary.videos, list: missingSummary.list.map(({ video, reason, ids }) => ({ video, reason, ids })) },
     not_run: { items: notRun.length, ids: notRun },
   };
   const out = (name: string) => path.join(dir, name);
@@ -121,7 +126,7 @@ export function scoreRun(dir: string, manifest: RunManifest, expected: readonly 
       ...headline,
     ],
     tables: [
-      { heading: 'Missing or unreadable videos', columns: ['id', 'video', 'reason', 'detail'], rows: coverage.missing_videos.list.map((m) => [m.id, m.video, m.reason, m.detail]) },
+      { heading: 'Missing or unreadable videos', columns: ['video', 'reason', 'items', 'ids', 'detail'], rows: missingSummary.list.map((m) => [m.video, m.reason, String(m.ids.length), m.ids.join(' '), m.detail]) },
       { heading: 'Items', ...itemTable, note: 'IoU: hull IoU (VTG) or RA-IoU per item (refusal-aware); outputs cut at 400 characters.' },
     ],
   });
@@ -164,10 +169,12 @@ function coverageMarkdown(c: RunCoverage): string {
     '',
   ];
   if (c.missing_videos.list.length) {
-    lines.push('| id | video | reason | detail |', '|---|---|---|---|');
-    for (const m of c.missing_videos.list) lines.push(`| ${m.id} | ${m.video} | ${m.reason} | ${m.detail.replace(/\|/g, '\\|').replace(/\n/g, ' ')} |`);
+    const shown = c.missing_videos.list.slice(0, MD_MISSING_ROWS);
+    lines.push('| video | reason | items | ids |', '|---|---|---|---|');
+    for (const m of shown) lines.push(`| ${m.video} | ${m.reason} | ${m.ids.length} | ${m.ids.slice(0, 8).join(' ')}${m.ids.length > 8 ? ' …' : ''} |`);
+    if (c.missing_videos.list.length > shown.length) lines.push('', `… ${c.missing_videos.list.length - shown.length} more videos: all of them are listed in metrics.json and missing.json.`);
     lines.push('');
   }
-  if (c.not_run.items) lines.push(`Not run: ${c.not_run.ids.join(', ')}`, '');
+  if (c.not_run.items) lines.push(`Not run: ${c.not_run.ids.slice(0, 50).join(', ')}${c.not_run.items > 50 ? ' … (all in metrics.json)' : ''}`, '');
   return lines.join('\n');
 }

@@ -67,14 +67,15 @@ describe('VTG benchmarks (Time-R1 metrics) on the real annotation files', () => 
   });
 
   it('missing videos are left out of the metrics, counted and listed in metrics.json, metrics.md and report.html', () => {
-    const { json, dir } = score('charades-sta', 'charades_sta/charades_sta_test.txt', gtOutput, 5);
+    const { json, dir, items } = score('charades-sta', 'charades_sta/charades_sta_test.txt', gtOutput, 5);
     expect(json.count).toBe(3715);
     expect(json.mIoU).toBe(100);
     expect(json.run.expected_items).toBe(3720);
     expect(json.run.missing_videos.items).toBe(5);
-    expect(json.run.missing_videos.list.map((m: MissingItem) => m.id)).toEqual(['0.0', '1.0', '2.0', '3.0', '4.0']);
+    expect(json.run.missing_videos.list.flatMap((m: { ids: string[] }) => m.ids)).toEqual(['0.0', '1.0', '2.0', '3.0', '4.0']);
+    expect(json.run.missing_videos.videos).toBe(new Set(items.slice(0, 5).map((e) => e.item.videoPath)).size);
     expect(readFileSync(path.join(dir, 'metrics.md'), 'utf8')).toMatch(/3715 of 3720 items answered and scored; 5 items \(\d+ videos\) have a missing or unreadable video/);
-    expect(readFileSync(path.join(dir, 'report.html'), 'utf8')).toContain('<td>0.0</td>');
+    expect(readFileSync(path.join(dir, 'report.html'), 'utf8')).toContain(`<td>${items[0]!.item.videoPath}</td><td>not-found</td>`);
   });
 });
 
