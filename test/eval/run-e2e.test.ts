@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BENCHMARKS, type Benchmark, mergeRuns, readBenchmark, readPredictionLog, runEval } from '../../lib/eval/index.js';
+import { runScore } from '../../lib/cli/score-command.js';
 import { InferenceSession } from '../../lib/infer/index.js';
 import { BROKEN, GONE, renderVideos, VIDEO_IDS, writeAnnotations } from './helpers/benchmark-fixtures.js';
 import { writeTinyCheckpoint } from './helpers/tiny-checkpoint.js';
@@ -56,7 +57,14 @@ describe('rarft-eval run on every benchmark kind', () => {
     expect(metrics.run.missing_videos.items).toBe(ann.unusable);
     expect(metrics.run.not_run.items).toBe(0);
     if (metrics.metric_kind === 'vtg') expect(metrics.count).toBe(ann.items);
-    else expect(metrics.num_items).toBe(ann.items);
+    else {
+      expect(metrics.num_items).toBe(ann.items);
+      // predictions.jsonl is in the scorer's format: `rarft-eval score` reads it and agrees with the run's scoring.
+      const scored = await runScore({ predictions: path.join(out, 'predictions.jsonl'), out: path.join(out, 'rescored.json'), log: () => {} });
+      expect(scored.metrics.relevance).toEqual(metrics.relevance);
+      expect(scored.metrics['RA-IoU']).toEqual(metrics['RA-IoU']);
+      expect(scored.metrics.hardness_level_analysis).toEqual(metrics.hardness_level_analysis);
+    }
     expect(score?.coverage.expected_items).toBe(expected.length);
     expect(readFileSync(path.join(out, 'metrics.md'), 'utf8')).toContain(GONE);
     const html = readFileSync(path.join(out, 'report.html'), 'utf8');
