@@ -7,7 +7,8 @@
 import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { DataError } from '../errors.js';
-import { readBenchmark, type ReadBenchmarkOptions } from './benchmarks.js';
+import { type EvalItem, readBenchmark, type ReadBenchmarkOptions } from './benchmarks.js';
+import { lockRunDir } from './run-lock.js';
 import { type MissingItem, readMissing, writeMissing } from './missing-videos.js';
 import type { EvalPrediction } from './prediction-record.js';
 import { readPredictionLog } from './predictions-log.js';
@@ -68,6 +69,23 @@ export function mergeRuns(o: MergeOptions): { manifest: RunManifest; answered: n
   if (stray.length) throw new DataError(`${stray.length} answers have ids that are not in the annotation file (e.g. ${stray[0]}); was it changed?`, { file: first.annotations });
 
   mkdirSync(o.out, { recursive: true });
+  const unlock = lockRunDir(o.out);
+  try {
+    return writeMerged(o, first, expected, answers, missing, duplicates, log);
+  } finally {
+    unlock();
+  }
+}
+
+function writeMerged(
+  o: MergeOptions,
+  first: RunManifest,
+  expected: EvalItem[],
+  answers: Map<string, EvalPrediction>,
+  missing: MissingItem[],
+  duplicates: number,
+  log: (line: string) => void,
+): { manifest: RunManifest; answered: number; duplicates: number; score: ScoreRunResult | null } {
   const manifest: RunManifest = { ...first, shard: null, items: expected.length, merged_from: o.shards.map((d) => path.resolve(d)) };
   checkAndWriteManifest(o.out, manifest);
   const ordered = expected.map((e) => answers.get(e.id)).filter((p): p is EvalPrediction => p !== undefined);

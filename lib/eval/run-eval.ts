@@ -17,6 +17,7 @@ import { type Benchmark, defaultTemplate, type EvalItem, readBenchmark, type Rea
 import { type MissingItem, writeMissing } from './missing-videos.js';
 import { type EvalPrediction, toPrediction } from './prediction-record.js';
 import { PredictionsLog } from './predictions-log.js';
+import { lockRunDir } from './run-lock.js';
 import { checkAndWriteManifest, type RunManifest } from './run-manifest.js';
 import { scoreRun, type ScoreRunResult } from './score-run.js';
 import { type Shard, shardItems } from './shard.js';
@@ -91,7 +92,6 @@ export async function runEval(o: EvalRunOptions): Promise<{ stats: EvalRunStats;
   if (report.warnings.length > 5) log(`warning: … ${report.warnings.length - 5} more dataset warnings`);
   let items = o.shard ? shardItems(all, o.shard) : all;
   if (o.limit !== undefined) items = items.slice(0, o.limit);
-  const videos = VideoIndex.build(o.videos);
   mkdirSync(o.out, { recursive: true });
   const cacheDir = o.cacheDir === undefined ? path.join(o.out, 'video-cache') : o.cacheDir;
   const manifest: RunManifest = {
@@ -105,6 +105,25 @@ export async function runEval(o: EvalRunOptions): Promise<{ stats: EvalRunStats;
     shard: o.shard ?? null,
     items: items.length,
   };
+  const unlock = lockRunDir(o.out);
+  try {
+    return await runLocked(o, manifest, items, cacheDir, log, t0);
+  } finally {
+    unlock();
+  }
+}
+
+async function runLocked(
+  o: EvalRunOptions,
+  manifest: RunManifest,
+  items: EvalItem[],
+  cacheDir: string | null,
+  log: (line: string) => void,
+  t0: number,
+): Promise<{ stats: EvalRunStats; score: ScoreRunResult | null; manifest: RunManifest }> {
+  const { template, decoding } = manifest;
+  const batchSize = o.batchSize ?? 8;
+  const videos = VideoIndex.build(o.videos);
   checkAndWriteManifest(o.out, manifest);
   const { log: predLog, opened } = PredictionsLog.open(path.join(o.out, 'predictions.jsonl'));
   if (opened.repairedTo) log(`warning: predictions.jsonl ended in a cut-off line (interrupted write); the file as it was is kept at ${opened.repairedTo}, that item runs again`);

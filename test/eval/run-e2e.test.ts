@@ -1,7 +1,8 @@
 // End to end: `rarft-eval run` on the tiny random checkpoint with rendered videos, for every benchmark kind, each
 // in its own annotation format. The answers are garbage; what is checked is the plumbing: every usable item gets
 // exactly one answer, unusable videos are counted and listed, a rerun resumes, shards merge to the same answers.
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -104,6 +105,19 @@ describe('resumption', () => {
     const third = await runEval({ model: ckpt, benchmark: 'hi-vtg', annotations: ann.file, videos, out, decoding, session, stream: sink });
     expect(third.stats.answered).toBe(0);
     expect(readFileSync(file, 'utf8')).toBe(after);
+  });
+
+  it('one writer per folder: a live run.lock is refused, a stale one (dead pid) taken over and released', async () => {
+    const ann = writeAnnotations(path.join(root, 'ann'), 'human');
+    const out = path.join(root, 'locked');
+    mkdirSync(out, { recursive: true });
+    writeFileSync(path.join(out, 'run.lock'), `${process.pid}\n`);
+    await expect(runEval({ model: ckpt, benchmark: 'human', annotations: ann.file, videos, out, decoding, session, stream: sink, limit: 1 })).rejects.toThrow(/another rarft-eval run \(pid \d+\) is writing to this folder/);
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']);
+    writeFileSync(path.join(out, 'run.lock'), `${dead.stdout.toString()}\n`);
+    const r = await runEval({ model: ckpt, benchmark: 'human', annotations: ann.file, videos, out, decoding, session, stream: sink, limit: 1 });
+    expect(r.stats.answered).toBe(1);
+    expect(existsSync(path.join(out, 'run.lock'))).toBe(false);
   });
 
   it('refuses to resume into a folder made with other settings', async () => {
