@@ -14,3 +14,6 @@ export * from './optim/index.js';
 export * from './logging/index.js';
 export * from './dist/index.js';
 export * from './sbert/index.js';
+export * from './trainer/index.js';
+export * from './video/index.js';
+export * from './synthetic/render-video.js';
