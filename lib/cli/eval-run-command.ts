@@ -48,7 +48,11 @@ export function evalRunCommand(): Command {
     .option('--fps <n>', 'video sampling fps (default Time-R1: 2)', positiveNumber)
     .option('--total-pixels <n>', 'video pixel budget (default Time-R1: 3584*28*28)', positiveInt)
     .option('--max-pixels <n>', 'per-frame pixel cap (can only lower the budget)', positiveInt);
-  addModelOptions(c, 'prompt template (default: timer1 for charades-sta/activitynet/tvgbench, inference for hi-vtg/ss-vtg/human)');
+  addModelOptions(
+    c,
+    'prompt template (default: timer1 for charades-sta/activitynet/tvgbench, inference for hi-vtg/ss-vtg/human)',
+    '1024 with the timer1 template as Time-R1\'s test.sh, else 512 as RA-RFT\'s inference.py',
+  );
   return c.action(async (f: RunFlags) => {
     const videoSettings: VideoPreprocessOptions = {
       ...(f.fps !== undefined ? { fps: f.fps } : {}),

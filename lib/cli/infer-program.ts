@@ -5,7 +5,7 @@
  * <|im_end|> / <|endoftext|>. `--json` prints one JSON object (text, tokens, logprobs, parsed answer, timing).
  */
 import { Command } from 'commander';
-import { formatAnswer, generateForVideo, InferenceSession, loadVideo, parseAnswer } from '../infer/index.js';
+import { DEFAULT_DECODING, formatAnswer, generateForVideo, InferenceSession, loadVideo, parseAnswer } from '../infer/index.js';
 import { addModelOptions, decodingFrom, type ModelFlags } from '../infer/cli-flags.js';
 import { packageVersion } from './version.js';
 
@@ -43,7 +43,7 @@ export async function runInfer(f: InferFlags, write: (s: string) => void = (s) =
     const video = await loadVideo(f.video, f.cache ? { cacheDir: f.cache } : {});
     const t2 = performance.now();
     try {
-      const { answers, timing } = await generateForVideo(session.model, session.tokenizer, video, [f.query], template, decodingFrom(f));
+      const { answers, timing } = await generateForVideo(session.model, session.tokenizer, video, [f.query], template, { ...DEFAULT_DECODING, ...decodingFrom(f) });
       const a = answers[0]!;
       const answer = parseAnswer(a.text, template);
       const out: InferOutput = {
@@ -75,7 +75,7 @@ export async function runInfer(f: InferFlags, write: (s: string) => void = (s) =
         if (f.raw) write(`${a.text}\n---\n`);
         write(formatAnswer(answer) + '\n');
         process.stderr.write(
-          `${a.tokens.length} tokens${a.stopped ? '' : ` (hit --max-new-tokens ${f.maxNewTokens})`} in ${(timing.generateMs / 1000).toFixed(2)} s; ` +
+          `${a.tokens.length} tokens${a.stopped ? '' : ` (hit --max-new-tokens ${f.maxNewTokens ?? DEFAULT_DECODING.maxNewTokens})`} in ${(timing.generateMs / 1000).toFixed(2)} s; ` +
             `load ${(session.loadMs / 1000).toFixed(1)} s, video ${((t2 - t1) / 1000).toFixed(2)} s\n`,
         );
       }

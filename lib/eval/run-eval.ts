@@ -23,6 +23,9 @@ import { scoreRun, type ScoreRunResult } from './score-run.js';
 import { type Shard, shardItems } from './shard.js';
 import { VideoIndex } from './video-resolve.js';
 
+/** Time-R1's scripts/test.sh max_new_tokens for Charades-STA / ActivityNet / TVGBench. */
+export const TIMER1_MAX_NEW_TOKENS = 1024;
+
 export interface EvalRunOptions extends ReadBenchmarkOptions {
   model: string;
   benchmark: Benchmark;
@@ -30,6 +33,7 @@ export interface EvalRunOptions extends ReadBenchmarkOptions {
   videos: string;
   out: string;
   template?: PromptTemplate;
+  /** Defaults: greedy; maxNewTokens 1024 with the timer1 template, else 512. */
   decoding?: Partial<DecodingOptions>;
   /** Rows per generate call (queries of one video). Default 8, the reference's batch. */
   batchSize?: number;
@@ -84,7 +88,9 @@ export async function runEval(o: EvalRunOptions): Promise<{ stats: EvalRunStats;
   const t0 = performance.now();
   const log = (line: string) => (o.stream ?? process.stderr).write(line + '\n');
   const template = o.template ?? defaultTemplate(o.benchmark);
-  const decoding: DecodingOptions = { ...DEFAULT_DECODING, ...(o.decoding ?? {}) };
+  // Time-R1's grounding evaluation generates up to 1024 tokens (scripts/test.sh, §2.4); RA-RFT's inference 512 (§2.2).
+  const maxNewTokens = o.decoding?.maxNewTokens ?? (template === 'timer1' ? TIMER1_MAX_NEW_TOKENS : DEFAULT_DECODING.maxNewTokens);
+  const decoding: DecodingOptions = { ...DEFAULT_DECODING, ...(o.decoding ?? {}), maxNewTokens };
   const batchSize = o.batchSize ?? 8;
   if (!(Number.isInteger(batchSize) && batchSize >= 1)) throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
   const { items: all, report } = readBenchmark(o.benchmark, o.annotations, o);

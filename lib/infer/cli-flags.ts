@@ -29,13 +29,19 @@ function device(v: string): Device {
   return v as Device;
 }
 
-export function addModelOptions(c: Command, templateHelp: string): Command {
+/** `maxNewTokensDefault`: a number, or a help text when the caller resolves the default later (per template). */
+export function addModelOptions(c: Command, templateHelp: string, maxNewTokensDefault: number | string = DEFAULT_DECODING.maxNewTokens): Command {
   return c
     .requiredOption('--model <dir>', 'checkpoint folder (config.json, safetensors, tokenizer.json)')
     .addOption(new Option('--dtype <dtype>', "weights dtype (default: the checkpoint's torch_dtype)").choices(['float32', 'bfloat16', 'float16']))
     .option('--device <device>', 'cpu, cuda or cuda:N', device, 'cpu')
     .addOption(new Option('--template <name>', templateHelp).choices([...PROMPT_TEMPLATES]))
-    .option('--max-new-tokens <n>', 'most tokens generated per answer', positiveInt, DEFAULT_DECODING.maxNewTokens)
+    .option(
+      '--max-new-tokens <n>',
+      `most tokens generated per answer${typeof maxNewTokensDefault === 'string' ? ` (default: ${maxNewTokensDefault})` : ''}`,
+      positiveInt,
+      typeof maxNewTokensDefault === 'number' ? maxNewTokensDefault : undefined,
+    )
     .option('--temperature <t>', 'sampling temperature (0 = greedy)', nonNegative, DEFAULT_DECODING.temperature)
     .option('--top-k <k>', 'sample from the k most likely tokens (0 = off)', nonNegativeInt, DEFAULT_DECODING.topK)
     .option('--top-p <p>', 'nucleus sampling mass (1 = off)', unitInterval, DEFAULT_DECODING.topP)
@@ -47,13 +53,14 @@ export interface ModelFlags {
   dtype?: ModelDType;
   device: Device;
   template?: PromptTemplate;
-  maxNewTokens: number;
+  /** Absent only where the caller resolves a per-template default (rarft-eval run). */
+  maxNewTokens?: number;
   temperature: number;
   topK: number;
   topP: number;
   seed?: number;
 }
 
-export function decodingFrom(f: ModelFlags): DecodingOptions {
-  return { maxNewTokens: f.maxNewTokens, temperature: f.temperature, topK: f.topK, topP: f.topP, ...(f.seed !== undefined ? { seed: f.seed } : {}) };
+export function decodingFrom(f: ModelFlags): Partial<DecodingOptions> {
+  return { ...(f.maxNewTokens !== undefined ? { maxNewTokens: f.maxNewTokens } : {}), temperature: f.temperature, topK: f.topK, topP: f.topP, ...(f.seed !== undefined ? { seed: f.seed } : {}) };
 }

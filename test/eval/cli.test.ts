@@ -1,6 +1,6 @@
 // `rarft-eval run` / `rarft-eval merge` through the program the bin shim runs: flags reach the run (shard, limit,
 // --no-cache, --no-score, template, decoding) and the exit status says when videos were missing.
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -60,6 +60,23 @@ describe('rarft-eval run / merge (CLI)', () => {
     expect(readPredictionLog(path.join(out, 'predictions.jsonl')).items.map((p) => p.id)).toEqual(['0.0', '0.1', '1.0']);
     expect(existsSync(path.join(out, 'video-cache'))).toBe(true);
     expect(JSON.parse(readFileSync(path.join(out, 'metrics.json'), 'utf8')).run.expected_items).toBe(3);
+  });
+
+  it('default max new tokens: 1024 with the timer1 template (Time-R1 test.sh), 512 with the RA-RFT templates', async () => {
+    const empty = path.join(root, 'no-videos');
+    mkdirSync(empty, { recursive: true });
+    const cha = writeAnnotations(path.join(root, 'ann'), 'charades-sta').file;
+    // No video is present, so nothing is generated: only the resolved settings are written.
+    const run = async (benchmark: string, file: string, extra: string[] = []) => {
+      const out = path.join(root, `defaults-${benchmark}-${extra.join('')}`);
+      await cli(['run', '--model', ckpt, '--benchmark', benchmark, '--annotations', file, '--videos', empty, '--out', out, ...extra]);
+      return JSON.parse(readFileSync(path.join(out, 'run.json'), 'utf8'));
+    };
+    expect(await run('charades-sta', cha)).toMatchObject({ template: 'timer1', decoding: { maxNewTokens: 1024, temperature: 0, topK: 0, topP: 1 } });
+    expect(await run('charades-sta', cha, ['--template', 'inference'])).toMatchObject({ template: 'inference', decoding: { maxNewTokens: 512 } });
+    expect(await run('human', ann)).toMatchObject({ template: 'inference', decoding: { maxNewTokens: 512 } });
+    expect(await run('human', ann, ['--max-new-tokens', '7'])).toMatchObject({ decoding: { maxNewTokens: 7 } });
+    process.exitCode = 0;
   });
 
   it('bad flags are usage errors', async () => {
