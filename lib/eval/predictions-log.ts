@@ -56,6 +56,9 @@ export class PredictionsLog {
         repairedTo = `${file}.partial-${Date.now()}`;
         renameSync(file, repairedTo);
         writeFileSync(file, items.map((p) => JSON.stringify(p) + '\n').join(''));
+      } else if (!readFileSync(file, 'utf8').endsWith('\n') && items.length > 0) {
+        // A complete record whose newline was lost: terminate it, or the next append would glue onto it.
+        appendFileSync(file, '\n');
       }
     }
     return { log: new PredictionsLog(file), opened: { done, repairedTo } };
