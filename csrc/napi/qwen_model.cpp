@@ -70,6 +70,11 @@ qwen::QwenInputs InputsArg(const Napi::CallbackInfo& info, size_t i) {
   in.video_grid_thw = OptTensorField(env, o, "videoGridThw");
   in.second_per_grid_ts = OptTensorField(env, o, "secondPerGridTs");
   in.position_ids = OptTensorField(env, o, "positionIds");
+  Napi::Value gs = o.Get("groupSize");
+  if (!gs.IsUndefined() && !gs.IsNull()) {
+    if (!gs.IsNumber()) throw ArgError("inputs.groupSize must be an integer");
+    in.group_size = gs.As<Napi::Number>().Int64Value();
+  }
   return in;
 }
 

@@ -21,6 +21,9 @@ struct QwenInputs {
   at::Tensor pixel_values, image_grid_thw;
   at::Tensor pixel_values_videos, video_grid_thw, second_per_grid_ts;
   at::Tensor position_ids;  // [3, B, L] override; absent = computed by ComputeRopeIndex
+  // GRPO groups: rows b*G .. b*G+G-1 repeat prompt b, and the pixel values / grids / spg describe only the B/G
+  // distinct prompts' items. The vision tower then runs once per prompt and its features are reused G times.
+  int64_t group_size = 1;
 };
 
 class QwenModel {

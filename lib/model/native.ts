@@ -10,6 +10,7 @@ export interface NativeQwenInputs {
   videoGridThw?: number;
   secondPerGridTs?: number;
   positionIds?: number;
+  groupSize?: number;
 }
 
 export type SpgMode = 'float' | 'truncate';

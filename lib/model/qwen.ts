@@ -28,6 +28,11 @@ export interface QwenInputs {
   secondPerGridTs?: Tensor<'float32'>;
   /** [3, B, L] position override; absent = computed from the inputs. */
   positionIds?: Tensor<'int64'>;
+  /**
+   * GRPO groups: rows b*G .. b*G+G-1 are G completions of prompt b, and the pixel values / grids / spg list only the
+   * B/G distinct prompts' items. The vision tower then runs once per prompt. Default 1.
+   */
+  groupSize?: number;
 }
 
 export interface QwenLoadOptions {
@@ -95,6 +100,7 @@ function toNative(i: QwenInputs): NativeQwenInputs {
     videoGridThw: i.videoGridThw?.handle,
     secondPerGridTs: i.secondPerGridTs?.handle,
     positionIds: i.positionIds?.handle,
+    groupSize: i.groupSize,
   };
 }
 
