@@ -23,7 +23,7 @@ export interface DemoSizes {
   seed: number;
 }
 
-export const DEMO_SIZES: DemoSizes = { sftSteps: 200, grpoSteps: 80, saveSteps: 40, seed: 42 };
+export const DEMO_SIZES: DemoSizes = { sftSteps: 250, grpoSteps: 80, saveSteps: 40, seed: 42 };
 
 function common(p: DemoPaths, v: TinyVocab, s: DemoSizes): Overrides {
   return {
@@ -47,14 +47,29 @@ function common(p: DemoPaths, v: TinyVocab, s: DemoSizes): Overrides {
 export function demoSftConfig(p: DemoPaths, v: TinyVocab, s: DemoSizes, overrides: Overrides = {}): TrainConfig {
   return loadConfig({
     overrides: deepMerge(
-      { ...common(p, v, s), model_path: p.modelDir, output_dir: join(p.root, 'sft'), learning_rate: 3e-3, warmup_steps: 3, per_device_train_batch_size: 4, max_steps: s.sftSteps },
+      {
+        ...common(p, v, s),
+        model_path: p.modelDir,
+        output_dir: join(p.root, 'sft'),
+        // the tiny model's vision tower is random, not pretrained: the warm-up trains it too (GRPO then freezes it
+        // except the merger, as the reference's fix_vit does)
+        freeze: [],
+        unfreeze: [],
+        learning_rate: 3e-3,
+        warmup_steps: 3,
+        per_device_train_batch_size: 4,
+        max_steps: s.sftSteps,
+      },
       overrides,
     ),
   });
 }
 
-/** GRPO from the warm-up's last checkpoint: 2 prompts x 8 completions per step, the reference's rewards and KL. */
-export function demoGrpoConfig(p: DemoPaths, v: TinyVocab, s: DemoSizes, sftModel: string, overrides: Overrides = {}): TrainConfig {
+/**
+ * GRPO from the warm-up's last checkpoint: 2 prompts x 8 completions per step, the reference's KL (beta 0.04) and
+ * rewards (explain_correction only when the SBERT weights are installed; see runDemo).
+ */
+export function demoGrpoConfig(p: DemoPaths, v: TinyVocab, s: DemoSizes, sftModel: string, rewards: readonly string[], overrides: Overrides = {}): TrainConfig {
   return loadConfig({
     overrides: deepMerge(
       {
@@ -69,7 +84,7 @@ export function demoGrpoConfig(p: DemoPaths, v: TinyVocab, s: DemoSizes, sftMode
         learning_rate: 5e-4,
         per_device_train_batch_size: 2,
         max_steps: s.grpoSteps,
-        reward_funcs: ['format', 'refuse_iou'],
+        reward_funcs: [...rewards],
       },
       overrides,
     ),

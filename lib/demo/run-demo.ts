@@ -20,6 +20,7 @@ import type { RaRftRecord } from '../data/types.js';
 import { type TrainResult, Trainer } from '../trainer/trainer.js';
 import type { StepMetrics } from '../train/policy-update.js';
 import { VideoInputCache, videoOptions } from '../trainer/video-inputs.js';
+import { SbertModelNotFoundError, resolveModelDir } from '../sbert/model-dir.js';
 import { DEMO_SIZES, type DemoSizes, demoGrpoConfig, demoSftConfig } from './demo-config.js';
 import { type HeldoutResult, heldoutRefusalAccuracy } from './heldout-eval.js';
 import { type DemoScene, demoDomainTexts, referenceCompletion, writeDemoDataset } from './synthetic-dataset.js';
@@ -43,7 +44,7 @@ export interface DemoSummary {
   wallSeconds: number;
   loadAverage: number[];
   sft: { steps: number; firstLoss: number; lastLoss: number; seconds: number };
-  grpo: { steps: number; rewardFirstTenth: number; rewardLastTenth: number; seconds: number; skipped: number };
+  grpo: { steps: number; rewards: string[]; rewardFirstTenth: number; rewardLastTenth: number; seconds: number; skipped: number };
   heldout: { before: HeldoutResult; afterSft: HeldoutResult; afterGrpo: HeldoutResult };
   stopped: 'completed' | 'aborted';
 }
@@ -90,6 +91,16 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoSummary> {
   const heldoutRecords: RaRftRecord[] = readRaRftRecords(ds.heldoutFile).records.map((r) => ({ ...r, videoPath: isAbsolute(r.videoPath) ? r.videoPath : join(ds.videoRoot, r.videoPath) }));
 
   const paths = { root, modelDir, trainFile: ds.trainFile, videoRoot: ds.videoRoot };
+  // The reference's three rewards when SBERT is installed (`npm run setup:sbert`); without it the demo still runs,
+  // on format + refuse_iou, and says so (explain_correction is what makes answering an answerable query pay).
+  let rewards = ['format', 'refuse_iou', 'explain_correction'];
+  try {
+    resolveModelDir();
+  } catch (e) {
+    if (!(e instanceof SbertModelNotFoundError)) throw e;
+    rewards = ['format', 'refuse_iou'];
+    log('demo: SBERT weights not found (npm run setup:sbert): GRPO runs on format + refuse_iou only');
+  }
   // flags given by the user: output_dir / seed / save_steps / max_steps are demo-level; the rest go to the GRPO stage
   const { output_dir: _o, seed: _s, save_steps: _ss, max_steps: _m, ...rest } = opts.overrides ?? {};
   const sftCfg = demoSftConfig(paths, vocab, sizes);
@@ -102,7 +113,7 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoSummary> {
 
     let ts = performance.now();
     const sft: TrainResult = await new Trainer(sftCfg, {
-      stage: 'sft', sftTarget: demoTarget(scenes), videoCacheDir: join(root, 'video-cache'), log, progress: opts.progress ?? { intervalMs: 15000 },
+      stage: 'sft', sftTarget: demoTarget(scenes), videoCacheDir: join(root, 'video-cache'), log, progress: opts.progress === undefined ? { intervalMs: 15000 } : opts.progress,
       ...(opts.signal ? { signal: opts.signal } : {}),
     }).train();
     const sftSeconds = (performance.now() - ts) / 1000;
@@ -116,9 +127,9 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoSummary> {
     let afterGrpo = afterSft;
     if (sft.stopped === 'completed') {
       ts = performance.now();
-      const grpoCfg = demoGrpoConfig(paths, vocab, sizes, sftModel, rest);
+      const grpoCfg = demoGrpoConfig(paths, vocab, sizes, sftModel, rewards, rest);
       grpo = await new Trainer(grpoCfg, {
-        stage: 'grpo', videoCacheDir: join(root, 'video-cache'), log, progress: opts.progress ?? { intervalMs: 15000 },
+        stage: 'grpo', videoCacheDir: join(root, 'video-cache'), log, progress: opts.progress === undefined ? { intervalMs: 15000 } : opts.progress,
         ...(opts.signal ? { signal: opts.signal } : {}),
       }).train();
       grpoSeconds = (performance.now() - ts) / 1000;
@@ -131,7 +142,7 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoSummary> {
       wallSeconds: (performance.now() - t0) / 1000,
       loadAverage: loadavg(),
       sft: { steps: sft.globalStep, firstLoss: sftLoss[0] ?? NaN, lastLoss: sftLoss[sftLoss.length - 1] ?? NaN, seconds: sftSeconds },
-      grpo: { steps: grpo?.globalStep ?? 0, rewardFirstTenth: r0, rewardLastTenth: r1, seconds: grpoSeconds, skipped: grpo?.history.filter((m) => m.skipped === 1).length ?? 0 },
+      grpo: { steps: grpo?.globalStep ?? 0, rewards, rewardFirstTenth: r0, rewardLastTenth: r1, seconds: grpoSeconds, skipped: grpo?.history.filter((m) => m.skipped === 1).length ?? 0 },
       heldout: { before, afterSft, afterGrpo },
       stopped: sft.stopped === 'completed' && grpo?.stopped === 'completed' ? 'completed' : 'aborted',
     };
@@ -140,7 +151,7 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoSummary> {
       [
         `demo ${summary.stopped} in ${summary.wallSeconds.toFixed(1)} s (load average ${summary.loadAverage.map((x) => x.toFixed(2)).join(' ')})`,
         `  warm-up: ${summary.sft.steps} steps, loss ${summary.sft.firstLoss.toFixed(3)} -> ${summary.sft.lastLoss.toFixed(3)} (${sftSeconds.toFixed(1)} s)`,
-        `  GRPO: ${summary.grpo.steps} steps, mean reward first tenth ${r0.toFixed(3)} -> last tenth ${r1.toFixed(3)} (${grpoSeconds.toFixed(1)} s, ${summary.grpo.skipped} skipped)`,
+        `  GRPO (${rewards.join(' + ')}): ${summary.grpo.steps} steps, mean reward first tenth ${r0.toFixed(3)} -> last tenth ${r1.toFixed(3)} (${grpoSeconds.toFixed(1)} s, ${summary.grpo.skipped} skipped)`,
         `  held-out refusal accuracy: before ${pct(before.refusalAccuracy)}, after warm-up ${pct(afterSft.refusalAccuracy)}, after GRPO ${pct(afterGrpo.refusalAccuracy)}` +
           ` (answerable ${pct(afterGrpo.answerableAccuracy)}, refusable ${pct(afterGrpo.refusableAccuracy)}, mean IoU ${afterGrpo.meanIou.toFixed(3)})`,
         `  summary: ${join(root, 'demo_summary.json')}`,

@@ -19,7 +19,7 @@ export interface CursorTake {
   epoch: number;
 }
 
-export class DataCursor {
+export class ExampleCursor {
   #order: number[] | null = null;
   #orderEpoch = -1;
 
@@ -29,12 +29,12 @@ export class DataCursor {
     public index: number,
     readonly seed: number,
   ) {
-    if (!Number.isInteger(count) || count < 1) throw new RangeError(`DataCursor: need at least one example, got ${count}`);
-    if (index < 0 || index > count) throw new RangeError(`DataCursor: index ${index} outside 0..${count}`);
+    if (!Number.isInteger(count) || count < 1) throw new RangeError(`ExampleCursor: need at least one example, got ${count}`);
+    if (index < 0 || index > count) throw new RangeError(`ExampleCursor: index ${index} outside 0..${count}`);
   }
 
-  static from(count: number, s: CursorState): DataCursor {
-    return new DataCursor(count, s.epoch, s.index, s.seed);
+  static from(count: number, s: CursorState): ExampleCursor {
+    return new ExampleCursor(count, s.epoch, s.index, s.seed);
   }
 
   #orderOf(epoch: number): number[] {

@@ -2,7 +2,7 @@
 export { Trainer, train, type TrainerOptions, type TrainResult, type StepEvent } from './trainer.js';
 export { grpoStep, type GrpoStepResult, type RolloutSample } from './grpo-step.js';
 export { sftStep, defaultSftTarget, type SftTarget } from './sft-step.js';
-export { DataCursor, type CursorState, type CursorTake } from './data-cursor.js';
+export { ExampleCursor, type CursorState, type CursorTake } from './data-cursor.js';
 export { loadTrainingData, type TrainingData } from './training-data.js';
 export { VideoInputCache, videoOptions, type VideoTensors } from './video-inputs.js';
 export { BatchingEncoder } from './batching-encoder.js';

@@ -38,7 +38,7 @@ import { loadOptimizerState } from '../train/optimizer-checkpoint.js';
 import type { StepMetrics } from '../train/policy-update.js';
 import { readTrainerState, restoreRng } from '../train/trainer-state.js';
 import { BatchingEncoder } from './batching-encoder.js';
-import { DataCursor } from './data-cursor.js';
+import { ExampleCursor } from './data-cursor.js';
 import { type RolloutSample, grpoStep } from './grpo-step.js';
 import { type Stage, checkpointStage, optimizerHyper, saveRunCheckpoint } from './run-checkpoint.js';
 import { type SftTarget, defaultSftTarget, sftStep } from './sft-step.js';
@@ -150,12 +150,12 @@ export class Trainer extends EventEmitter {
       const sampling = new Generator(c.seed);
       owned.push(sampling);
       let step = 0;
-      let cursor = new DataCursor(data.examples.length, 0, 0, c.data_seed);
+      let cursor = new ExampleCursor(data.examples.length, 0, 0, c.data_seed);
       if (resume) {
         const st = readTrainerState(resume.path);
         if (!c.save_only_model) await loadOptimizerState(resume.path, optimizer, optimizerHyper(c));
         if (st.rng.sampling) restoreRng(sampling, st.rng.sampling);
-        cursor = DataCursor.from(data.examples.length, st.data_cursor);
+        cursor = ExampleCursor.from(data.examples.length, st.data_cursor);
         step = st.global_step;
         const retired = retireCheckpointsAfter(c.output_dir, step);
         if (retired.length) this.#log(`resume: retired later checkpoints ${retired.join(', ')}`);
