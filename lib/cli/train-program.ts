@@ -3,6 +3,7 @@ import { Command } from 'commander';
 
 import { reportCommand } from './report-command.js';
 import { rewardsCommand } from './rewards-command.js';
+import { addTrainCommand } from './train-command.js';
 import { packageVersion } from './version.js';
 
 export function trainProgram(): Command {
@@ -11,5 +12,6 @@ export function trainProgram(): Command {
     .version(packageVersion());
   program.addCommand(rewardsCommand());
   program.addCommand(reportCommand());
+  addTrainCommand(program);
   return program;
 }
