@@ -37,7 +37,10 @@ describe('rarft-eval run / merge (CLI)', () => {
     const common = ['--model', ckpt, '--benchmark', 'human', '--annotations', ann, '--videos', videos, '--max-new-tokens', '2', '--template', 'train', '--batch-size', '3'];
     const s0 = path.join(root, 's0'), s1 = path.join(root, 's1'), merged = path.join(root, 'merged');
     process.exitCode = 0;
-    await cli(['run', ...common, '--out', s0, '--shard', '0/2', '--no-score', '--no-cache']);
+    const log0 = await cli(['run', ...common, '--out', s0, '--shard', '0/2', '--no-score', '--no-cache']);
+    // The progress line (non-TTY form) with rate and ETA, and the closing summary.
+    expect(log0).toMatch(/eval human 8\/8 \(100%\) [\d.]+\/s ETA 0:00/);
+    expect(log0).toMatch(/answered 8 items \(0 already done, 0 with a missing\/unreadable video\)/);
     await cli(['run', ...common, '--out', s1, '--shard', '1/2', '--no-score', '--no-cache']);
     expect(existsSync(path.join(s0, 'video-cache'))).toBe(false);
     expect(existsSync(path.join(s0, 'metrics.json'))).toBe(false);
