@@ -68,6 +68,11 @@ export function mergeRuns(o: MergeOptions): { manifest: RunManifest; answered: n
   const stray = [...answers.keys()].filter((id) => !expectedIds.has(id));
   if (stray.length) throw new DataError(`${stray.length} answers have ids that are not in the annotation file (e.g. ${stray[0]}); was it changed?`, { file: first.annotations });
 
+  // Only a previous merge may be replaced: a run folder's predictions.jsonl holds answers that exist nowhere else.
+  const previous = readManifest(o.out);
+  if ((previous && !previous.merged_from) || (!previous && existsSync(path.join(o.out, 'predictions.jsonl')))) {
+    throw new DataError('--out holds answers of a run, not of an earlier merge; merge into another folder', { file: o.out });
+  }
   mkdirSync(o.out, { recursive: true });
   const unlock = lockRunDir(o.out);
   try {

@@ -155,5 +155,11 @@ describe('shards', () => {
     expect(mm.run.missing_videos).toEqual(mw.run.missing_videos);
     expect(mm.run.missing_videos.items).toBe(2);
     expect(() => mergeRuns({ shards: [shards[0]!], out: path.join(root, 'merged-bad'), log: () => {} })).toThrow(/shards 1\/2 are missing/);
+    // Merging again into the merged folder replaces it; merging into a run folder (or a shard) is refused.
+    expect(mergeRuns({ shards, out: merged, log: () => {} }).answered).toBe(b.length);
+    const before = readFileSync(path.join(whole, 'predictions.jsonl'), 'utf8');
+    expect(() => mergeRuns({ shards, out: whole, log: () => {} })).toThrow(/holds answers of a run, not of an earlier merge/);
+    expect(() => mergeRuns({ shards, out: shards[0]!, log: () => {} })).toThrow(/holds answers of a run/);
+    expect(readFileSync(path.join(whole, 'predictions.jsonl'), 'utf8')).toBe(before);
   });
 });
