@@ -108,7 +108,8 @@ FlatShard::FlatShard(std::shared_ptr<Group> group, FlatLayout layout, at::Tensor
 
 std::vector<at::Tensor> FlatShard::Gather() {
   at::NoGradGuard no_grad;
-  if (full_.defined()) Free();  // a second gather replaces the first (the old views are invalidated)
+  if (gathered()) Free();  // a second gather replaces the first (the old views are invalidated)
+  std::lock_guard<std::mutex> lock(mu_);
   full_ = at::empty({layout_.padded}, shard_.options().requires_grad(false));
   group_->AllGatherInto(full_, shard_.detach());
   views_.clear();
@@ -121,6 +122,7 @@ std::vector<at::Tensor> FlatShard::Gather() {
 }
 
 void FlatShard::Free() {
+  std::lock_guard<std::mutex> lock(mu_);
   if (!full_.defined()) return;
   // JS (or model code) may still hold the views. Each handed-out leaf is re-pointed at an empty [0] tensor of its
   // dtype: its TensorImpl no longer references full_'s storage, so dropping full_ frees the bytes now, and a late use
@@ -133,6 +135,7 @@ void FlatShard::Free() {
 }
 
 at::Tensor FlatShard::ReduceScatterGrads() {
+  std::lock_guard<std::mutex> lock(mu_);
   if (views_.empty()) throw std::runtime_error("reduceScatterGrads: no gathered parameters (call gather() before backward, and free() after)");
   at::NoGradGuard no_grad;
   std::vector<at::Tensor> grads;
@@ -147,6 +150,7 @@ at::Tensor FlatShard::ReduceScatterGrads() {
 
 double FlatShard::ClipGradNorm(double max_norm) {
   if (!(max_norm > 0)) throw std::invalid_argument("clipGradNorm: maxNorm must be > 0");
+  std::lock_guard<std::mutex> lock(mu_);
   at::NoGradGuard no_grad;
   at::Tensor g = shard_.grad();
   at::Tensor sq = g.defined() ? g.to(at::kFloat).pow(2).sum().reshape({1}) : at::zeros({1}, shard_.options().dtype(at::kFloat));

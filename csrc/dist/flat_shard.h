@@ -13,6 +13,7 @@
 #include <ATen/ATen.h>
 
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -49,7 +50,10 @@ class FlatShard {
 
   const FlatLayout& layout() const { return layout_; }
   at::Tensor shard() const { return shard_; }
-  bool gathered() const { return full_.defined(); }
+  bool gathered() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return full_.defined();
+  }
 
   std::vector<at::Tensor> Gather();
   void Free();
@@ -68,6 +72,9 @@ class FlatShard {
   at::Tensor shard_;
   at::Tensor full_;                 // defined between Gather and Free
   std::vector<at::Tensor> views_;   // the leaves handed out by Gather
+  // Gather/Free/ReduceScatterGrads/ClipGradNorm run on pool threads while Free may come from the JS thread: one
+  // lock keeps full_/views_ consistent (a Free during an in-flight Gather waits for it instead of racing it).
+  mutable std::mutex mu_;
 };
 
 // Rank `rank`'s slice (clone) of `tensors` packed flat for `world` ranks: how a full checkpoint is re-sharded.

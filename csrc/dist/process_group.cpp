@@ -22,6 +22,12 @@ std::string Where(const GroupOptions& o) {
          o.master_addr + ":" + std::to_string(o.master_port) + ", timeout " + std::to_string(o.timeout.count()) + " ms";
 }
 
+// c10::Error::what() appends a C++ stack trace; users need the message.
+std::string Msg(const std::exception& e) {
+  if (auto* ce = dynamic_cast<const c10::Error*>(&e)) return ce->what_without_backtrace();
+  return e.what();
+}
+
 bool IsLoopback(const std::string& addr) {
   return addr == "127.0.0.1" || addr == "localhost" || addr == "::1";
 }
@@ -48,6 +54,10 @@ c10::intrusive_ptr<c10d::Backend> MakeBackend(const GroupOptions& o, const c10::
   if (o.backend == "nccl") {
 #ifdef RARFT_HAVE_NCCL
     c10::cuda::set_device(static_cast<c10::DeviceIndex>(o.local_rank));
+    // Without blocking wait, NCCL's Work::wait only orders streams and a timeout is handled by the watchdog aborting
+    // the process; with it, wait(timeout) throws like Gloo's, which is the contract of this class. A user's own
+    // setting wins.
+    setenv("TORCH_NCCL_BLOCKING_WAIT", "1", /*overwrite=*/0);
     auto nopts = c10d::ProcessGroupNCCL::Options::create();
     nopts->timeout = o.timeout;
     return c10::make_intrusive<c10d::ProcessGroupNCCL>(store, o.rank, o.world_size, nopts);
@@ -83,7 +93,7 @@ Group::Group(const GroupOptions& opts) : opts_(opts) {
     store_ = c10::make_intrusive<c10d::TCPStore>(opts.master_addr, so);
     backend_ = MakeBackend(opts, store_);
   } catch (const std::exception& e) {
-    throw std::runtime_error("process group rendezvous failed (" + Where(opts) + "): " + e.what());
+    throw std::runtime_error("process group rendezvous failed (" + Where(opts) + "): " + Msg(e));
   }
 }
 
@@ -109,7 +119,7 @@ void Group::Run(const char* op, F&& issue) {
     // wait(timeout) throws on timeout and rethrows the backend's error (a closed connection from a dead peer).
     if (!work->wait(opts_.timeout)) throw std::runtime_error("timed out");
   } catch (const std::exception& e) {
-    std::string msg = std::string(op) + " failed (" + Where(opts_) + "): " + e.what() +
+    std::string msg = std::string(op) + " failed (" + Where(opts_) + "): " + Msg(e) +
                       " -- a peer rank has likely exited or stopped calling collectives in the same order";
     broken_ = msg;
     throw std::runtime_error(msg);

@@ -11,7 +11,7 @@
  *
  * All ranks must make the same calls in the same order (they are collectives).
  */
-import { BYTES_PER_ELEMENT, DTYPE_CODE, Tensor, type DType } from '../tensor/index.js';
+import { BYTES_PER_ELEMENT, DTYPE_CODE, noGradAsync, Tensor, type DType } from '../tensor/index.js';
 import { distNative, type NativeLayout } from './native.js';
 import type { ProcessGroup } from './process-group.js';
 
@@ -65,6 +65,22 @@ export class FlatShard {
     const id = this.id;
     const hs = await this.group.enqueue(() => distNative().shardGather(id));
     return new Map(this.layout.names.map((n, i) => [n, new Tensor(hs[i]!)]));
+  }
+
+  /**
+   * Gather once, run `fn` with the full parameters, free - even if `fn` throws. This is the shape of generation under
+   * ZeRO-3: gather the policy ONCE per rollout, never per decode step (that costs hours: trl#3858), and keep every
+   * rank generating in lockstep since the gather is a collective. Grad mode is off until `fn` settles; the
+   * parameters handed to `fn` are disposed afterwards (do not keep them).
+   */
+  async withGathered<T>(fn: (params: ReadonlyMap<string, Tensor>) => Promise<T> | T): Promise<T> {
+    const params = await this.gather();
+    try {
+      return await noGradAsync(async () => fn(params));
+    } finally {
+      this.free();
+      for (const t of params.values()) t.dispose();
+    }
   }
 
   /**

@@ -63,6 +63,21 @@ describe('FlatShard (world 1)', () => {
     shard.dispose();
   });
 
+  it('withGathered gathers once, runs without grad, and frees even when the callback throws', async () => {
+    const shard = await FlatShard.create(pg, initParams());
+    const { x, y } = batch(SMALL, 0, SMALL.batch, 0);
+    const v = await shard.withGathered((p) => {
+      const l = loss(p, x, y);
+      expect(l.requiresGrad).toBe(false);
+      return l.item();
+    });
+    expect(v).toBeGreaterThan(0);
+    expect(shard.isGathered).toBe(false);
+    await expect(shard.withGathered(() => { throw new Error('boom'); })).rejects.toThrow('boom');
+    expect(shard.isGathered).toBe(false);
+    shard.dispose();
+  });
+
   it('slices for any world size tile the packed buffer (padding zeros at the end)', () => {
     const init = initParams();
     const names = [...init.keys()];

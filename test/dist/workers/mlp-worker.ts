@@ -129,7 +129,12 @@ async function stall(pg: ProcessGroup): Promise<void> {
   }
 }
 
-const pg = await initProcessGroup({ backend: 'gloo', timeoutMs });
+const tInit = performance.now();
+const pg = await initProcessGroup({ backend: 'gloo', timeoutMs }).catch((e: Error) => {
+  console.log('INIT_FAILED_AFTER_MS ' + (performance.now() - tInit).toFixed(0));
+  console.error(`${e.name}: ${e.message}`);
+  process.exit(1);
+});
 try {
   if (mode === 'train') await train(pg);
   else if (mode === 'checkpoint') await checkpoint(pg);
