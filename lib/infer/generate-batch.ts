@@ -1,8 +1,10 @@
 /**
  * Answers several queries about ONE video in one generate call: the prompts are built for the video's grid, left
- * padded into one batch (the model requires left padding, spec §3.5), and the video's pixel rows are given once per
- * row (Qwen2.5-VL takes one video per prompt). Each row's text is decoded with special tokens kept, so a finished
- * answer ends in its stop token as the reference's stored outputs do (§2.2).
+ * padded into one batch (the model requires left padding, spec §3.5), and the video is given once for the whole batch
+ * with `groupSize = B` (all rows are one group sharing the visual inputs), so the vision tower runs once per batch
+ * instead of once per row; positions and logits equal those of B separate copies (test/qwen/groups.test.ts). Each
+ * row's text is decoded with special tokens kept, so a finished answer ends in its stop token as the reference's
+ * stored outputs do (§2.2).
  */
 import type { QwenVL } from '../model/qwen.js';
 import { type Tensor, tensor } from '../tensor/index.js';
@@ -63,12 +65,11 @@ export async function generateForVideo(
   try {
     const inputIds = own(tensor(ids, { dtype: 'int64', shape: [B, width] }));
     const attentionMask = own(tensor(mask, { dtype: 'int64', shape: [B, width] }));
-    const pixelValuesVideos = B === 1 ? video.pixelValuesVideos : own(video.pixelValuesVideos.repeat([B, 1]));
-    const videoGridThw = own(tensor(Array.from({ length: B }, () => [...video.videoGridThw]), { dtype: 'int64' }));
-    const secondPerGridTs = own(tensor(new Array<number>(B).fill(video.secondPerGridTs)));
+    const videoGridThw = own(tensor([[...video.videoGridThw]], { dtype: 'int64' }));
+    const secondPerGridTs = own(tensor([video.secondPerGridTs]));
     const t1 = performance.now();
     const g = await model.generate(
-      { inputIds, attentionMask, pixelValuesVideos, videoGridThw, secondPerGridTs },
+      { inputIds, attentionMask, pixelValuesVideos: video.pixelValuesVideos, videoGridThw, secondPerGridTs, groupSize: B },
       {
         maxNewTokens: decoding.maxNewTokens,
         temperature: decoding.temperature,
