@@ -74,6 +74,7 @@ export async function launch(opts: LaunchOptions): Promise<LaunchResult> {
   const exits: WorkerExit[] = [];
   let failed: WorkerExit | null = null;
   let stopping = false;
+  let interruptedBy: NodeJS.Signals | null = null;
   const killTimers: NodeJS.Timeout[] = [];
 
   const stopOthers = (signal: NodeJS.Signals) => {
@@ -86,7 +87,10 @@ export async function launch(opts: LaunchOptions): Promise<LaunchResult> {
       }, grace),
     );
   };
+  // A signal from outside (Ctrl-C, the scheduler's SIGTERM) goes to every worker; their exits are then not failures.
   const forward = (sig: NodeJS.Signals) => () => {
+    interruptedBy ??= sig;
+    stopping = true;
     for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill(sig);
   };
   const onInt = forward('SIGINT');
@@ -140,6 +144,10 @@ export async function launch(opts: LaunchOptions): Promise<LaunchResult> {
   }
   exits.sort((a, b) => a.rank - b.rank);
   const f = failed as WorkerExit | null;
+  const sig = interruptedBy as NodeJS.Signals | null;
+  if (!f && sig) {
+    return { ok: false, exitCode: 128 + (SIGNUM[sig] ?? 1), failed: null, exits, masterPort, message: `rarft launch: interrupted by ${sig}, forwarded to ${nproc} worker(s); exits: ${exits.map((e) => `rank ${e.rank} ${describe(e)}`).join(', ')}` };
+  }
   if (!f) {
     const interrupted = exits.find((e) => e.code !== 0 || e.signal);
     if (interrupted) {

@@ -93,3 +93,32 @@ describe('launch flags and env', () => {
     expect(() => readDistEnv({ WORLD_SIZE: '2', RANK: '0', MASTER_ADDR: 'h', MASTER_PORT: 'x' })).toThrow(/MASTER_PORT='x'/);
   });
 });
+
+describe('relaunchIfRequested (the rarft-train --nproc-per-node path)', () => {
+  it('re-runs the script as N workers with the other args intact and forwards SIGINT to all of them', async () => {
+    const { spawn } = await import('node:child_process');
+    const { join } = await import('node:path');
+    const root = join(import.meta.dirname, '../..');
+    const child = spawn(join(root, 'node_modules/.bin/vite-node'), [join(root, 'test/dist/workers/relaunch-main.ts'), '--nproc-per-node', '2', '--config', 'x.yaml'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const killer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    let out = '';
+    let sent = false;
+    const onData = (d: Buffer) => {
+      out += d;
+      if (!sent && out.includes('[rank 0] ready') && out.includes('[rank 1] ready')) {
+        sent = true;
+        child.kill('SIGINT');
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    const code = await new Promise<number | null>((res) => child.on('close', (c) => res(c)));
+    clearTimeout(killer);
+    expect(out).toContain('[rank 0] ready 0/2 local 0 args=--config x.yaml');
+    expect(out).toContain('[rank 1] ready 1/2 local 1 args=--config x.yaml');
+    expect(out).toContain('[rank 0] got SIGINT');
+    expect(out).toContain('[rank 1] got SIGINT');
+    expect(out).toMatch(/rarft launch: interrupted by SIGINT, forwarded to 2 worker\(s\); exits: rank 0 exited with code 130, rank 1 exited with code 130/);
+    expect(code).toBe(130);
+  });
+});
