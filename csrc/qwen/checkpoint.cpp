@@ -51,8 +51,15 @@ struct CheckpointFn : public torch::autograd::Function<CheckpointFn> {
 
 int64_t CheckpointRecomputations() { return g_recomputations.load(); }
 
-at::Tensor Checkpointed(const std::function<at::Tensor(const at::Tensor&)>& fn, const at::Tensor& x) {
-  if (!at::GradMode::is_enabled()) return fn(x);
+bool AnyRequiresGrad(std::initializer_list<at::Tensor> ts) {
+  for (const auto& t : ts)
+    if (t.defined() && t.requires_grad()) return true;
+  return false;
+}
+
+at::Tensor Checkpointed(const std::function<at::Tensor(const at::Tensor&)>& fn, const at::Tensor& x,
+                        bool params_need_grad) {
+  if (!at::GradMode::is_enabled() || (!x.requires_grad() && !params_need_grad)) return fn(x);
   auto closure = c10::make_intrusive<Closure>();
   closure->fn = fn;
   static thread_local at::Tensor anchor;

@@ -12,7 +12,13 @@ namespace rarft::qwen {
 // detached copy of x with grad enabled and backpropagates the incoming gradient through it. Parameter gradients are
 // accumulated into the parameters' .grad (as in PyTorch's reentrant checkpoint), so use it with .backward(), not
 // with autograd.grad on parameters. fn must be deterministic (no dropout/sampling: true here).
-at::Tensor Checkpointed(const std::function<at::Tensor(const at::Tensor&)>& fn, const at::Tensor& x);
+// `params_need_grad`: whether any parameter used by fn requires grad. When neither x nor the parameters need grad
+// (a frozen ViT block) fn simply runs: nothing would be recomputed for nothing.
+at::Tensor Checkpointed(const std::function<at::Tensor(const at::Tensor&)>& fn, const at::Tensor& x,
+                        bool params_need_grad);
+
+// True when any of the tensors requires grad.
+bool AnyRequiresGrad(std::initializer_list<at::Tensor> ts);
 
 // How many checkpointed blocks have been recomputed in backward (process-wide): lets tests prove the path ran.
 int64_t CheckpointRecomputations();

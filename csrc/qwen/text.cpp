@@ -119,11 +119,14 @@ at::Tensor DecoderForward(const TextWeights& w, const TextConfig& t, at::Tensor 
   for (size_t li = 0; li < w.layers.size(); ++li) {
     if (checkpoint && !cache) {
       // Capture copies (tensor handles, scalars): backward runs after this function has returned.
+      const DecoderLayerWeights& lw = w.layers[li];
+      const bool pg = AnyRequiresGrad({lw.input_norm, lw.q_w, lw.q_b, lw.k_w, lw.k_b, lw.v_w, lw.v_b, lw.o_w,
+                                       lw.post_norm, lw.gate_w, lw.up_w, lw.down_w});
       x = Checkpointed(
-          [L = w.layers[li], eps = t.rms_norm_eps, nh, nkv, hd, cos = cos, sin = sin, allowed](const at::Tensor& xin) {
+          [L = lw, eps = t.rms_norm_eps, nh, nkv, hd, cos = cos, sin = sin, allowed](const at::Tensor& xin) {
             return DecoderLayer(L, eps, nh, nkv, hd, xin, cos, sin, allowed, nullptr, 0);
           },
-          x);
+          x, pg);
     } else {
       x = DecoderLayer(w.layers[li], t.rms_norm_eps, nh, nkv, hd, x, cos, sin, allowed, cache, li);
     }

@@ -172,9 +172,12 @@ at::Tensor VisionForward(const VisionWeights& w, const VisionConfig& v, const at
                                 static_cast<int64_t>(i)) != v.fullatt_block_indexes.end();
     const std::vector<int64_t>& cu = full ? wi.cu_full : wi.cu_window;
     if (checkpoint) {  // copies only: backward runs after this function has returned
-      x = Checkpointed([b = w.blocks[i], H, hd, cos, sin, cu](const at::Tensor& xin) {
+      const VisionBlockWeights& bw = w.blocks[i];
+      const bool pg = AnyRequiresGrad({bw.norm1, bw.norm2, bw.qkv_w, bw.qkv_b, bw.proj_w, bw.proj_b, bw.gate_w,
+                                       bw.gate_b, bw.up_w, bw.up_b, bw.down_w, bw.down_b});
+      x = Checkpointed([b = bw, H, hd, cos, sin, cu](const at::Tensor& xin) {
         return VisionBlock(b, H, hd, xin, cos, sin, cu);
-      }, x);
+      }, x, pg);
     } else {
       x = VisionBlock(w.blocks[i], H, hd, x, cos, sin, cu);
     }
