@@ -164,6 +164,7 @@ export async function grpoStep(ctx: StepContext, examples: readonly ResolvedExam
       'completions/mean_length': allLens.reduce((a, b) => a + b, 0) / allLens.length,
       'completions/clipped_ratio': clipped.reduce((a: number, b) => a + b, 0) / clipped.length,
       prompt_tokens: rolls.reduce((a, r) => a + r.prompt.promptTokens, 0) / rolls.length,
+      'rollout/prefix_shared': ctx.prefixSharing ? 1 : 0,
     };
     return { metrics, samples };
   });

@@ -32,6 +32,7 @@ describe('GRPO step on the tiny model', () => {
       expect(Number.isFinite(m[k]), k).toBe(true);
     expect(m.reward_std as number).toBeGreaterThan(0);
     expect(m.learning_rate).toBe(1e-3);
+    expect(m['rollout/prefix_shared']).toBe(1); // one prefill per prompt, KV cache forked G ways
     for (const k of ['time/video', 'time/generate', 'time/reward', 'time/logprob', 'time/ref', 'time/backward', 'time/step']) expect(m[k] as number, k).toBeGreaterThan(0);
 
     const before = await weightsOf(join(run.modelDir, 'model.safetensors'));
