@@ -17,6 +17,13 @@ describe('ProcessGroup collectives (gloo, 2 ranks)', () => {
       expect(x.allGather).toEqual([0, 0.5, 1, 1.5]); // rank 0's [0, .5] then rank 1's [1, 1.5]
       expect(x.int64).toEqual([3]);
     }
+    // FlatShard of w=[[r+1,r+2],[r+3,r+4]], b=[10(r+1)]: 5 elements padded to 6, 3 per rank.
+    for (const r of [0, 1]) expect(res[r].synced).toEqual([1, 2, 3, 4, 10]); // rank 0's values everywhere
+    expect(res[0].syncedLocal).toEqual([1, 2, 3]);
+    expect(res[1].syncedLocal).toEqual([4, 10, 0]); // the padding element is 0
+    // Without the broadcast each rank keeps the slice of its OWN values: rank 1 contributes [5, 20, pad].
+    for (const r of [0, 1]) expect(res[r].unsynced).toEqual([1, 2, 3, 5, 20]);
+    expect(res[1].unsyncedLocal).toEqual([5, 20, 0]);
     // Rank r sends [10r, 10r+1, 10r+2, 10r+3]; the sums are [10, 12, 14, 16]; rank 0 keeps the first half.
     expect(res[0].reduceScatter).toEqual([10, 12]);
     expect(res[1].reduceScatter).toEqual([14, 16]);

@@ -91,6 +91,16 @@ async function collectives(pg: ProcessGroup): Promise<void> {
   const i64 = tensor([r + 1], { dtype: 'int64' });
   await pg.allReduce(i64, 'sum');
   res.int64 = [Number(i64.toArray()[0])];
+  // FlatShard over 2 ranks with rank-dependent values (5 elements -> padded to 6, 3 per rank).
+  const mk = () => ({ w: tensor([[r + 1, r + 2], [r + 3, r + 4]]), b: tensor([10 * (r + 1)]) });
+  for (const sync of [true, false]) {
+    const sh = await FlatShard.create(pg, mk(), { syncFromRoot: sync });
+    const g = await sh.gather();
+    res[sync ? 'synced' : 'unsynced'] = [...g.get('w')!.toArray(), ...g.get('b')!.toArray()];
+    res[sync ? 'syncedLocal' : 'unsyncedLocal'] = [...sh.local().toArray()];
+    sh.free();
+    sh.dispose();
+  }
   await pg.barrier();
   console.log('RESULT ' + JSON.stringify({ rank: r, ...res }));
 }
