@@ -96,8 +96,8 @@ async function collectives(pg: ProcessGroup): Promise<void> {
   for (const sync of [true, false]) {
     const sh = await FlatShard.create(pg, mk(), { syncFromRoot: sync });
     const g = await sh.gather();
-    res[sync ? 'synced' : 'unsynced'] = [...g.get('w')!.toArray(), ...g.get('b')!.toArray()];
-    res[sync ? 'syncedLocal' : 'unsyncedLocal'] = [...sh.local().toArray()];
+    res[sync ? 'synced' : 'unsynced'] = [...(g.get('w')!.toArray() as Float32Array), ...(g.get('b')!.toArray() as Float32Array)];
+    res[sync ? 'syncedLocal' : 'unsyncedLocal'] = [...(sh.local().toArray() as Float32Array)];
     sh.free();
     sh.dispose();
   }
