@@ -60,28 +60,28 @@ export class ShardedAdamW {
    */
   async gatherFullState(): Promise<FullState | null> {
     const names = this.shard.layout.names;
-    const weights = await this.shard.gatherNamed(this.#local);
+    const root = this.shard.group.rank === 0;
+    // Non-root ranks drop each gathered piece at once, so their peak is one full tensor set, not the whole state.
+    const keep = (m: Map<string, Tensor>): Map<string, Tensor> => {
+      if (!root) for (const t of m.values()) t.dispose();
+      return root ? m : new Map();
+    };
+    const weights = keep(await this.shard.gatherNamed(this.#local));
     const optimizer = new Map<string, Tensor>();
     const state = this.optimizer.exportState();
     try {
       for (const [key, t] of Object.entries(state)) {
         const kind = key.slice(0, key.length - FLAT_PARAM.length - 1);
         if (kind === 'step') {
-          for (const n of names) optimizer.set(`step.${n}`, t.clone());
+          if (root) for (const n of names) optimizer.set(`step.${n}`, t.clone());
           continue;
         }
-        const full = await this.shard.gatherNamed(t);
-        for (const [n, v] of full) optimizer.set(`${kind}.${n}`, v);
+        for (const [n, v] of keep(await this.shard.gatherNamed(t))) optimizer.set(`${kind}.${n}`, v);
       }
     } finally {
       for (const t of Object.values(state)) t.dispose();
     }
-    if (this.shard.group.rank !== 0) {
-      for (const t of weights.values()) t.dispose();
-      for (const t of optimizer.values()) t.dispose();
-      return null;
-    }
-    return { weights, optimizer };
+    return root ? { weights, optimizer } : null;
   }
 
   dispose(): void {
