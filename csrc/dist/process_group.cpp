@@ -114,8 +114,15 @@ template <typename F>
 void Group::Run(const char* op, F&& issue) {
   std::lock_guard<std::mutex> lock(mu_);
   CheckUsable(op);
+  // A throw while issuing is an argument check (the collective never started on this rank): report it and keep the
+  // group usable. A failure while waiting means the ranks are out of step: the group is broken from then on.
+  c10::intrusive_ptr<c10d::Work> work;
   try {
-    c10::intrusive_ptr<c10d::Work> work = issue();
+    work = issue();
+  } catch (const std::exception& e) {
+    throw std::invalid_argument(std::string(op) + ": " + Msg(e));
+  }
+  try {
     // wait(timeout) throws on timeout and rethrows the backend's error (a closed connection from a dead peer).
     if (!work->wait(opts_.timeout)) throw std::runtime_error("timed out");
   } catch (const std::exception& e) {
@@ -126,7 +133,13 @@ void Group::Run(const char* op, F&& issue) {
   }
 }
 
+void Group::CheckInPlace(const char* op, const at::Tensor& t) const {
+  if (!t.defined()) throw std::invalid_argument(std::string(op) + ": undefined tensor");
+  if (!t.is_contiguous()) throw std::invalid_argument(std::string(op) + ": the tensor must be contiguous (call .contiguous() first)");
+}
+
 void Group::AllReduce(at::Tensor& t, ReduceKind op) {
+  CheckInPlace("allReduce", t);
   if (op == ReduceKind::Avg && !at::isFloatingType(t.scalar_type()))
     throw std::invalid_argument("allReduce avg needs a floating-point tensor");
   std::vector<at::Tensor> ts{t};
@@ -138,6 +151,7 @@ void Group::AllReduce(at::Tensor& t, ReduceKind op) {
 }
 
 void Group::Broadcast(at::Tensor& t, int root) {
+  CheckInPlace("broadcast", t);
   if (root < 0 || root >= opts_.world_size) throw std::invalid_argument("broadcast root " + std::to_string(root) + " out of range");
   std::vector<at::Tensor> ts{t};
   c10d::BroadcastOptions o;

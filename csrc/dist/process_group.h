@@ -63,6 +63,7 @@ class Group {
   template <typename F>
   void Run(const char* op, F&& issue);
   void CheckUsable(const char* op) const;
+  void CheckInPlace(const char* op, const at::Tensor& t) const;
 
   GroupOptions opts_;
   c10::intrusive_ptr<c10d::Store> store_;

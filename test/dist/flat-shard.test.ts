@@ -121,6 +121,11 @@ describe('FlatShard (world 1)', () => {
     await expect(pg.reduceScatter(tensor([1, 2, 3]))).resolves.toBeDefined(); // world 1: any length splits
     await expect(pg.allReduce(tensor([1], { dtype: 'int64' }), 'avg')).rejects.toThrow(/avg needs a floating-point tensor/);
     expect(() => resolveBackend('nccl', 'cuda')).toThrow(/without NCCL/);
+    // A bad argument is reported and leaves the group usable (only a failed wait breaks it).
+    await expect(pg.allReduce(tensor([[1, 2], [3, 4]]).T)).rejects.toThrow(/allReduce: the tensor must be contiguous/);
+    const ok = tensor([2, 3]);
+    await pg.allReduce(ok, 'max');
+    expect(arr(ok)).toEqual([2, 3]);
     const other = await initProcessGroup({ backend: 'gloo', timeoutMs: 5000, env: { rank: 0, worldSize: 1, masterAddr: '127.0.0.1', masterPort: await freePort() } });
     await other.destroy();
     expect(() => other.barrier()).toThrow(/used after destroy/);
