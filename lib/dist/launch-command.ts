@@ -78,6 +78,9 @@ export async function relaunchIfRequested(argv: readonly string[] = process.argv
   if (env.RANK !== undefined && env.WORLD_SIZE !== undefined) return null;
   const cmd = launchCommand(argv);
   if (!cmd) return null;
+  // Multi-node scripts (SLURM, K8s) usually export the rendezvous address: flags win, then the env, then defaults.
+  if (cmd.masterAddr === undefined && env.MASTER_ADDR) cmd.masterAddr = env.MASTER_ADDR;
+  if (cmd.masterPort === undefined && env.MASTER_PORT && /^\d+$/.test(env.MASTER_PORT)) cmd.masterPort = Number(env.MASTER_PORT);
   const r: LaunchResult = await launch(cmd);
   (r.ok ? process.stdout : process.stderr).write(r.message + '\n');
   return r.exitCode;
