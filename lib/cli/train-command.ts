@@ -72,6 +72,11 @@ export function addTrainCommand(program: Command): Command {
   program
     .addOption(new Option('--stage <stage>', 'sft = supervised warm-up on the reference answers; grpo = RA-RFT GRPO').choices(['sft', 'grpo']))
     .addOption(new Option('--resume [dir]', 'resume from output_dir\'s latest checkpoint, or from DIR'))
+    .addHelpText(
+      'after',
+      '\nWith no --config, rarft-train runs the CPU demo (tiny Qwen2.5-VL, synthetic videos, warm-up then GRPO; docs/demo.md):\n' +
+        '  --output-dir (default runs/demo), --seed, --save-steps and --max-steps (GRPO steps) apply to it.',
+    )
     .action(async (_opts: unknown, cmd: Command) => {
       const controller = new AbortController();
       const off = abortOnSignals(controller);
