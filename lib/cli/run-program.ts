@@ -4,8 +4,14 @@
  */
 import { Command, CommanderError } from 'commander';
 
+/** exitOverride() does not propagate to subcommands added with addCommand, so apply it to the whole tree. */
+function overrideExits(cmd: Command): void {
+  cmd.exitOverride();
+  for (const sub of cmd.commands) overrideExits(sub);
+}
+
 export async function runProgram(program: Command, argv: string[]): Promise<void> {
-  program.exitOverride();
+  overrideExits(program);
   try {
     await program.parseAsync(argv);
   } catch (err) {
