@@ -132,6 +132,9 @@ export class Trainer extends EventEmitter {
     try {
       const model = await QwenVL.load(resume?.path ?? c.model_path, { dtype: c.dtype, device: c.device as 'cpu' });
       owned.push(model);
+      // Recompute each decoder layer / vision block in backward instead of keeping its activations (frozen blocks
+      // are skipped by the model, so a frozen ViT costs nothing extra).
+      model.setGradientCheckpointing(c.gradient_checkpointing);
       const names = model.parameterNames();
       const { trainable, frozen, unusedPatterns } = partitionParams(names, c.freeze, c.unfreeze);
       if (unusedPatterns.length) this.#log(`warning: freeze/unfreeze patterns matched no parameter: ${unusedPatterns.join(', ')}`);
