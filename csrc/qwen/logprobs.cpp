@@ -54,21 +54,31 @@ struct ChunkedLogprobFn : public torch::autograd::Function<ChunkedLogprobFn> {
     for (int64_t s = 0; s < T; s += chunk) {
       const int64_t c = std::min(chunk, T - s);
       at::Tensor h = hidden.narrow(1, s, c);
-      at::Tensor z = ChunkLogits(h, w, temp);
-      at::Tensor logp = at::log_softmax(z, -1), p = logp.exp();
-      at::Tensor gz = at::zeros_like(z);
+      // In place where possible: at most two [B, c, V] fp32 blocks are alive at once (log-probs and probs/gradient).
+      at::Tensor logp;
+      {
+        at::Tensor z = ChunkLogits(h, w, temp);
+        logp = at::log_softmax(z, -1);
+      }  // z freed here
+      at::Tensor gz = logp.exp();  // p; becomes the gradient w.r.t. z in place
+      if (g_ent.defined()) {
+        // H = -Σ p log p  =>  dH/dz_j = -p_j (log p_j + H): the term is built in logp's storage
+        at::Tensor g = g_ent.narrow(1, s, c).to(at::kFloat).unsqueeze(-1);
+        logp.add_(ent.narrow(1, s, c).unsqueeze(-1)).mul_(gz).mul_(g);
+      }
       if (g_lp.defined()) {
         // d logp_t / dz = onehot(t) - p
         at::Tensor g = g_lp.narrow(1, s, c).to(at::kFloat).unsqueeze(-1);
-        gz = gz - p * g;
+        gz.mul_(g.neg());
         gz.scatter_add_(-1, targets.narrow(1, s, c).unsqueeze(-1), g);
+        if (g_ent.defined()) gz.sub_(logp);
+      } else if (g_ent.defined()) {
+        gz = logp.neg_();
+      } else {
+        gz.zero_();
       }
-      if (g_ent.defined()) {
-        // H = -Σ p log p  =>  dH/dz_j = -p_j (log p_j + H)
-        at::Tensor g = g_ent.narrow(1, s, c).to(at::kFloat).unsqueeze(-1);
-        gz = gz - g * p * (logp + ent.narrow(1, s, c).unsqueeze(-1));
-      }
-      if (temp != 1.0) gz = gz / temp;
+      logp = at::Tensor();
+      if (temp != 1.0) gz.div_(temp);
       at::Tensor gzc = gz.to(hidden.scalar_type());
       if (need_h) gh.narrow(1, s, c).copy_(at::matmul(gzc, w));
       if (need_w) gw += at::matmul(gz.reshape({-1, gz.size(-1)}).t(), h.reshape({-1, h.size(-1)}).to(at::kFloat));
