@@ -21,7 +21,7 @@ import { type TrainResult, Trainer } from '../trainer/trainer.js';
 import type { StepMetrics } from '../train/policy-update.js';
 import { VideoInputCache, videoOptions } from '../trainer/video-inputs.js';
 import { SbertModelNotFoundError, resolveModelDir } from '../sbert/model-dir.js';
-import { DEMO_SIZES, type DemoSizes, demoGrpoConfig, demoSftConfig } from './demo-config.js';
+import { DEMO_ARCH, DEMO_SIZES, type DemoSizes, demoGrpoConfig, demoSftConfig } from './demo-config.js';
 import { type HeldoutResult, heldoutRefusalAccuracy } from './heldout-eval.js';
 import { type DemoScene, demoDomainTexts, referenceCompletion, writeDemoDataset } from './synthetic-dataset.js';
 import { writeTinyCheckpoint } from './tiny-checkpoint.js';
@@ -49,7 +49,7 @@ export interface DemoSummary {
   stopped: 'completed' | 'aborted';
 }
 
-const QUERY = /^a (\w+) box appears on the (\w+)$/;
+const QUERY = /^a (\w+) box appears$/;
 
 /** Demo SFT targets: the reference completion for the example's query and its video's scene. */
 function demoTarget(scenes: ReadonlyMap<string, DemoScene>) {
@@ -57,7 +57,7 @@ function demoTarget(scenes: ReadonlyMap<string, DemoScene>) {
     const scene = scenes.get(ex.videoPath);
     const q = QUERY.exec(ex.problem.trim());
     if (!scene || !q) throw new Error(`demo target: unknown video ${ex.videoPath} or query "${ex.problem}"`);
-    return referenceCompletion({ color: q[1]!, side: q[2]! }, scene);
+    return referenceCompletion({ color: q[1]! }, scene);
   };
 }
 
@@ -83,9 +83,9 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoSummary> {
   log(`demo: output ${root} (seed ${sizes.seed}; load average ${loadavg().map((x) => x.toFixed(2)).join(' ')})`);
 
   const vocab = buildTinyVocab(demoDomainTexts());
-  const modelDir = await writeTinyCheckpoint(join(root, 'tiny-qwen2.5vl'), vocab, sizes.seed);
+  const modelDir = await writeTinyCheckpoint(join(root, 'tiny-qwen2.5vl'), vocab, sizes.seed, DEMO_ARCH);
   log(`demo: tiny Qwen2.5-VL (vocab ${vocab.vocabSize}) written to ${modelDir}`);
-  const ds = await writeDemoDataset(join(root, 'data'), { train: opts.trainRecords ?? 24, heldout: opts.heldoutRecords ?? 8, seed: sizes.seed });
+  const ds = await writeDemoDataset(join(root, 'data'), { train: opts.trainRecords ?? 36, heldout: opts.heldoutRecords ?? 12, seed: sizes.seed });
   log(`demo: ${ds.train.length} training and ${ds.heldout.length} held-out synthetic videos in ${ds.videoRoot}`);
   const scenes = new Map([...ds.train, ...ds.heldout].map((s) => [join(ds.videoRoot, s.video), s]));
   const heldoutRecords: RaRftRecord[] = readRaRftRecords(ds.heldoutFile).records.map((r) => ({ ...r, videoPath: isAbsolute(r.videoPath) ? r.videoPath : join(ds.videoRoot, r.videoPath) }));

@@ -19,7 +19,7 @@ describe('runDemo', () => {
     expect(s.grpo.steps).toBe(3);
     expect(s.sft.lastLoss).toBeLessThan(s.sft.firstLoss);
     for (const h of [s.heldout.before, s.heldout.afterSft, s.heldout.afterGrpo]) {
-      expect(h.queries).toBe(3); // 1 held-out video x (1 answerable + 2 refusable)
+      expect(h.queries).toBe(2); // 1 held-out video x (1 answerable + 1 refusable)
       expect(h.refusalAccuracy).toBeGreaterThanOrEqual(0);
     }
     expect(Number.isFinite(s.grpo.rewardFirstTenth) && Number.isFinite(s.grpo.rewardLastTenth)).toBe(true);
