@@ -63,6 +63,19 @@ inline std::vector<int64_t> IntListArg(const Napi::CallbackInfo& info, size_t i)
   return out;
 }
 
+inline std::vector<std::string> StringListArg(const Napi::CallbackInfo& info, size_t i) {
+  if (!info[i].IsArray()) throw ArgError(ArgName(i) + " must be an array of strings");
+  auto arr = info[i].As<Napi::Array>();
+  std::vector<std::string> out;
+  out.reserve(arr.Length());
+  for (uint32_t k = 0; k < arr.Length(); ++k) {
+    Napi::Value v = arr.Get(k);
+    if (!v.IsString()) throw ArgError(ArgName(i) + "[" + std::to_string(k) + "] must be a string");
+    out.push_back(v.As<Napi::String>().Utf8Value());
+  }
+  return out;
+}
+
 // dtype codes are at::ScalarType values (lib/tensor/dtype.ts mirrors them).
 inline at::ScalarType DtypeArg(const Napi::CallbackInfo& info, size_t i) {
   int64_t code = IntArg(info, i);

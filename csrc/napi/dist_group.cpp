@@ -1,31 +1,16 @@
 // N-API bindings for rarft::dist::Group (csrc/dist/process_group.h). Rendezvous and every collective run on the thread
 // pool (PromiseWorker): they block until all ranks arrive or the timeout passes, and must not block the event loop.
 // Collectives write in place (allReduce, broadcast) or return a new handle (allGather, reduceScatter).
-#include <unordered_map>
 
 #include "napi/async_work.h"
 #include "napi/dist_registry.h"
+#include "napi/object_map.h"
 #include "napi/op.h"
 
 namespace rarft::napi {
 namespace {
 
-struct Groups {
-  std::unordered_map<int64_t, std::shared_ptr<dist::Group>> map;
-  int64_t next = 1;
-};
-thread_local Groups* tl_groups = nullptr;
-
-Groups& AllGroups(Napi::Env env) {
-  if (!tl_groups) {
-    tl_groups = new Groups();
-    env.AddCleanupHook([] {
-      delete tl_groups;
-      tl_groups = nullptr;
-    });
-  }
-  return *tl_groups;
-}
+using Groups = ObjectMap<dist::Group>;
 
 std::string StrField(const Napi::Object& o, const char* key, const std::string& dflt) {
   Napi::Value v = o.Get(key);
@@ -48,10 +33,7 @@ Napi::Value Undefined(Napi::Env env) { return env.Undefined(); }
 }  // namespace
 
 std::shared_ptr<dist::Group> GroupArg(const Napi::CallbackInfo& info, size_t i) {
-  auto& g = AllGroups(info.Env());
-  auto it = g.map.find(IntArg(info, i));
-  if (it == g.map.end()) throw ArgError(ArgName(i) + " is not a live process group (destroyed?)");
-  return it->second;
+  return Groups::For(info.Env()).Arg(info, i, "process group");
 }
 
 // distBackends() -> {gloo, nccl}: what this build can create.
@@ -85,12 +67,7 @@ RARFT_OP(distInit) {
   auto out = std::make_shared<std::shared_ptr<dist::Group>>();
   return PromiseWorker::Start(
       info.Env(), "distInit", [opts, out] { *out = std::make_shared<dist::Group>(opts); },
-      [out](Napi::Env env) {
-        auto& g = AllGroups(env);
-        int64_t id = g.next++;
-        g.map.emplace(id, std::move(*out));
-        return Napi::Number::New(env, static_cast<double>(id));
-      });
+      [out](Napi::Env env) { return Groups::For(env).Add(env, std::move(*out)); });
 }
 
 // distAllReduce(id, tensor, 'sum'|'avg'|'max') -> Promise<void>, in place
@@ -143,15 +120,12 @@ RARFT_OP(distBarrier) {
 // distDestroy(id) -> Promise<void>. The id is retired at once; the backend is released off-thread (it may wait for
 // an in-flight collective to finish or time out).
 RARFT_OP(distDestroy) {
-  auto& groups = AllGroups(info.Env());
-  auto it = groups.map.find(IntArg(info, 0));
-  if (it == groups.map.end()) {  // already destroyed: a no-op, like dispose()
+  auto g = Groups::For(info.Env()).Take(IntArg(info, 0));
+  if (!g) {  // already destroyed: a no-op, like dispose()
     auto d = Napi::Promise::Deferred::New(info.Env());
     d.Resolve(info.Env().Undefined());
     return d.Promise();
   }
-  auto g = it->second;
-  groups.map.erase(it);
   return PromiseWorker::Start(info.Env(), "destroy", [g] { g->Destroy(); }, Undefined);
 }
 

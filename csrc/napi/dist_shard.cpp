@@ -1,57 +1,21 @@
 // N-API bindings for rarft::dist::FlatShard (csrc/dist/flat_shard.h). Anything that communicates (create with a
 // broadcast, gather, reduceScatterGrads, clipGradNorm, gatherNamed) runs on the thread pool; layout queries and the
 // pure re-sharding helper (shardSliceForRank) are synchronous.
-#include <unordered_map>
-
 #include "napi/async_work.h"
 #include "napi/dist_registry.h"
+#include "napi/object_map.h"
 #include "napi/op.h"
 
 namespace rarft::napi {
 namespace {
 
-struct Shards {
-  std::unordered_map<int64_t, std::shared_ptr<dist::FlatShard>> map;
-  int64_t next = 1;
-};
-thread_local Shards* tl_shards = nullptr;
-
-Shards& AllShards(Napi::Env env) {
-  if (!tl_shards) {
-    tl_shards = new Shards();
-    env.AddCleanupHook([] {
-      delete tl_shards;
-      tl_shards = nullptr;
-    });
-  }
-  return *tl_shards;
-}
+using Shards = ObjectMap<dist::FlatShard>;
 
 std::shared_ptr<dist::FlatShard> ShardArg(const Napi::CallbackInfo& info, size_t i) {
-  auto& s = AllShards(info.Env());
-  auto it = s.map.find(IntArg(info, i));
-  if (it == s.map.end()) throw ArgError(ArgName(i) + " is not a live flat shard (disposed?)");
-  return it->second;
+  return Shards::For(info.Env()).Arg(info, i, "flat shard");
 }
 
-Napi::Value Register(Napi::Env env, std::shared_ptr<dist::FlatShard> sh) {
-  auto& s = AllShards(env);
-  int64_t id = s.next++;
-  s.map.emplace(id, std::move(sh));
-  return Napi::Number::New(env, static_cast<double>(id));
-}
-
-std::vector<std::string> Strings(const Napi::CallbackInfo& info, size_t i) {
-  if (!info[i].IsArray()) throw ArgError(ArgName(i) + " must be an array of strings");
-  auto arr = info[i].As<Napi::Array>();
-  std::vector<std::string> out;
-  for (uint32_t k = 0; k < arr.Length(); ++k) {
-    Napi::Value v = arr.Get(k);
-    if (!v.IsString()) throw ArgError(ArgName(i) + "[" + std::to_string(k) + "] must be a string");
-    out.push_back(v.As<Napi::String>().Utf8Value());
-  }
-  return out;
-}
+Napi::Value Register(Napi::Env env, std::shared_ptr<dist::FlatShard> sh) { return Shards::For(env).Add(env, std::move(sh)); }
 
 std::vector<std::vector<int64_t>> Shapes(const Napi::CallbackInfo& info, size_t i) {
   if (!info[i].IsArray()) throw ArgError(ArgName(i) + " must be an array of shapes");
@@ -75,7 +39,7 @@ Napi::Value Handles(Napi::Env env, std::shared_ptr<std::vector<at::Tensor>> ts) 
 // shardCreate(groupId, names, params[], syncFromRoot) -> Promise<id>
 RARFT_OP(shardCreate) {
   auto g = GroupArg(info, 0);
-  auto names = Strings(info, 1);
+  auto names = StringListArg(info, 1);
   auto params = TensorListArg(info, 2);
   bool sync = BoolArg(info, 3);
   if (names.size() != params.size()) throw ArgError("names and params differ in length");
@@ -89,7 +53,7 @@ RARFT_OP(shardCreate) {
 // shardFromLocal(groupId, names, shapes, localShard) -> id (no communication)
 RARFT_OP(shardFromLocal) {
   auto g = GroupArg(info, 0);
-  auto layout = dist::FlatLayout::Of(Strings(info, 1), Shapes(info, 2), g->world_size());
+  auto layout = dist::FlatLayout::Of(StringListArg(info, 1), Shapes(info, 2), g->world_size());
   return Register(info.Env(), std::make_shared<dist::FlatShard>(g, std::move(layout), T(3)));
 }
 
@@ -162,7 +126,7 @@ RARFT_OP(shardGatherNamed) {
 
 // shardSliceForRank(names, tensors[], world, rank, dtype) -> handle (pure: re-sharding a full checkpoint)
 RARFT_OP(shardSliceForRank) {
-  auto names = Strings(info, 0);
+  auto names = StringListArg(info, 0);
   auto ts = TensorListArg(info, 1);
   if (names.size() != ts.size()) throw ArgError("names and tensors differ in length");
   std::vector<std::vector<int64_t>> shapes;
@@ -172,12 +136,7 @@ RARFT_OP(shardSliceForRank) {
 }
 
 RARFT_OP(shardDispose) {
-  auto& s = AllShards(info.Env());
-  auto it = s.map.find(IntArg(info, 0));
-  if (it != s.map.end()) {
-    it->second->Free();
-    s.map.erase(it);
-  }
+  if (auto sh = Shards::For(info.Env()).Take(IntArg(info, 0))) sh->Free();
   return info.Env().Undefined();
 }
 

@@ -1,49 +1,19 @@
 // N-API bindings for rarft::optim::AdamW (csrc/optim/adamw.h). Optimizers live in an id-keyed map owned by the JS
 // thread; step and clipGradNorm run on the thread pool holding a shared_ptr, so freeing the id mid-step is safe.
 #include <memory>
-#include <unordered_map>
 
 #include "napi/async_work.h"
+#include "napi/object_map.h"
 #include "napi/op.h"
 #include "optim/adamw.h"
 
 namespace rarft::napi {
 namespace {
 
-struct Optimizers {
-  std::unordered_map<int64_t, std::shared_ptr<optim::AdamW>> map;
-  int64_t next = 1;
-};
-thread_local Optimizers* tl_optims = nullptr;
-
-Optimizers& Optims(Napi::Env env) {
-  if (!tl_optims) {
-    tl_optims = new Optimizers();
-    env.AddCleanupHook([] {
-      delete tl_optims;
-      tl_optims = nullptr;
-    });
-  }
-  return *tl_optims;
-}
+using Optimizers = ObjectMap<optim::AdamW>;
 
 std::shared_ptr<optim::AdamW> OptimArg(const Napi::CallbackInfo& info, size_t i) {
-  auto& o = Optims(info.Env());
-  auto it = o.map.find(IntArg(info, i));
-  if (it == o.map.end()) throw ArgError(ArgName(i) + " is not a live optimizer (disposed?)");
-  return it->second;
-}
-
-std::vector<std::string> StringListArg(const Napi::CallbackInfo& info, size_t i) {
-  if (!info[i].IsArray()) throw ArgError(ArgName(i) + " must be an array of strings");
-  auto arr = info[i].As<Napi::Array>();
-  std::vector<std::string> out;
-  for (uint32_t k = 0; k < arr.Length(); ++k) {
-    Napi::Value v = arr.Get(k);
-    if (!v.IsString()) throw ArgError(ArgName(i) + "[" + std::to_string(k) + "] must be a string");
-    out.push_back(v.As<Napi::String>().Utf8Value());
-  }
-  return out;
+  return Optimizers::For(info.Env()).Arg(info, i, "optimizer");
 }
 
 double OptField(const Napi::Object& o, const char* key, double dflt) {
@@ -71,13 +41,10 @@ RARFT_OP(adamwCreate) {
     if (sd.IsString()) opts.state_device = at::Device(sd.As<Napi::String>().Utf8Value());
   }
   auto opt = std::make_shared<optim::AdamW>(std::move(names), std::move(params), opts);
-  auto& o = Optims(info.Env());
-  int64_t id = o.next++;
-  o.map.emplace(id, std::move(opt));
-  return Napi::Number::New(info.Env(), static_cast<double>(id));
+  return Optimizers::For(info.Env()).Add(info.Env(), std::move(opt));
 }
 
-RARFT_OP(adamwFree) { return Napi::Boolean::New(info.Env(), Optims(info.Env()).map.erase(IntArg(info, 0)) > 0); }
+RARFT_OP(adamwFree) { return Napi::Boolean::New(info.Env(), Optimizers::For(info.Env()).Take(IntArg(info, 0)) != nullptr); }
 
 // adamwStep(id, lr) -> Promise<number updated>
 RARFT_OP(adamwStep) {
