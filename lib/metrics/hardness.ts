@@ -10,7 +10,7 @@ export type HardnessLevel = (typeof HARDNESS_LEVELS)[number];
 /** 'mapped' = our fix; 'reference' = read only `hardness_level`, reproducing the released evaluator. */
 export type HardnessSource = 'mapped' | 'reference';
 
-const DIFFICULTY_TO_LEVEL: Record<string, HardnessLevel> = {
+const DIFFICULTY_TO_LEVEL: Readonly<Record<string, HardnessLevel>> = {
   original: 'original',
   easy: 'weak',
   medium: 'moderate',
@@ -19,6 +19,11 @@ const DIFFICULTY_TO_LEVEL: Record<string, HardnessLevel> = {
   moderate: 'moderate',
   strong: 'strong',
 };
+
+/** The level a `difficulty` / `hardness_level` name stands for (either vocabulary), or undefined when unknown. */
+export function levelForName(name: string): HardnessLevel | undefined {
+  return DIFFICULTY_TO_LEVEL[name];
+}
 
 export interface HardnessFields {
   gt_relevant: boolean;
@@ -36,7 +41,7 @@ export function resolveHardness(item: HardnessFields, source: HardnessSource = '
     (HARDNESS_LEVELS as readonly string[]).includes(v ?? '') ? (v as HardnessLevel) : null;
   if (source === 'reference') return exact(item.hardness_level);
   for (const raw of [item.hardness_level, item.difficulty, item.irrelevance_level]) {
-    const level = raw ? DIFFICULTY_TO_LEVEL[raw.trim().toLowerCase()] : undefined;
+    const level = raw ? levelForName(raw.trim().toLowerCase()) : undefined;
     if (level) return level;
   }
   return item.gt_relevant ? 'original' : null;
