@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
 import { DataError } from '../errors.js';
+import { readJsonFile } from '../data/json-file.js';
 import { ChatTemplate } from './chat-template.js';
 import { QWEN25VL_CHAT_TEMPLATE } from './qwen25vl-chat-template.js';
 
@@ -58,9 +59,9 @@ export function textTokenizerFromFiles(files: TokenizerFiles): TextTokenizer {
  * tokenizer_config.json, else the built-in Qwen2.5-VL template.
  */
 export function loadTextTokenizer(checkpointDir: string): TextTokenizer {
-  const tokenizerJson = readJson(path.join(checkpointDir, 'tokenizer.json'));
+  const tokenizerJson = readJsonFile(path.join(checkpointDir, 'tokenizer.json'));
   const configPath = path.join(checkpointDir, 'tokenizer_config.json');
-  const tokenizerConfig = existsSync(configPath) ? (readJson(configPath) as Record<string, unknown>) : {};
+  const tokenizerConfig = existsSync(configPath) ? (readJsonFile(configPath) as Record<string, unknown>) : {};
   const jinjaPath = path.join(checkpointDir, 'chat_template.jinja');
   const jsonPath = path.join(checkpointDir, 'chat_template.json');
   let chatTemplate: string | undefined;
@@ -69,7 +70,7 @@ export function loadTextTokenizer(checkpointDir: string): TextTokenizer {
     chatTemplate = readFileSync(jinjaPath, 'utf8');
     source = 'chat_template.jinja';
   } else if (existsSync(jsonPath)) {
-    const field = (readJson(jsonPath) as Record<string, unknown>)['chat_template'];
+    const field = (readJsonFile(jsonPath) as Record<string, unknown>)['chat_template'];
     if (typeof field !== 'string') throw new DataError('expected a string "chat_template"', { file: jsonPath, field: 'chat_template' });
     chatTemplate = field;
     source = 'chat_template.json';
@@ -101,16 +102,3 @@ function specialTokenVariables(config: Record<string, unknown>): Record<string, 
   return vars;
 }
 
-function readJson(file: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new DataError(`cannot read file: ${(err as Error).message}`, { file });
-  }
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (err) {
-    throw new DataError(`invalid JSON: ${(err as Error).message}`, { file });
-  }
-}

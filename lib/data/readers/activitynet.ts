@@ -3,6 +3,7 @@ import { DataError } from '../../errors.js';
 import { readJsonFile } from '../json-file.js';
 import { countItems, emptyReport } from '../report.js';
 import { applySpanPolicies } from '../span-policy.js';
+import { answerableItem } from '../vtg-item.js';
 import type { DatasetReport, SpanPolicies, VtgItem } from '../types.js';
 
 /** `{vid: {duration, timestamps, sentences}}` (ActivityNet Captions val_1/val_2/train, and MMN's Charades json). */
@@ -53,23 +54,9 @@ export function readActivityNet(file: string, policies: SpanPolicies = {}): Acti
         field: `timestamps.${k}`,
       });
       if (span === null) return;
-      items.push({
-        videoId,
-        videoPath: `${videoId}.mp4`,
-        query: video.sentences[k]!.trim(),
-        duration: video.duration,
-        needsProbe: false,
-        span,
-        clip: null,
-        relevant: true,
-        answer: '',
-        correction: null,
-        categories: [],
-        hardness: null,
-        recordIndex: index,
-        itemIndex: k,
-        sourceFile: file,
-      });
+      items.push(
+        answerableItem({ videoId, videoPath: `${videoId}.mp4`, query: video.sentences[k]!.trim(), duration: video.duration, span, recordIndex: index, itemIndex: k, sourceFile: file }),
+      );
     });
   });
   report.records = entries.length;

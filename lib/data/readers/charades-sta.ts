@@ -3,6 +3,7 @@ import { CsvSyntaxError, parseCsvWithHeader } from '../csv.js';
 import { readTextFile } from '../json-file.js';
 import { countItems, emptyReport, warn } from '../report.js';
 import { applySpanPolicies } from '../span-policy.js';
+import { answerableItem } from '../vtg-item.js';
 import type { DatasetReport, SpanPolicies, VtgItem } from '../types.js';
 
 /** Video id -> duration in seconds, from the Charades_v1 csv `length` column. */
@@ -67,23 +68,7 @@ export function readCharadesSta(file: string, options: CharadesStaReadOptions = 
     }
     const span = applySpanPolicies([start, end], duration, options, report, { file, record: index, field: 'end' });
     if (span === null) return;
-    items.push({
-      videoId,
-      videoPath: `${videoId}.mp4`,
-      query: sentence.trim(),
-      duration,
-      needsProbe: duration === null,
-      span,
-      clip: null,
-      relevant: true,
-      answer: '',
-      correction: null,
-      categories: [],
-      hardness: null,
-      recordIndex: index,
-      itemIndex: 0,
-      sourceFile: file,
-    });
+    items.push(answerableItem({ videoId, videoPath: `${videoId}.mp4`, query: sentence.trim(), duration, span, recordIndex: index, itemIndex: 0, sourceFile: file }));
   });
   report.records = records;
   countItems(report, items);

@@ -3,6 +3,7 @@ import { DataError } from '../../errors.js';
 import { readJsonFile } from '../json-file.js';
 import { countItems, emptyReport, warn } from '../report.js';
 import { applySpanPolicies } from '../span-policy.js';
+import { answerableItem } from '../vtg-item.js';
 import type { DatasetReport, Span, SpanPolicies, VtgItem } from '../types.js';
 import { videoIdFromPath } from '../video-id.js';
 
@@ -55,21 +56,7 @@ export function readTimeR1Train(file: string, policies: SpanPolicies = {}): Time
     const clipFields: Span | null = e.video_start != null && e.video_end != null ? [e.video_start, e.video_end] : null;
     if (clipFields) withClipFields++;
     items.push({
-      videoId: videoIdFromPath(e.video),
-      videoPath: e.video,
-      query: e.sentence.trim(),
-      duration: e.duration,
-      needsProbe: false,
-      span,
-      clip: null,
-      relevant: true,
-      answer: '',
-      correction: null,
-      categories: [],
-      hardness: null,
-      recordIndex: index,
-      itemIndex: 0,
-      sourceFile: file,
+      ...answerableItem({ videoId: videoIdFromPath(e.video), videoPath: e.video, query: e.sentence.trim(), duration: e.duration, span, recordIndex: index, itemIndex: 0, sourceFile: file }),
       qid: e.qid ?? null,
       clipFields,
       difficultyScore: e.difficulty ?? null,

@@ -3,6 +3,7 @@ import { DataError } from '../../errors.js';
 import { readJsonFile } from '../json-file.js';
 import { countItems, emptyReport } from '../report.js';
 import { applySpanPolicies } from '../span-policy.js';
+import { answerableItem } from '../vtg-item.js';
 import type { DatasetReport, Span, SpanPolicies, VtgItem } from '../types.js';
 import { videoIdFromPath } from '../video-id.js';
 
@@ -92,21 +93,7 @@ export function readTvgbench(file: string, policies: SpanPolicies = {}): Tvgbenc
     if (span === null) return;
     const offset = clip ? clip[0] : 0;
     items.push({
-      videoId: videoIdFromPath(entry.path),
-      videoPath: entry.path,
-      query: entry.question,
-      duration: entry.duration,
-      needsProbe: false,
-      span,
-      clip,
-      relevant: true,
-      answer: entry.answer,
-      correction: null,
-      categories: [],
-      hardness: null,
-      recordIndex: index,
-      itemIndex: 0,
-      sourceFile: file,
+      ...answerableItem({ videoId: videoIdFromPath(entry.path), videoPath: entry.path, query: entry.question, duration: entry.duration, span, clip, answer: entry.answer, recordIndex: index, itemIndex: 0, sourceFile: file }),
       qsemtype: entry.qsemtype,
       sourceDataset: sourceDataset(entry.source),
       absoluteSpan: [span[0] + offset, span[1] + offset],
