@@ -148,6 +148,13 @@ at::Tensor FlatShard::ReduceScatterGrads() {
   return local;
 }
 
+void FlatShard::ReduceScatterFlatInto(at::Tensor& out, const at::Tensor& flat) {
+  if (flat.numel() != layout_.padded || out.numel() != layout_.shard_size)
+    throw std::invalid_argument("reduceScatter: flat buffer or output size does not match the shard layout");
+  at::NoGradGuard no_grad;
+  group_->ReduceScatterInto(out, flat, ReduceKind::Avg);
+}
+
 double FlatShard::ClipGradNorm(double max_norm) {
   if (!(max_norm > 0)) throw std::invalid_argument("clipGradNorm: maxNorm must be > 0");
   std::lock_guard<std::mutex> lock(mu_);

@@ -59,6 +59,8 @@ class FlatShard {
   void Free();
   // Returns the local averaged grad shard (also set as shard.grad). Parameters without a grad contribute zeros.
   at::Tensor ReduceScatterGrads();
+  // out = mean over ranks of this rank's slice of `flat` (a full, padded flat buffer laid out like the shard).
+  void ReduceScatterFlatInto(at::Tensor& out, const at::Tensor& flat);
   // Global grad-norm clip over all shards (one all-reduce of the squared local norm). Returns the pre-clip norm; a
   // non-finite norm leaves the grads untouched so the caller can skip the step.
   double ClipGradNorm(double max_norm);

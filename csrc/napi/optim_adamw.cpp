@@ -66,6 +66,22 @@ RARFT_OP(adamwClipGradNorm) {
       [norm](Napi::Env env) { return Napi::Number::New(env, *norm); });
 }
 
+// adamwLocalGradNorm(id) -> Promise<number>: this optimizer's grad norm (a ZeRO rank combines them across ranks)
+RARFT_OP(adamwLocalGradNorm) {
+  auto opt = OptimArg(info, 0);
+  auto norm = std::make_shared<double>(0);
+  return PromiseWorker::Start(
+      info.Env(), "adamwLocalGradNorm", [opt, norm] { *norm = opt->LocalGradNorm(); },
+      [norm](Napi::Env env) { return Napi::Number::New(env, *norm); });
+}
+
+// adamwScaleGrads(id, coef) -> Promise<void>
+RARFT_OP(adamwScaleGrads) {
+  auto opt = OptimArg(info, 0);
+  double coef = NumberArg(info, 1);
+  return PromiseWorker::Start(info.Env(), "adamwScaleGrads", [opt, coef] { opt->ScaleGrads(coef); }, nullptr);
+}
+
 RARFT_OP(adamwZeroGrad) {
   OptimArg(info, 0)->ZeroGrad();
   return info.Env().Undefined();
@@ -118,7 +134,7 @@ RARFT_OP(adamwInfo) {
 RARFT_EXPORTS(env, exports) {
 #define E(name) SetFn(env, exports, #name, name);
   E(adamwCreate) E(adamwFree) E(adamwStep) E(adamwClipGradNorm) E(adamwZeroGrad) E(adamwExportState)
-  E(adamwImportState) E(adamwInfo)
+  E(adamwImportState) E(adamwInfo) E(adamwLocalGradNorm) E(adamwScaleGrads)
 #undef E
 }
 

@@ -7,6 +7,7 @@
 
 #include "napi/async_work.h"
 #include "napi/op.h"
+#include "napi/qwen_registry.h"
 #include "qwen/checkpoint.h"
 #include "qwen/generate.h"
 #include "qwen/logprobs.h"
@@ -32,13 +33,6 @@ Models& ModelsFor(Napi::Env env) {
     });
   }
   return *tl_models;
-}
-
-std::shared_ptr<QwenModel> ModelArg(const Napi::CallbackInfo& info, size_t i) {
-  auto& m = ModelsFor(info.Env());
-  auto it = m.map.find(IntArg(info, i));
-  if (it == m.map.end()) throw ArgError(ArgName(i) + " is not a live Qwen model (disposed?)");
-  return it->second;
 }
 
 qwen::SpgMode SpgArg(const Napi::CallbackInfo& info, size_t i) {
@@ -112,6 +106,13 @@ qwen::SpgMode SpgField(const Napi::Object& o) {
 }
 
 }  // namespace
+
+std::shared_ptr<QwenModel> ModelArg(const Napi::CallbackInfo& info, size_t i) {
+  auto& m = ModelsFor(info.Env());
+  auto it = m.map.find(IntArg(info, i));
+  if (it == m.map.end()) throw ArgError(ArgName(i) + " is not a live Qwen model (disposed?)");
+  return it->second;
+}
 
 // qwenLoad(dir, dtypeCode, device) -> Promise<id>
 static Napi::Value qwenLoad(const Napi::CallbackInfo& info) {

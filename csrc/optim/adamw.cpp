@@ -67,22 +67,31 @@ void AdamW::ZeroGrad() {
     if (s.param.grad().defined()) s.param.mutable_grad() = at::Tensor();
 }
 
-double AdamW::ClipGradNorm(double max_norm) {
-  if (!(max_norm > 0)) throw std::invalid_argument("AdamW.clipGradNorm: max_norm must be > 0");
+double AdamW::LocalGradNorm() const {
   at::NoGradGuard no_grad;
   std::vector<at::Tensor> grads;
-  for (Slot& s : slots_)
+  for (const Slot& s : slots_)
     if (s.param.grad().defined()) grads.push_back(s.param.grad());
   if (grads.empty()) return 0.0;
   // Per-tensor norms in fp32, gathered on the first grad's device, then the norm of norms (torch's algorithm).
   std::vector<at::Tensor> norms;
   at::Device dev = grads[0].device();
   for (const at::Tensor& g : grads) norms.push_back(at::linalg_vector_norm(g, 2, {}, false, at::kFloat).to(dev));
-  const double total = at::linalg_vector_norm(at::stack(norms), 2).item<double>();
+  return at::linalg_vector_norm(at::stack(norms), 2).item<double>();
+}
+
+void AdamW::ScaleGrads(double coef) {
+  at::NoGradGuard no_grad;
+  for (Slot& s : slots_)
+    if (s.param.grad().defined()) s.param.mutable_grad().mul_(coef);
+}
+
+double AdamW::ClipGradNorm(double max_norm) {
+  if (!(max_norm > 0)) throw std::invalid_argument("AdamW.clipGradNorm: max_norm must be > 0");
+  const double total = LocalGradNorm();
   if (!std::isfinite(total)) return total;
   const double coef = max_norm / (total + 1e-6);
-  if (coef < 1.0)
-    for (at::Tensor& g : grads) g.mul_(coef);
+  if (coef < 1.0) ScaleGrads(coef);
   return total;
 }
 

@@ -38,6 +38,10 @@ class AdamW {
   // max_norm / (norm + 1e-6), as torch.nn.utils.clip_grad_norm_. Returns the pre-clip norm. A non-finite norm is
   // returned without scaling anything, so the caller can skip the step instead of writing NaNs into the weights.
   double ClipGradNorm(double max_norm);
+  // The two halves of ClipGradNorm, for a norm that spans several processes (ZeRO: each holds some grads): this
+  // optimizer's grad norm (norm of per-tensor fp32 norms, 0 without grads), and an in-place scale of its grads.
+  double LocalGradNorm() const;
+  void ScaleGrads(double coef);
 
   // State as named tensors: exp_avg.<name>, exp_avg_sq.<name>, master.<name> (only where a master exists), and
   // step.<name> (int64 scalar). The tensors alias the live state (no copy): save them before the next Step.

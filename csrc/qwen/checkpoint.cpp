@@ -50,6 +50,7 @@ struct CheckpointFn : public torch::autograd::Function<CheckpointFn> {
 }  // namespace
 
 int64_t CheckpointRecomputations() { return g_recomputations.load(); }
+void CountCheckpointRecomputation() { g_recomputations.fetch_add(1); }
 
 bool AnyRequiresGrad(std::initializer_list<at::Tensor> ts) {
   for (const auto& t : ts)

@@ -22,5 +22,7 @@ bool AnyRequiresGrad(std::initializer_list<at::Tensor> ts);
 
 // How many checkpointed blocks have been recomputed in backward (process-wide): lets tests prove the path ran.
 int64_t CheckpointRecomputations();
+// Counts one recomputation (the sharded block runner recomputes too).
+void CountCheckpointRecomputation();
 
 }  // namespace rarft::qwen

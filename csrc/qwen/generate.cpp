@@ -25,10 +25,22 @@ at::Tensor FilterLogits(at::Tensor z, int64_t top_k, double top_p) {
   return z;
 }
 
+// ZeRO-3: the whole model is gathered once for the rollout and freed at the end, never per decode step (trl#3858).
+struct AllBound {
+  explicit AllBound(ModelSharding* s) : s_(s) {
+    if (s_) s_->BindAll();
+  }
+  ~AllBound() {
+    if (s_) s_->ReleaseEach();
+  }
+  ModelSharding* s_;
+};
+
 }  // namespace
 
 GenerateResult Generate(const QwenModel& model, const QwenInputs& in, const GenerateOptions& opts) {
   at::NoGradGuard no_grad;
+  AllBound bound(model.sharding());
   if (opts.max_new_tokens <= 0) throw std::invalid_argument("generate: max_new_tokens must be > 0");
   const at::Device dev = model.device();
   const QwenConfig& c = model.config();

@@ -118,6 +118,7 @@ std::pair<at::Tensor, at::Tensor> SequenceLogprobs(const QwenModel& model, const
   at::Tensor tail = in.input_ids.narrow(1, L - T, T).to(at::kLong).to(completion.device());
   if (!at::equal(tail, completion.to(at::kLong)))
     throw std::invalid_argument("logprobs: the completion tokens must be the last T columns of input_ids");
+  RestScope rest(model.sharding());  // the LM head (sharded: part of "rest") is used after Hidden returns
   at::Tensor h = model.Hidden(in, mode).narrow(1, L - T - 1, T);
   return ChunkedLogprobs(h, model.weights().text.lm_head, completion.to(h.device()), opts);
 }

@@ -15,14 +15,39 @@ std::shared_ptr<QwenModel> QwenModel::Load(const std::string& dir, at::ScalarTyp
 
 int64_t QwenModel::ParameterCount() const {
   int64_t n = 0;
+  if (sharding_) {  // the tensors are empty between uses: count the layouts
+    for (auto& b : sharding_->blocks())
+      for (const auto& sh : {b->trainable_shard(), b->frozen_shard()})
+        if (sh) n += sh->layout().total;
+    return n;
+  }
   for (auto& [name, t] : weights_.named) n += t.numel();
   return n;
 }
 
+void QwenModel::Save(const std::string& dir) const {
+  if (!sharding_) return SaveCheckpoint(dir, config_, weights_);
+  std::vector<std::string> names;
+  for (auto& [n, t] : weights_.named) names.push_back(n);
+  auto full = sharding_->GatherFull(names);  // collective: every rank takes part
+  if (sharding_->group().rank() == 0) SaveCheckpoint(dir, config_, BindWeights(config_, std::move(full)));
+}
+
+void QwenModel::Shard(std::shared_ptr<dist::Group> group, const std::set<std::string>& trainable, bool sync_from_root) {
+  if (sharding_) throw std::logic_error("the model is already sharded");
+  for (const std::string& n : trainable) {
+    bool found = false;
+    for (auto& [m, t] : weights_.named) found = found || m == n;
+    if (!found) throw std::invalid_argument("shard: no parameter named '" + n + "'");
+  }
+  sharding_ = std::make_shared<ModelSharding>(weights_, trainable, std::move(group), sync_from_root);
+}
+
 at::Tensor QwenModel::VisionFeatures(const at::Tensor& pixel_values, const at::Tensor& grid_thw,
                                      VisionTrace* trace) const {
+  RestScope rest(sharding_.get());
   return VisionForward(weights_.vision, config_.vision, pixel_values,
-                       GridsFromTensor(grid_thw, config_.vision, "grid_thw"), trace, checkpoint_);
+                       GridsFromTensor(grid_thw, config_.vision, "grid_thw"), trace, checkpoint_, sharding_.get());
 }
 
 RopeIndex QwenModel::Rope(const QwenInputs& in, SpgMode mode) const {
@@ -105,6 +130,7 @@ at::Tensor ExpandGroups(const at::Tensor& feats, const at::Tensor& ids, int64_t 
 }  // namespace
 
 at::Tensor QwenModel::Embed(const QwenInputs& in) const {
+  RestScope rest(sharding_.get());
   if (!in.input_ids.defined() || in.input_ids.dim() != 2)
     throw std::invalid_argument("input_ids: expected [B, L] integer tensor");
   at::Tensor ids = in.input_ids.to(device_).to(at::kLong);
@@ -138,15 +164,17 @@ at::Tensor QwenModel::Embed(const QwenInputs& in) const {
 }
 
 at::Tensor QwenModel::Hidden(const QwenInputs& in, SpgMode mode) const {
+  RestScope rest(sharding_.get());
   at::Tensor emb = Embed(in);
   const int64_t B = emb.size(0), L = emb.size(1);
   at::Tensor pos = in.position_ids.defined() ? in.position_ids.to(device_) : Rope(in, mode).position_ids.to(device_);
   at::Tensor mask = in.attention_mask.defined() ? in.attention_mask.to(device_)
                                                 : at::ones({B, L}, at::TensorOptions().dtype(at::kLong).device(device_));
-  return DecoderForward(weights_.text, config_.text, emb, pos, mask, nullptr, checkpoint_);
+  return DecoderForward(weights_.text, config_.text, emb, pos, mask, nullptr, checkpoint_, sharding_.get());
 }
 
 at::Tensor QwenModel::Forward(const QwenInputs& in, SpgMode mode) const {
+  RestScope rest(sharding_.get());
   return at::linear(Hidden(in, mode), weights_.text.lm_head);
 }
 

@@ -8,6 +8,7 @@
 
 #include "qwen/config.h"
 #include "qwen/rope_index.h"
+#include "qwen/sharding.h"
 #include "qwen/text.h"
 #include "qwen/vision.h"
 #include "qwen/weights.h"
@@ -29,7 +30,8 @@ struct QwenInputs {
 class QwenModel {
  public:
   static std::shared_ptr<QwenModel> Load(const std::string& dir, at::ScalarType dtype, const at::Device& device);
-  void Save(const std::string& dir) const { SaveCheckpoint(dir, config_, weights_); }
+  // Sharded: a collective (every rank calls it); only rank 0 writes.
+  void Save(const std::string& dir) const;
 
   // Vision features [Σ N_i/4, d] for one call's pixel rows (images or videos, spec §2).
   at::Tensor VisionFeatures(const at::Tensor& pixel_values, const at::Tensor& grid_thw,
@@ -52,6 +54,11 @@ class QwenModel {
   void SetGradientCheckpointing(bool on) { checkpoint_ = on; }
   bool gradient_checkpointing() const { return checkpoint_; }
 
+  // ZeRO-3 (sharding.h): from here on this rank keeps 1/world of every parameter; `trainable` names get grads.
+  // sync_from_root broadcasts rank 0's weights first (ranks that loaded different weights start identical).
+  void Shard(std::shared_ptr<dist::Group> group, const std::set<std::string>& trainable, bool sync_from_root);
+  ModelSharding* sharding() const { return sharding_.get(); }
+
  private:
   QwenModel(QwenConfig c, QwenWeights w, at::ScalarType dt, at::Device dev)
       : config_(std::move(c)), weights_(std::move(w)), dtype_(dt), device_(dev) {}
@@ -60,6 +67,7 @@ class QwenModel {
   at::ScalarType dtype_;
   at::Device device_;
   bool checkpoint_ = false;
+  std::shared_ptr<ModelSharding> sharding_;
 };
 
 }  // namespace rarft::qwen

@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "qwen/checkpoint.h"
+#include "qwen/sharding.h"
 #include "qwen/vision.h"  // RmsNorm
 
 namespace rarft::qwen {
@@ -93,7 +94,7 @@ std::pair<at::Tensor, at::Tensor> MropeCosSin(const TextConfig& t, const at::Ten
 }
 
 at::Tensor DecoderForward(const TextWeights& w, const TextConfig& t, at::Tensor x, const at::Tensor& position_ids,
-                          const at::Tensor& key_mask, KvCache* cache, bool checkpoint) {
+                          const at::Tensor& key_mask, KvCache* cache, bool checkpoint, ModelSharding* sharding) {
   const int64_t B = x.size(0), s = x.size(1), hd = t.head_dim(), nh = t.num_attention_heads,
                 nkv = t.num_key_value_heads;
   const int64_t past = cache ? cache->length() : 0, S = past + s;
@@ -117,7 +118,14 @@ at::Tensor DecoderForward(const TextWeights& w, const TextConfig& t, at::Tensor 
     cache->v.resize(w.layers.size());
   }
   for (size_t li = 0; li < w.layers.size(); ++li) {
-    if (checkpoint && !cache) {
+    if (sharding) {
+      x = sharding->RunBlock(
+          sharding->text_layer(li),
+          [L = w.layers[li], eps = t.rms_norm_eps, nh, nkv, hd, cos = cos, sin = sin, allowed, cache, li](const at::Tensor& xin) {
+            return DecoderLayer(L, eps, nh, nkv, hd, xin, cos, sin, allowed, cache, li);
+          },
+          x);
+    } else if (checkpoint && !cache) {
       // Capture copies (tensor handles, scalars): backward runs after this function has returned.
       const DecoderLayerWeights& lw = w.layers[li];
       const bool pg = AnyRequiresGrad({lw.input_norm, lw.q_w, lw.q_b, lw.k_w, lw.k_b, lw.v_w, lw.v_b, lw.o_w,

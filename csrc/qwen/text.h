@@ -9,6 +9,10 @@
 #include "qwen/weights.h"
 
 namespace rarft::qwen {
+class ModelSharding;
+}
+
+namespace rarft::qwen {
 
 // Per-layer keys (after RoPE) and values, [B, n_kv, S, hd]. After Reserve(), appends write into preallocated
 // buffers instead of re-concatenating the whole cache every decode step.
@@ -31,7 +35,9 @@ std::pair<at::Tensor, at::Tensor> MropeCosSin(const TextConfig& t, const at::Ten
 // x [B, s, d] embeddings of the s new tokens; position_ids [3, B, s]; key_mask [B, S_past + s] (1 = real token,
 // 0 = padding) covering cached and new keys. Appends to `cache` when given. Returns the final-normed hidden states
 // [B, s, d]. `checkpoint` recomputes each layer in backward instead of keeping its activations (ignored with a cache).
+// `sharding` (ZeRO-3): each layer runs through ModelSharding::RunBlock (gathered around its use; always recomputed).
 at::Tensor DecoderForward(const TextWeights& w, const TextConfig& t, at::Tensor x, const at::Tensor& position_ids,
-                          const at::Tensor& key_mask, KvCache* cache, bool checkpoint = false);
+                          const at::Tensor& key_mask, KvCache* cache, bool checkpoint = false,
+                          ModelSharding* sharding = nullptr);
 
 }  // namespace rarft::qwen

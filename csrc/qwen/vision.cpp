@@ -1,6 +1,7 @@
 #include "qwen/vision.h"
 
 #include "qwen/checkpoint.h"
+#include "qwen/sharding.h"
 
 #include <algorithm>
 #include <map>
@@ -146,7 +147,7 @@ at::Tensor VisionBlock(const VisionBlockWeights& b, int64_t H, int64_t hd, const
 }  // namespace
 
 at::Tensor VisionForward(const VisionWeights& w, const VisionConfig& v, const at::Tensor& pixel_values,
-                         const std::vector<Grid>& grids, VisionTrace* trace, bool checkpoint) {
+                         const std::vector<Grid>& grids, VisionTrace* trace, bool checkpoint, ModelSharding* sharding) {
   int64_t N = 0;
   for (const Grid& g : grids) N += g[0] * g[1] * g[2];
   if (pixel_values.dim() != 2 || pixel_values.size(0) != N || pixel_values.size(1) != v.patch_dim())
@@ -171,7 +172,11 @@ at::Tensor VisionForward(const VisionWeights& w, const VisionConfig& v, const at
     const bool full = std::find(v.fullatt_block_indexes.begin(), v.fullatt_block_indexes.end(),
                                 static_cast<int64_t>(i)) != v.fullatt_block_indexes.end();
     const std::vector<int64_t>& cu = full ? wi.cu_full : wi.cu_window;
-    if (checkpoint) {  // copies only: backward runs after this function has returned
+    if (sharding) {
+      x = sharding->RunBlock(
+          sharding->vision_block(i),
+          [b = w.blocks[i], H, hd, cos, sin, cu](const at::Tensor& xin) { return VisionBlock(b, H, hd, xin, cos, sin, cu); }, x);
+    } else if (checkpoint) {  // copies only: backward runs after this function has returned
       const VisionBlockWeights& bw = w.blocks[i];
       const bool pg = AnyRequiresGrad({bw.norm1, bw.norm2, bw.qkv_w, bw.qkv_b, bw.proj_w, bw.proj_b, bw.gate_w,
                                        bw.gate_b, bw.up_w, bw.up_b, bw.down_w, bw.down_b});

@@ -34,9 +34,12 @@ struct VisionTrace {
 };
 
 // pixel_values [N, C*TP*P*P] (float; cast to the weights' dtype first, as HF does) -> [N/4, out_hidden] in item order.
-// `checkpoint` recomputes each block in backward instead of keeping its activations.
+// `checkpoint` recomputes each block in backward instead of keeping its activations; `sharding` (ZeRO-3) runs each
+// block through ModelSharding::RunBlock.
+class ModelSharding;
 at::Tensor VisionForward(const VisionWeights& w, const VisionConfig& v, const at::Tensor& pixel_values,
-                         const std::vector<Grid>& grids, VisionTrace* trace = nullptr, bool checkpoint = false);
+                         const std::vector<Grid>& grids, VisionTrace* trace = nullptr, bool checkpoint = false,
+                         ModelSharding* sharding = nullptr);
 
 // RMSNorm with HF's cast order (spec §7.1): normalise in fp32, cast back to the input dtype, then scale.
 at::Tensor RmsNorm(const at::Tensor& x, const at::Tensor& weight, double eps);

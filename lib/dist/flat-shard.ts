@@ -40,6 +40,11 @@ export class FlatShard {
     return new FlatShard(id, group);
   }
 
+  /** Wraps a shard the addon already registered (a sharded model's block: QwenVL.shard). */
+  static adopt(id: number, group: ProcessGroup): FlatShard {
+    return new FlatShard(id, group);
+  }
+
   /** From this rank's slice of a re-sharded checkpoint (see reshard.ts); no communication. */
   static fromLocal(group: ProcessGroup, names: readonly string[], shapes: readonly (readonly number[])[], local: Tensor): FlatShard {
     if (names.length !== shapes.length) throw new RangeError('FlatShard.fromLocal: names and shapes differ in length');

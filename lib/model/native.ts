@@ -15,6 +15,14 @@ export interface NativeQwenInputs {
 
 export type SpgMode = 'float' | 'truncate';
 
+/** What csrc/napi/qwen_sharding.cpp reports after sharding: each block and its trainable flat shard's id. */
+export interface NativeModelShards {
+  rank: number;
+  world: number;
+  localBytes: number;
+  blocks: { name: string; trainableShard: number | null }[];
+}
+
 export interface QwenBindings {
   qwenLoad(dir: string, dtypeCode: number, device: string): Promise<number>;
   qwenFree(id: number): boolean;
@@ -39,6 +47,10 @@ export interface QwenBindings {
     inputs: NativeQwenInputs,
     opts: { maxNewTokens?: number; temperature?: number; topK?: number; topP?: number; seed?: number; stopIds?: number[]; padId?: number; spgMode?: SpgMode; numReturnSequences?: number },
   ): Promise<number[]>;
+  qwenShard(id: number, groupId: number, trainable: string[], syncFromRoot: boolean): Promise<NativeModelShards>;
+  qwenFinishBackward(id: number): Promise<void>;
+  qwenReleaseBindings(id: number): void;
+  qwenShardBytes(id: number): number;
   qwenVisionLayout(id: number, gridThw: number): { windowIndex: number[]; cuWindow: number[]; cuFull: number[]; rotAngles: number };
 }
 

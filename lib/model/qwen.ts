@@ -9,6 +9,8 @@
 import { DTYPE_CODE, type FloatDType } from '../tensor/dtype.js';
 import type { Device } from '../tensor/factory.js';
 import { Tensor } from '../tensor/tensor.js';
+import { FlatShard } from '../dist/flat-shard.js';
+import type { ProcessGroup } from '../dist/process-group.js';
 import { loadQwenConfig, type QwenVLConfig } from './config.js';
 import { type NativeQwenInputs, qwenNative, type SpgMode } from './native.js';
 
@@ -104,8 +106,18 @@ function toNative(i: QwenInputs): NativeQwenInputs {
   };
 }
 
+/** A sharded model's blocks; `trainable` is the block's trainable flat shard (the optimizer updates its local slice). */
+export interface ModelShards {
+  rank: number;
+  world: number;
+  /** Bytes of parameter slices this rank holds (trainable + frozen). */
+  localBytes: number;
+  blocks: { name: string; trainable: FlatShard | null }[];
+}
+
 export class QwenVL {
   #id: number;
+  #sharded = false;
   readonly dir: string;
   readonly config: QwenVLConfig;
   readonly dtype: FloatDType;
@@ -135,7 +147,10 @@ export class QwenVL {
     return this.#id;
   }
 
-  /** Writes config.json + model.safetensors (legacy HF names, the model's dtype) into `dir`. */
+  /**
+   * Writes config.json + model.safetensors (legacy HF names, the model's dtype) into `dir`. Sharded: a collective
+   * that gathers the weights; every rank must call it, and only rank 0 writes (the others' `dir` is ignored).
+   */
   async save(dir: string): Promise<void> {
     await qwenNative().qwenSave(this.#handle, dir);
   }
@@ -220,6 +235,45 @@ export class QwenVL {
    */
   setGradientCheckpointing(on: boolean): void {
     qwenNative().qwenSetGradientCheckpointing(this.#handle, on);
+  }
+
+  /**
+   * ZeRO-3 (csrc/qwen/sharding.h): from now on this rank keeps 1/world of every parameter in flat per-block shards
+   * (each decoder layer, each vision block, and "rest"); a block's full weights exist only while it runs, forwards
+   * with grad recompute each block in backward and reduce-scatter its grads into the block's trainable shard, and
+   * generate() gathers the model once per call. `trainable` names get grads; all others are frozen. Collective.
+   * After a grad-mode forward + backward call finishBackward() (collective) before reading the shards' grads.
+   */
+  async shard(group: ProcessGroup, trainable: readonly string[], { syncFromRoot = true } = {}): Promise<ModelShards> {
+    const id = this.#handle;
+    const d = await group.enqueue(() => qwenNative().qwenShard(id, group.id, [...trainable], syncFromRoot));
+    this.#sharded = true;
+    return {
+      rank: d.rank,
+      world: d.world,
+      localBytes: d.localBytes,
+      blocks: d.blocks.map((b) => ({ name: b.name, trainable: b.trainableShard === null ? null : FlatShard.adopt(b.trainableShard, group) })),
+    };
+  }
+
+  get isSharded(): boolean {
+    return this.#sharded;
+  }
+
+  /** Sharded: the "rest" block's grads reduce-scattered into its shard and every binding released (collective). */
+  finishBackward(group: ProcessGroup): Promise<void> {
+    const id = this.#handle;
+    return group.enqueue(() => qwenNative().qwenFinishBackward(id));
+  }
+
+  /** Sharded: drops what grad-mode forwards kept gathered, without communicating (a skipped step). */
+  releaseBindings(): void {
+    qwenNative().qwenReleaseBindings(this.#handle);
+  }
+
+  /** Bytes of parameter slices this rank holds (0 when not sharded). */
+  shardBytes(): number {
+    return qwenNative().qwenShardBytes(this.#handle);
   }
 
   dispose(): void {

@@ -65,6 +65,16 @@ export class AdamW {
     return optimNative().adamwClipGradNorm(this.id, maxNorm);
   }
 
+  /** This optimizer's grad norm without clipping (a ZeRO rank combines the ranks' norms: lib/dist/zero-optimizer). */
+  localGradNorm(): Promise<number> {
+    return optimNative().adamwLocalGradNorm(this.id);
+  }
+
+  /** Multiplies every gradient by `coef` in place. */
+  scaleGrads(coef: number): Promise<void> {
+    return optimNative().adamwScaleGrads(this.id, coef);
+  }
+
   /**
    * The state as named tensors for a checkpoint: `exp_avg.<p>`, `exp_avg_sq.<p>`, `master.<p>` (bf16/fp16 or
    * offloaded parameters only) and `step.<p>` (int64 scalar). The tensors alias the live state: write them out

@@ -14,6 +14,8 @@ export interface OptimBindings {
   adamwFree(id: number): boolean;
   adamwStep(id: number, lr: number): Promise<number>;
   adamwClipGradNorm(id: number, maxNorm: number): Promise<number>;
+  adamwLocalGradNorm(id: number): Promise<number>;
+  adamwScaleGrads(id: number, coef: number): Promise<void>;
   adamwZeroGrad(id: number): void;
   adamwExportState(id: number): { names: string[]; tensors: number[] };
   adamwImportState(id: number, names: readonly string[], tensors: readonly number[]): void;

@@ -1,0 +1,74 @@
+// N-API bindings for ZeRO-3 sharding of a Qwen model (csrc/qwen/sharding.h). Sharding and finishing a backward
+// communicate, so they run on the thread pool; the trainable blocks' flat shards are registered in the same map as
+// standalone FlatShards, so TypeScript drives them with the FlatShard wrapper (local slice, gatherNamed, ...).
+#include "napi/async_work.h"
+#include "napi/dist_registry.h"
+#include "napi/object_map.h"
+#include "napi/op.h"
+#include "napi/qwen_registry.h"
+
+namespace rarft::napi {
+namespace {
+
+using Shards = ObjectMap<dist::FlatShard>;
+
+// {rank, world, localBytes, blocks: [{name, trainableShard: id|null}]}; registers the trainable shards once.
+Napi::Value Describe(Napi::Env env, const std::shared_ptr<qwen::QwenModel>& m) {
+  qwen::ModelSharding* s = m->sharding();
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("rank", s->group().rank());
+  o.Set("world", s->group().world_size());
+  o.Set("localBytes", static_cast<double>(s->LocalBytes()));
+  Napi::Array blocks = Napi::Array::New(env);
+  uint32_t k = 0;
+  for (auto& b : s->blocks()) {
+    Napi::Object bo = Napi::Object::New(env);
+    bo.Set("name", b->name());
+    bo.Set("trainableShard", b->trainable_shard() ? Shards::For(env).Add(env, b->trainable_shard()) : env.Null());
+    blocks.Set(k++, bo);
+  }
+  o.Set("blocks", blocks);
+  return o;
+}
+
+}  // namespace
+
+// qwenShard(modelId, groupId, trainableNames[], syncFromRoot) -> Promise<description> (see Describe)
+RARFT_OP(qwenShard) {
+  auto m = ModelArg(info, 0);
+  auto g = GroupArg(info, 1);
+  auto names = StringListArg(info, 2);
+  bool sync = BoolArg(info, 3);
+  std::set<std::string> trainable(names.begin(), names.end());
+  return PromiseWorker::Start(
+      info.Env(), "qwenShard", [m, g, trainable, sync] { m->Shard(g, trainable, sync); },
+      [m](Napi::Env env) { return Describe(env, m); });
+}
+
+// qwenFinishBackward(modelId) -> Promise<void>: rest's grads reduce-scattered, every binding released (collective).
+RARFT_OP(qwenFinishBackward) {
+  auto m = ModelArg(info, 0);
+  if (!m->sharding()) throw ArgError("finishBackward: the model is not sharded");
+  return PromiseWorker::Start(info.Env(), "qwenFinishBackward", [m] { m->sharding()->FinishBackward(); }, nullptr);
+}
+
+// qwenReleaseBindings(modelId): drops what a forward kept bound, without communication (skipped step, errors).
+RARFT_OP(qwenReleaseBindings) {
+  auto m = ModelArg(info, 0);
+  if (m->sharding()) m->sharding()->ReleaseAllBindings();
+  return info.Env().Undefined();
+}
+
+// qwenShardBytes(modelId) -> bytes of parameter slices this rank holds (0 when not sharded)
+RARFT_OP(qwenShardBytes) {
+  auto m = ModelArg(info, 0);
+  return Napi::Number::New(info.Env(), m->sharding() ? static_cast<double>(m->sharding()->LocalBytes()) : 0.0);
+}
+
+RARFT_EXPORTS(env, exports) {
+#define E(name) SetFn(env, exports, #name, name);
+  E(qwenShard) E(qwenFinishBackward) E(qwenReleaseBindings) E(qwenShardBytes)
+#undef E
+}
+
+}  // namespace rarft::napi

@@ -1,0 +1,135 @@
+// ZeRO-3 sharding of the model changes where the weights live, not the math: on a 1-rank group a sharded model's
+// log-probs, gradients (collected from the block shards), greedy generation and saved checkpoint equal the plain
+// model's; a released block's weights are really gone between uses; the whole model is gathered once per generate.
+// (2-rank equivalence through the trainer: test/dist/trainer-zero.test.ts.)
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { freePort, initProcessGroup, type ProcessGroup } from '../../lib/dist/index.js';
+import { loadSafetensors } from '../../lib/io/safetensors.js';
+import { type ModelShards, QwenVL } from '../../lib/model/qwen.js';
+import type { Tensor } from '../../lib/tensor/index.js';
+import { TINY, batchInputs, floats, reference, report } from './helpers.js';
+
+const TRAIN = ['visual.blocks.0.attn.qkv.weight', 'visual.merger.mlp.0.weight', 'model.embed_tokens.weight', 'model.layers.1.mlp.down_proj.weight', 'model.layers.0.self_attn.q_proj.bias', 'lm_head.weight'];
+
+let refs: Map<string, Tensor>;
+let group: ProcessGroup;
+let plain: QwenVL;
+let sharded: QwenVL;
+let shards: ModelShards;
+beforeAll(async () => {
+  refs = await reference();
+  group = await initProcessGroup({ backend: 'gloo', timeoutMs: 20_000, env: { rank: 0, worldSize: 1, localRank: 0, localWorldSize: 1, masterAddr: '127.0.0.1', masterPort: await freePort() } });
+  plain = await QwenVL.load(TINY);
+  sharded = await QwenVL.load(TINY);
+  shards = await sharded.shard(group, TRAIN);
+});
+afterAll(async () => {
+  plain.dispose();
+  sharded.dispose();
+  await group.destroy();
+});
+
+const maxRel = (a: Float32Array, b: Float32Array) => {
+  let m = 0, s = 0;
+  for (let i = 0; i < a.length; i++) {
+    m = Math.max(m, Math.abs(a[i]! - b[i]!));
+    s = Math.max(s, Math.abs(a[i]!));
+  }
+  return s ? m / s : m;
+};
+
+async function plainGrads(): Promise<{ lp: Float32Array; g: Map<string, Float32Array> }> {
+  const names = plain.parameterNames();
+  const params = plain.parameters();
+  const idx = TRAIN.map((n) => names.indexOf(n));
+  idx.forEach((i) => params[i]!.requiresGrad_(true));
+  try {
+    const inputs = batchInputs(refs);
+    const comp = inputs.inputIds.narrow(1, 185 - 6, 6).contiguous();
+    const r = await plain.logprobs(inputs, comp, { chunk: 2 });
+    await r.logprobs.sum().backward();
+    return { lp: floats(r.logprobs), g: new Map(idx.map((i, k) => [TRAIN[k]!, floats(params[i]!.grad!)])) };
+  } finally {
+    idx.forEach((i) => {
+      params[i]!.zeroGrad();
+      params[i]!.requiresGrad_(false);
+    });
+  }
+}
+
+async function shardedGrads(): Promise<{ lp: Float32Array; g: Map<string, Float32Array> }> {
+  const inputs = batchInputs(refs);
+  const comp = inputs.inputIds.narrow(1, 185 - 6, 6).contiguous();
+  const r = await sharded.logprobs(inputs, comp, { chunk: 2 });
+  await r.logprobs.sum().backward();
+  await sharded.finishBackward(group);
+  const g = new Map<string, Float32Array>();
+  for (const b of shards.blocks) {
+    if (!b.trainable) continue;
+    const local = b.trainable.local();
+    const grad = local.grad!;
+    for (const [n, t] of await b.trainable.gatherNamed(grad)) g.set(n, floats(t));
+    local.zeroGrad();
+  }
+  return { lp: floats(r.logprobs), g };
+}
+
+describe('ZeRO-3 sharded QwenVL (1 rank)', () => {
+  it('holds only flat slices: the parameter tensors are empty between uses', () => {
+    expect(sharded.isSharded).toBe(true);
+    expect(sharded.parameters().every((p) => p.numel === 0)).toBe(true);
+    expect(sharded.parameterCount).toBe(plain.parameterCount);
+    expect(shards.blocks.map((b) => b.name)).toEqual(expect.arrayContaining(['visual.blocks.0', 'model.layers.1', 'rest']));
+    // trainable shards exist exactly for the blocks that hold a TRAIN name
+    const withTrainable = shards.blocks.filter((b) => b.trainable).map((b) => b.name).sort();
+    expect(withTrainable).toEqual(['model.layers.0', 'model.layers.1', 'rest', 'visual.blocks.0']);
+    const bytes = shards.localBytes;
+    expect(bytes).toBeGreaterThanOrEqual(plain.parameterCount * 4);
+  });
+
+  it('gives the plain model\'s log-probs and gradients (gathered from the shards)', async () => {
+    const a = await plainGrads();
+    const b = await shardedGrads();
+    expect(maxRel(a.lp, b.lp)).toBeLessThan(1e-6);
+    for (const n of TRAIN) {
+      const rel = maxRel(a.g.get(n)!, b.g.get(n)!);
+      report(`sharded grad rel ${n}`, rel);
+      expect(a.g.get(n)!.some((x) => x !== 0)).toBe(true);
+      expect(rel).toBeLessThan(1e-5);
+    }
+    // nothing stays gathered after finishBackward
+    expect(sharded.parameters().every((p) => p.numel === 0)).toBe(true);
+  });
+
+  it('generates the same greedy tokens, gathering once for the whole call', async () => {
+    const inputs = batchInputs(refs);
+    const a = await plain.generate(inputs, { maxNewTokens: 5, temperature: 0 });
+    const b = await sharded.generate(inputs, { maxNewTokens: 5, temperature: 0 });
+    expect(Array.from(b.tokens.toArray() as BigInt64Array)).toEqual(Array.from(a.tokens.toArray() as BigInt64Array));
+    expect(sharded.parameters().every((p) => p.numel === 0)).toBe(true);
+  });
+
+  it('saves the same checkpoint as the unsharded model', async () => {
+    const da = mkdtempSync(join(tmpdir(), 'rarft-shard-a-'));
+    const db = mkdtempSync(join(tmpdir(), 'rarft-shard-b-'));
+    await plain.save(da);
+    await sharded.save(db);
+    const A = (await loadSafetensors(join(da, 'model.safetensors'))).tensors;
+    const B = (await loadSafetensors(join(db, 'model.safetensors'))).tensors;
+    expect([...B.keys()].sort()).toEqual([...A.keys()].sort());
+    for (const [n, t] of A) expect(maxRel(floats(t), floats(B.get(n)!))).toBe(0);
+  });
+
+  it('rejects an unknown trainable name', async () => {
+    const m = await QwenVL.load(TINY);
+    try {
+      await expect(m.shard(group, ['model.nope.weight'])).rejects.toThrow(/no parameter named 'model.nope.weight'/);
+    } finally {
+      m.dispose();
+    }
+  });
+});
