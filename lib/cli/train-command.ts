@@ -43,6 +43,8 @@ export async function runTrainAction(cmd: Command, signal?: AbortSignal): Promis
   const isDemo = flags.config === undefined && overrides.model_path === undefined && overrides.datasets === undefined;
   if (isDemo) {
     if (flags.stage || flags.resume) throw new Error('--stage and --resume need a --config (with no config, rarft-train runs the demo)');
+    if (Number(process.env.WORLD_SIZE ?? 1) > 1)
+      throw new Error('the demo runs in one process; multi-process training (--nproc-per-node, torchrun) needs a --config (see docs/distributed.md)');
     const { runDemo } = await import('../demo/run-demo.js');
     const num = (k: string) => (typeof overrides[k] === 'number' ? (overrides[k] as number) : undefined);
     const s = await runDemo({
@@ -72,6 +74,13 @@ export function addTrainCommand(program: Command): Command {
   program
     .addOption(new Option('--stage <stage>', 'sft = supervised warm-up on the reference answers; grpo = RA-RFT GRPO').choices(['sft', 'grpo']))
     .addOption(new Option('--resume [dir]', 'resume from output_dir\'s latest checkpoint, or from DIR'))
+    // Read by the bin before commander (lib/dist/launch-command.ts): the launcher re-runs this command as N workers.
+    // Listed here for --help, and accepted (ignored) when a worker is started by another launcher with them.
+    .addOption(new Option('--nproc-per-node <n>', 'ZeRO-3 training over N local worker processes (torchrun-style env; Gloo on CPU, NCCL on GPUs)'))
+    .addOption(new Option('--nnodes <n>', 'nodes in a multi-node run (one launcher per node)').default(undefined))
+    .addOption(new Option('--node-rank <r>', 'this node\'s rank in a multi-node run'))
+    .addOption(new Option('--master-addr <host>', 'rank 0\'s address (multi-node; default 127.0.0.1 or $MASTER_ADDR)'))
+    .addOption(new Option('--master-port <port>', 'rendezvous port (default: a free port, or $MASTER_PORT)'))
     .addHelpText(
       'after',
       '\nWith no --config, rarft-train runs the CPU demo (tiny Qwen2.5-VL, synthetic videos, warm-up then GRPO; docs/demo.md):\n' +

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { DataError } from '../errors.js';
 import { loadSafetensors, saveSafetensors } from '../io/safetensors.js';
 import type { AdamW } from '../optim/adamw.js';
-import { dispose } from '../tensor/index.js';
+import { type Tensor, dispose } from '../tensor/index.js';
 
 export const OPTIMIZER_FILE = 'optimizer.safetensors';
 
@@ -27,26 +27,40 @@ const metaOf = (h: OptimizerHyper) => ({
 });
 
 export async function saveOptimizerState(dir: string, opt: AdamW, hyper: OptimizerHyper): Promise<string> {
-  const path = join(dir, OPTIMIZER_FILE);
   const state = opt.exportState();
   try {
-    await saveSafetensors(path, state, metaOf(hyper));
+    return await writeOptimizerState(dir, state, hyper);
   } finally {
     dispose(state);
   }
+}
+
+/** Writes an already-exported state (AdamW naming; a ZeRO run's gathered full state). The caller disposes it. */
+export async function writeOptimizerState(dir: string, state: Readonly<Record<string, Tensor>>, hyper: OptimizerHyper): Promise<string> {
+  const path = join(dir, OPTIMIZER_FILE);
+  await saveSafetensors(path, state, metaOf(hyper));
   return path;
 }
 
 export async function loadOptimizerState(dir: string, opt: AdamW, hyper: OptimizerHyper): Promise<void> {
+  const state = await readOptimizerState(dir, hyper);
+  try {
+    opt.importState(state);
+  } finally {
+    dispose(Object.values(state));
+  }
+}
+
+/** The saved state after checking the hyperparameters (the caller disposes the tensors). */
+export async function readOptimizerState(dir: string, hyper: OptimizerHyper): Promise<Record<string, Tensor>> {
   const path = join(dir, OPTIMIZER_FILE);
   if (!existsSync(path)) throw new DataError('no optimizer state in this checkpoint (saved with save_only_model?); resume would not be exact', { file: path });
   const { tensors, metadata } = await loadSafetensors(path);
-  try {
-    const want = metaOf(hyper);
-    for (const [k, v] of Object.entries(want))
-      if (metadata[k] !== v) throw new DataError(`saved ${k} is ${metadata[k] ?? '(missing)'}, this run uses ${v}`, { file: path, field: k });
-    opt.importState(Object.fromEntries(tensors));
-  } finally {
-    dispose([...tensors.values()]);
-  }
+  const want = metaOf(hyper);
+  for (const [k, v] of Object.entries(want))
+    if (metadata[k] !== v) {
+      dispose([...tensors.values()]);
+      throw new DataError(`saved ${k} is ${metadata[k] ?? '(missing)'}, this run uses ${v}`, { file: path, field: k });
+    }
+  return Object.fromEntries(tensors);
 }

@@ -11,7 +11,7 @@
  * Metric names are the reference's (§4.6) plus TRL's clip ratios and frac_reward_zero_std; with several micro-batches
  * each metric is the mean over them.
  */
-import type { AdamW } from '../optim/adamw.js';
+import type { UpdateOptimizer } from '../dist/zero-optimizer.js';
 import { type Tensor, noGradAsync, tensor, tidy, tidyAsync } from '../tensor/index.js';
 import { type ScaleRewards, groupAdvantages } from './advantages.js';
 import { completionMask } from './completion-mask.js';
@@ -30,6 +30,11 @@ export interface PolicyUpdateSettings {
   maxCompletionLength: number;
   stopTokenIds: readonly number[];
   maxGradNorm: number;
+  /**
+   * Multi-process runs: true on every rank when any rank passes true (lib/trainer/dist-context.ts). Skips are agreed
+   * through it BEFORE a backward, since a sharded backward is a collective that all ranks must run. Absent = alone.
+   */
+  anyTrue?: (flag: boolean) => Promise<boolean>;
 }
 
 export interface PolicyUpdateInput {
@@ -73,8 +78,11 @@ function totals(input: PolicyUpdateInput, k: number): Float64Array {
   return total;
 }
 
-/** Forward, loss and backward of one micro-batch (loss scaled by 1/count); returns its metrics and the raw loss. */
-async function microStep(input: PolicyUpdateInput, total: Float64Array, s: PolicyUpdateSettings, count: number): Promise<StepMetrics> {
+/**
+ * Forward, loss and backward of one micro-batch (loss scaled by 1/count); returns its metrics and the raw loss.
+ * `skipped` is set (and no backward runs) when the loss is not finite here or, in a multi-process run, on any rank.
+ */
+async function microStep(input: PolicyUpdateInput, total: Float64Array, s: PolicyUpdateSettings, count: number): Promise<StepMetrics & { skipped?: number }> {
   return tidyAsync(async () => {
     const m: StepMetrics = {};
     for (const [n, r] of Object.entries(input.rewards)) m[`rewards/${n}`] = mean(r);
@@ -104,7 +112,8 @@ async function microStep(input: PolicyUpdateInput, total: Float64Array, s: Polic
     if (metrics.kl !== null) m.kl = metrics.kl;
     m['clip_ratio/low_mean'] = metrics.clipRatioLow;
     m['clip_ratio/high_mean'] = metrics.clipRatioHigh;
-    if (!Number.isFinite(m.loss)) return m; // the caller skips; no backward of a NaN
+    const bad = !Number.isFinite(m.loss);
+    if (s.anyTrue ? await s.anyTrue(bad) : bad) return { ...m, skipped: 1 }; // the caller skips; no backward of a NaN
     t0 = performance.now();
     await (count > 1 ? loss.div(count) : loss).backward();
     m['time/backward'] = (performance.now() - t0) / 1000;
@@ -115,7 +124,7 @@ async function microStep(input: PolicyUpdateInput, total: Float64Array, s: Polic
 export async function policyUpdate(
   input: PolicyUpdateInput | readonly PolicyUpdateInput[],
   s: PolicyUpdateSettings,
-  optimizer: AdamW,
+  optimizer: UpdateOptimizer,
   lr: number,
 ): Promise<StepMetrics> {
   const micro = Array.isArray(input) ? (input as readonly PolicyUpdateInput[]) : [input as PolicyUpdateInput];
@@ -137,20 +146,21 @@ export async function policyUpdate(
   };
 
   const tots = micro.map((m, k) => totals(m, micro.length > 1 ? k + 1 : 0));
-  for (let k = 0; k < micro.length; k++) {
+  let badRewards: SkipReason | null = null;
+  for (let k = 0; k < micro.length && !badRewards; k++) {
     const bad = checkRewards(micro[k]!.rewards, tots[k]);
     if (bad) {
       for (const [n, r] of Object.entries(micro[k]!.rewards)) all.push({ [`rewards/${n}`]: mean(r) });
-      return skip(micro.length > 1 ? { ...bad, reason: `${bad.reason} (micro-batch ${k + 1})` } : bad);
+      badRewards = micro.length > 1 ? { ...bad, reason: `${bad.reason} (micro-batch ${k + 1})` } : bad;
     }
   }
+  if (s.anyTrue ? await s.anyTrue(badRewards !== null) : badRewards) return skip(badRewards ?? { stage: 'rewards', reason: 'a reward is not finite on another rank' });
 
   optimizer.zeroGrad();
   for (let k = 0; k < micro.length; k++) {
-    const m = await microStep(micro[k]!, tots[k]!, s, micro.length);
+    const { skipped, ...m } = await microStep(micro[k]!, tots[k]!, s, micro.length);
     all.push(m);
-    const badLoss = checkLoss(m.loss as number);
-    if (badLoss) return skip(badLoss);
+    if (skipped) return skip(checkLoss(m.loss as number) ?? { stage: 'loss', reason: 'the loss is not finite on another rank' });
   }
   const out = merged();
   const t0 = performance.now();

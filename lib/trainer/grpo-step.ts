@@ -15,6 +15,7 @@ import { RewardError, scoreCompletions } from '../rewards/registry.js';
 import { fromTypedArray, randint, tidyAsync, type Tensor } from '../tensor/index.js';
 import { type PolicyUpdateInput, type StepMetrics, policyUpdate } from '../train/policy-update.js';
 import { checkPromptLength } from '../train/step-guard.js';
+import { rankShare } from './dist-context.js';
 import { repeatedInputs } from './policy-inputs.js';
 import { type PreparedPrompt, type StepContext, preparePrompt } from './step-context.js';
 
@@ -42,16 +43,19 @@ interface Rollout {
 
 const now = () => performance.now() / 1000;
 
-async function rollout(ctx: StepContext, ex: ResolvedExample, t: Record<string, number>): Promise<Rollout | string> {
-  const c = ctx.cfg;
-  let t0 = now();
-  const prompt = await preparePrompt(ctx, ex, c.num_generations);
+/** Video tensors + prompt ids for one example; a string says why the step must be skipped. */
+async function prepare(ctx: StepContext, ex: ResolvedExample, t: Record<string, number>): Promise<PreparedPrompt | string> {
+  const t0 = now();
+  const prompt = await preparePrompt(ctx, ex, ctx.cfg.num_generations);
   t.video! += now() - t0;
-  const tooLong = checkPromptLength(prompt.promptTokens, c.max_prompt_length);
-  if (tooLong) return `${tooLong.stage}: ${tooLong.reason}`;
-  // a 31-bit seed from the checkpointed generator: same step, same state -> same completions
-  const seed = Number(randint(0, 2 ** 31 - 1, [1], { generator: ctx.sampling }).item());
-  t0 = now();
+  const tooLong = checkPromptLength(prompt.promptTokens, ctx.cfg.max_prompt_length);
+  return tooLong ? `${tooLong.stage}: ${tooLong.reason}` : prompt;
+}
+
+/** G sampled completions of one prompt, decoded. `seed` comes from the checkpointed sampling RNG. */
+async function rollout(ctx: StepContext, prompt: PreparedPrompt, seed: number, t: Record<string, number>): Promise<Rollout> {
+  const c = ctx.cfg;
+  const t0 = now();
   const settings = { maxNewTokens: c.max_completion_length, temperature: c.temperature, topK: c.top_k, topP: c.top_p, seed, stopIds: c.stop_token_ids, padId: ctx.padId };
   // Prefix sharing: one prefill of the prompt (and one vision-tower pass), its KV cache forked G ways. An addon built
   // before the model offered it returns one row: then (and for the rest of the run) fall back to G identical rows.
@@ -94,16 +98,33 @@ export function cutAtVisionTokens(flat: number[], lengths: number[], N: number, 
   return cut;
 }
 
-export async function grpoStep(ctx: StepContext, examples: readonly ResolvedExample[], lr: number): Promise<GrpoStepResult> {
+/**
+ * `stepExamples` are the whole step's prompts (all ranks'); in a multi-process run this rank takes its contiguous
+ * share, and every rank draws the seeds of ALL of them, so N ranks sample exactly what one process would.
+ */
+export async function grpoStep(ctx: StepContext, stepExamples: readonly ResolvedExample[], lr: number): Promise<GrpoStepResult> {
   return tidyAsync(async () => {
     const c = ctx.cfg;
     const t: Record<string, number> = { video: 0, generate: 0, reward: 0, vision_token_cuts: 0 };
-    const rolls: Rollout[] = [];
+    // one 31-bit seed per prompt from the checkpointed generator: same step, same state -> same completions
+    const allSeeds = stepExamples.map(() => Number(randint(0, 2 ** 31 - 1, [1], { generator: ctx.sampling }).item()));
+    const examples = rankShare(stepExamples, ctx.dist);
+    const seeds = rankShare(allSeeds, ctx.dist);
+    const prompts: PreparedPrompt[] = [];
+    let skipReason: string | null = null;
     for (const ex of examples) {
-      const r = await rollout(ctx, ex, t);
-      if (typeof r === 'string') return { metrics: { skipped: 1, skip_reason: r, ...timeMetrics(t) }, samples: [] };
-      rolls.push(r);
+      const p = await prepare(ctx, ex, t);
+      if (typeof p === 'string') {
+        skipReason = p;
+        break;
+      }
+      prompts.push(p);
     }
+    // generation is a collective for a sharded model: every rank generates, or none does
+    if (ctx.dist ? await ctx.dist.anyTrue(skipReason !== null) : skipReason)
+      return { metrics: { skipped: 1, skip_reason: skipReason ?? 'prompt: too long on another rank', ...timeMetrics(t) }, samples: [] };
+    const rolls: Rollout[] = [];
+    for (let k = 0; k < prompts.length; k++) rolls.push(await rollout(ctx, prompts[k]!, seeds[k]!, t));
     let t0 = now();
     const weights = c.reward_weights ?? undefined;
     let scored;
@@ -114,8 +135,10 @@ export async function grpoStep(ctx: StepContext, examples: readonly ResolvedExam
     } catch (e) {
       // a NaN/throwing reward must not reach the advantages: skip the step, say which reward and why
       if (!(e instanceof RewardError)) throw e;
+      if (ctx.dist) await ctx.dist.anyTrue(true);
       return { metrics: { skipped: 1, skip_reason: `rewards: ${e.message}`, ...timeMetrics(t) }, samples: [] };
     }
+    if (ctx.dist && (await ctx.dist.anyTrue(false))) return { metrics: { skipped: 1, skip_reason: 'rewards: a reward failed on another rank', ...timeMetrics(t) }, samples: [] };
     t.reward! += now() - t0;
 
     const samples: RolloutSample[] = rolls.map((r, k) => ({
@@ -151,6 +174,7 @@ export async function grpoStep(ctx: StepContext, examples: readonly ResolvedExam
         maxCompletionLength: c.max_completion_length,
         stopTokenIds: c.stop_token_ids,
         maxGradNorm: c.max_grad_norm,
+        ...(ctx.dist ? { anyTrue: ctx.dist.anyTrue } : {}),
       },
       ctx.optimizer,
       lr,

@@ -42,7 +42,14 @@ export interface RunCheckpointState {
   metricsTail: readonly MetricsRecord[];
 }
 
-export async function saveRunCheckpoint(model: QwenVL, optimizer: AdamW, tokenizer: TextTokenizer, sourceDir: string, s: RunCheckpointState): Promise<CheckpointInfo & { rotated: string[] }> {
+/** Writes the optimizer's state into a checkpoint folder (AdamW: saveOptimizerState; ZeRO: the gathered state). */
+export type OptimizerWriter = (dir: string) => Promise<void>;
+
+export const adamwWriter = (optimizer: AdamW, c: TrainConfig): OptimizerWriter => async (dir) => {
+  await saveOptimizerState(dir, optimizer, optimizerHyper(c));
+};
+
+export async function saveRunCheckpoint(model: QwenVL, writeOptimizer: OptimizerWriter, tokenizer: TextTokenizer, sourceDir: string, s: RunCheckpointState): Promise<CheckpointInfo & { rotated: string[] }> {
   const c = s.cfg;
   return saveCheckpoint(
     c.output_dir,
@@ -51,7 +58,7 @@ export async function saveRunCheckpoint(model: QwenVL, optimizer: AdamW, tokeniz
       await model.save(dir);
       for (const f of COPIED) if (existsSync(join(sourceDir, f))) copyFileSync(join(sourceDir, f), join(dir, f));
       writeFileSync(join(dir, 'chat_template.jinja'), tokenizer.chatTemplate.source);
-      if (!c.save_only_model) await saveOptimizerState(dir, optimizer, optimizerHyper(c));
+      if (!c.save_only_model) await writeOptimizer(dir);
       writeFileSync(join(dir, RUN_INFO_FILE), JSON.stringify({ stage: s.stage, source_model: c.model_path, step: s.step }, null, 1));
       writeTrainerState(dir, {
         global_step: s.step,

@@ -8,6 +8,7 @@ import type { ResolvedExample } from '../data/examples.js';
 import { fromTypedArray, tidyAsync } from '../tensor/index.js';
 import type { StepMetrics } from '../train/policy-update.js';
 import { checkGradNorm, checkLoss, checkPromptLength } from '../train/step-guard.js';
+import { rankShare } from './dist-context.js';
 import { repeatedInputs } from './policy-inputs.js';
 import { type StepContext, preparePrompt } from './step-context.js';
 
@@ -25,7 +26,11 @@ export const defaultSftTarget: SftTarget = (ex) => {
   return `<think></think><answer>${body(ex.gtAnswers)}</answer><correction>${ex.answerableQuery ?? ''}</correction>`;
 };
 
-export async function sftStep(ctx: StepContext, examples: readonly ResolvedExample[], lr: number, target: SftTarget, eosId: number): Promise<StepMetrics> {
+/** `stepExamples`: the whole step's (all ranks'); a multi-process run takes this rank's share (dist-context.ts). */
+export async function sftStep(ctx: StepContext, stepExamples: readonly ResolvedExample[], lr: number, target: SftTarget, eosId: number): Promise<StepMetrics> {
+  const examples = rankShare(stepExamples, ctx.dist);
+  // every skip is agreed by all ranks before the next collective (a sharded forward/backward)
+  const agree = (bad: boolean) => (ctx.dist ? ctx.dist.anyTrue(bad) : Promise.resolve(bad));
   const t = { video: 0, forward: 0, backward: 0 };
   const losses: number[] = [];
   let tokens = 0;
@@ -35,9 +40,9 @@ export async function sftStep(ctx: StepContext, examples: readonly ResolvedExamp
     const prompt = await preparePrompt(ctx, ex, 1);
     t.video += (performance.now() - t0) / 1000;
     const bad = checkPromptLength(prompt.promptTokens, ctx.cfg.max_prompt_length);
-    if (bad) {
+    if (await agree(bad !== null)) {
       ctx.optimizer.zeroGrad();
-      return { skipped: 1, skip_reason: `${bad.stage}: ${bad.reason}` };
+      return { skipped: 1, skip_reason: bad ? `${bad.stage}: ${bad.reason}` : 'prompt: too long on another rank' };
     }
     const ids = [...ctx.tokenizer.encode(target(ex)), eosId];
     tokens += ids.length;
@@ -48,7 +53,7 @@ export async function sftStep(ctx: StepContext, examples: readonly ResolvedExamp
       const nll = logprobs.mean().neg();
       t.forward += (performance.now() - t1) / 1000;
       const value = nll.item();
-      if (!Number.isFinite(value)) return value;
+      if (await agree(!Number.isFinite(value))) return Number.isFinite(value) ? NaN : value;
       t1 = performance.now();
       await nll.div(examples.length).backward();
       t.backward += (performance.now() - t1) / 1000;
@@ -58,7 +63,7 @@ export async function sftStep(ctx: StepContext, examples: readonly ResolvedExamp
     const badLoss = checkLoss(loss);
     if (badLoss) {
       ctx.optimizer.zeroGrad();
-      return { skipped: 1, skip_reason: `${badLoss.stage}: ${badLoss.reason}`, loss };
+      return { skipped: 1, skip_reason: Number.isNaN(loss) ? `${badLoss.stage}: loss is NaN (here or on another rank)` : `${badLoss.stage}: ${badLoss.reason}`, loss };
     }
   }
   const t0 = performance.now();

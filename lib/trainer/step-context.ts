@@ -7,11 +7,12 @@ import type { TrainConfig } from '../config/schema.js';
 import type { ResolvedExample } from '../data/examples.js';
 import { DataError } from '../errors.js';
 import type { QwenVL } from '../model/qwen.js';
-import type { AdamW } from '../optim/adamw.js';
+import type { UpdateOptimizer } from '../dist/zero-optimizer.js';
 import type { SentenceEncoder } from '../rewards/sentence-encoder.js';
 import { type Generator } from '../tensor/index.js';
 import { buildPrompt } from '../text/build-prompt.js';
 import type { TextTokenizer } from '../text/tokenizer.js';
+import type { DistContext } from './dist-context.js';
 import type { PromptRows } from './policy-inputs.js';
 import type { VideoInputCache } from './video-inputs.js';
 
@@ -20,7 +21,10 @@ export interface StepContext {
   model: QwenVL;
   ref: QwenVL | null;
   tokenizer: TextTokenizer;
-  optimizer: AdamW;
+  /** AdamW over the trainable parameters, or a ZeroOptimizer over the sharded model's slices. */
+  optimizer: UpdateOptimizer;
+  /** Multi-process runs: this rank's share of each step, and the agreements between ranks. */
+  dist?: DistContext | null;
   videos: VideoInputCache;
   encoder?: SentenceEncoder;
   /** Seeds each rollout's sampler; its state is checkpointed (exact resume). */

@@ -25,22 +25,20 @@ import { type TrainingExample, resolveExample } from '../data/examples.js';
 import { DataError } from '../errors.js';
 import { TrainLogger, type TrainLoggerOptions } from '../logging/train-logger.js';
 import type { MetricsRecord } from '../logging/metrics-jsonl.js';
-import { QwenVL } from '../model/qwen.js';
-import { AdamW } from '../optim/adamw.js';
 import { getReward } from '../rewards/registry.js';
 import type { SentenceEncoder } from '../rewards/sentence-encoder.js';
-import { Generator, type Tensor, keep } from '../tensor/index.js';
-import { loadTextTokenizer, type TextTokenizer } from '../text/tokenizer.js';
+import { Generator } from '../tensor/index.js';
+import { loadTextTokenizer } from '../text/tokenizer.js';
 import { type CheckpointInfo, cleanStaleTemps, resolveResume, retireCheckpointsAfter } from '../train/checkpoint-dir.js';
-import { partitionParams } from '../train/freeze.js';
 import { type LrScheduleSpec, lrAt, warmupStepsFor } from '../train/lr-schedule.js';
-import { loadOptimizerState } from '../train/optimizer-checkpoint.js';
 import type { StepMetrics } from '../train/policy-update.js';
 import { readTrainerState, restoreRng } from '../train/trainer-state.js';
 import { BatchingEncoder } from './batching-encoder.js';
+import { type DistContext, initTrainingDist } from './dist-context.js';
+import { setupPolicy } from './policy-setup.js';
 import { ExampleCursor } from './data-cursor.js';
 import { type RolloutSample, grpoStep } from './grpo-step.js';
-import { type Stage, checkpointStage, optimizerHyper, saveRunCheckpoint } from './run-checkpoint.js';
+import { type Stage, checkpointStage, saveRunCheckpoint } from './run-checkpoint.js';
 import { type SftTarget, defaultSftTarget, sftStep } from './sft-step.js';
 import type { StepContext } from './step-context.js';
 import { type TrainingData, loadTrainingData } from './training-data.js';
@@ -64,6 +62,11 @@ export interface TrainerOptions {
   data?: TrainingData;
   /** Informational lines (default: stderr). */
   log?: (line: string) => void;
+  /**
+   * Multi-process context; default: from the environment (WORLD_SIZE > 1 under torchrun or `--nproc-per-node`),
+   * null = single process. One given here is not destroyed by the trainer.
+   */
+  dist?: DistContext | null;
 }
 
 export interface StepEvent {
@@ -129,26 +132,20 @@ export class Trainer extends EventEmitter {
     const padId = tokenizer.tokenId('<|endoftext|>');
     const eosId = tokenizer.tokenId('<|im_end|>');
     const owned: { dispose(): void }[] = [];
+    const dist = this.opts.dist !== undefined ? this.opts.dist : await initTrainingDist(c);
+    const root = !dist || dist.rank === 0;
     try {
-      const model = await QwenVL.load(resume?.path ?? c.model_path, { dtype: c.dtype, device: c.device as 'cpu' });
-      owned.push(model);
-      // Recompute each decoder layer / vision block in backward instead of keeping its activations (frozen blocks
-      // are skipped by the model, so a frozen ViT costs nothing extra).
-      model.setGradientCheckpointing(c.gradient_checkpointing);
-      const names = model.parameterNames();
-      const { trainable, frozen, unusedPatterns } = partitionParams(names, c.freeze, c.unfreeze);
-      if (unusedPatterns.length) this.#log(`warning: freeze/unfreeze patterns matched no parameter: ${unusedPatterns.join(', ')}`);
-      const params = model.parameters().map((p) => keep(p));
-      owned.push({ dispose: () => params.forEach((p) => p.dispose()) });
-      const trainableSet = new Set(trainable);
-      const map = new Map<string, Tensor>();
-      names.forEach((n, i) => {
-        if (trainableSet.has(n)) map.set(n, params[i]!.requiresGrad_(true));
-      });
-      const optimizer = new AdamW(map, { ...optimizerHyper(c), ...(c.optimizer_state_device === 'cpu' ? { stateDevice: 'cpu' } : {}) });
-      owned.push(optimizer);
-      const ref = stage === 'grpo' && c.beta !== 0 ? await QwenVL.load(c.ref_model_path ?? c.model_path, { dtype: c.dtype, device: c.device as 'cpu' }) : null;
-      if (ref) owned.push(ref);
+      const policy = await setupPolicy(c, stage, resume?.path ?? c.model_path, dist);
+      owned.push(policy);
+      const { model, ref, optimizer } = policy;
+      if (policy.unusedPatterns.length && root) this.#log(`warning: freeze/unfreeze patterns matched no parameter: ${policy.unusedPatterns.join(', ')}`);
+      if (dist && policy.memory) {
+        const m = policy.memory, mib = (b: number) => (b / 2 ** 20).toFixed(1);
+        this.#log(
+          `zero3 rank ${dist.rank}/${dist.world}: parameters ${mib(m.params)} MiB + optimizer state ${mib(m.optimizer)} MiB on this rank; ` +
+            `one process would hold ${mib(m.unshardedParams)} + ${mib(m.unshardedOptimizer)} MiB (ratio ${((m.params + m.optimizer) / (m.unshardedParams + m.unshardedOptimizer)).toFixed(3)})`,
+        );
+      }
 
       const sampling = new Generator(c.seed);
       owned.push(sampling);
@@ -156,33 +153,38 @@ export class Trainer extends EventEmitter {
       let cursor = new ExampleCursor(data.examples.length, 0, 0, c.data_seed);
       if (resume) {
         const st = readTrainerState(resume.path);
-        if (!c.save_only_model) await loadOptimizerState(resume.path, optimizer, optimizerHyper(c));
+        if (!c.save_only_model) await policy.restoreOptimizer(resume.path);
         if (st.rng.sampling) restoreRng(sampling, st.rng.sampling);
         cursor = ExampleCursor.from(data.examples.length, st.data_cursor);
         step = st.global_step;
-        const retired = retireCheckpointsAfter(c.output_dir, step);
+        const retired = root ? retireCheckpointsAfter(c.output_dir, step) : [];
         if (retired.length) this.#log(`resume: retired later checkpoints ${retired.join(', ')}`);
-        this.#log(`resumed from ${resume.path} at step ${step}`);
+        if (root) this.#log(`resumed from ${resume.path} at step ${step}`);
       }
-      saveConfig(c.output_dir, c);
-      truncateCompletions(join(c.output_dir, COMPLETIONS_FILE), step);
+      if (root) {
+        saveConfig(c.output_dir, c);
+        truncateCompletions(join(c.output_dir, COMPLETIONS_FILE), step);
+      }
 
       const videos = new VideoInputCache(videoOptions(c.video), this.opts.videoCacheDir ?? join(c.output_dir, 'video-cache'));
       owned.push(videos);
       const encoder = stage === 'grpo' ? await this.#encoder(owned) : undefined;
-      const ctx: StepContext = { cfg: c, model, ref, tokenizer, optimizer, videos, sampling, padId, ...(encoder ? { encoder } : {}) };
+      const ctx: StepContext = { cfg: c, model, ref, tokenizer, optimizer, videos, sampling, padId, dist, ...(encoder ? { encoder } : {}) };
+      // Rank 0 alone writes logs, completions and checkpoints; the other ranks' logger writes nothing.
       const logger = new TrainLogger({
         outputDir: c.output_dir,
-        reportTo: c.report_to,
+        reportTo: root ? c.report_to : [],
         loggingSteps: c.logging_steps,
         totalSteps,
         startStep: step,
         stage,
         ...(this.opts.progress !== undefined ? { progress: this.opts.progress } : {}),
+        ...(root ? {} : { progress: null }),
       });
-      this.#log(
+      if (root) this.#log(
         `${stage}: ${data.examples.length} examples, ${totalSteps} steps of ${promptsPerStep} prompt(s)` +
-          `${stage === 'grpo' ? ` x ${c.num_generations} completions` : ''}; ${trainable.length} trainable / ${frozen.length} frozen tensors`,
+          `${stage === 'grpo' ? ` x ${c.num_generations} completions` : ''}; ${policy.trainable.length} trainable / ${policy.frozen.length} frozen tensors` +
+          `${dist ? `; ZeRO-3 over ${dist.world} ranks (${c.per_device_train_batch_size * c.gradient_accumulation_steps / dist.world} prompt(s) each)` : ''}`,
       );
       this.emit('start', { stage, startStep: step, totalSteps, examples: data.examples.length });
 
@@ -190,16 +192,19 @@ export class Trainer extends EventEmitter {
       let last: CheckpointInfo | null = null;
       let lastSaved = step;
       const save = async () => {
-        last = await saveRunCheckpoint(model, optimizer, tokenizer, c.model_path, {
+        lastSaved = step;
+        if (!root) return policy.joinSave();
+        last = await saveRunCheckpoint(model, policy.writeOptimizer, tokenizer, c.model_path, {
           cfg: c, stage, step, epoch: cursor.progress, cursor: cursor.state(), rng: { sampling }, totalSteps, warmupSteps, metricsTail: logger.tail,
         });
-        lastSaved = step;
         this.emit('checkpoint', last);
       };
       let stopped: TrainResult['stopped'] = 'completed';
       try {
         while (step < totalSteps) {
-          if (this.opts.signal?.aborted) {
+          // every rank stops at the same step (a lone rank leaving would strand the others in a collective)
+          const abort = this.opts.signal?.aborted ?? false;
+          if (dist ? await dist.anyTrue(abort) : abort) {
             stopped = 'aborted';
             break;
           }
@@ -212,11 +217,12 @@ export class Trainer extends EventEmitter {
           if (stage === 'grpo') ({ metrics, samples } = await grpoStep(ctx, examples, lr));
           else metrics = await sftStep(ctx, examples, lr, this.opts.sftTarget ?? defaultSftTarget, eosId);
           metrics['time/step'] = (performance.now() - t0) / 1000;
+          if (dist) metrics = await dist.reduceMetrics(metrics);
           step++;
           history.push(metrics);
-          if (metrics.skipped === 1) this.#log(`step ${step}: skipped (${String(metrics.skip_reason)})`);
+          if (metrics.skipped === 1 && root) this.#log(`step ${step}: skipped (${String(metrics.skip_reason)})`);
           const record = logger.logStep(step, metrics, { epoch: cursor.progress });
-          if (samples.length) appendFileSync(join(c.output_dir, COMPLETIONS_FILE), `${JSON.stringify({ step, samples })}\n`);
+          if (samples.length && root) appendFileSync(join(c.output_dir, COMPLETIONS_FILE), `${JSON.stringify({ step, samples })}\n`);
           const ev: StepEvent = { step, totalSteps, stage, epoch: cursor.progress, metrics, record, samples };
           this.emit('step', ev);
           this.opts.onStep?.(ev);
@@ -231,6 +237,7 @@ export class Trainer extends EventEmitter {
       return { stage, globalStep: step, totalSteps, stopped, lastCheckpoint: last, outputDir: c.output_dir, history };
     } finally {
       for (const o of owned.reverse()) o.dispose();
+      if (dist && this.opts.dist === undefined) await dist.group.destroy();
     }
   }
 

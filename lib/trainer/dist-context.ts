@@ -1,0 +1,92 @@
+/**
+ * The trainer's view of a multi-process run (torchrun-style env, see lib/dist/env.ts): the process group, which share
+ * of each step's prompts this rank takes, and the agreements that keep ranks in lockstep. Sharded model calls are
+ * collectives, so every decision that changes which calls a rank makes (skip this step, stop training) is taken by
+ * all ranks together: any rank's reason to skip skips the step everywhere.
+ */
+import type { TrainConfig } from '../config/schema.js';
+import { DataError } from '../errors.js';
+import { initProcessGroup, type ProcessGroup, readDistEnv } from '../dist/index.js';
+import { tensor } from '../tensor/index.js';
+import type { StepMetrics } from '../train/policy-update.js';
+
+export interface DistContext {
+  group: ProcessGroup;
+  rank: number;
+  world: number;
+  /** True on every rank when it is true on any rank (one all-reduce). */
+  anyTrue(flag: boolean): Promise<boolean>;
+  /** Numeric metrics averaged over ranks (times: the slowest rank's). Collective. */
+  reduceMetrics(m: StepMetrics): Promise<StepMetrics>;
+}
+
+/** Default timeout of every collective in training: generous (a rank may be decoding a long video), never infinite. */
+const DEFAULT_TIMEOUT_MS = 30 * 60_000;
+
+/** A DistContext when WORLD_SIZE > 1 in the environment, else null (a single-process run). */
+export async function initTrainingDist(cfg: TrainConfig, env: NodeJS.ProcessEnv = process.env): Promise<DistContext | null> {
+  const e = readDistEnv(env);
+  if (e.worldSize === 1) return null;
+  const promptsPerStep = cfg.per_device_train_batch_size * cfg.gradient_accumulation_steps;
+  if (promptsPerStep % e.worldSize !== 0)
+    throw new DataError(
+      `${promptsPerStep} prompt(s) per step (per_device_train_batch_size x gradient_accumulation_steps) cannot be split over ${e.worldSize} ranks; use a multiple of the world size`,
+      { field: 'per_device_train_batch_size' },
+    );
+  const timeoutMs = env.RARFT_DIST_TIMEOUT_MS ? Number(env.RARFT_DIST_TIMEOUT_MS) : DEFAULT_TIMEOUT_MS;
+  const group = await initProcessGroup({ timeoutMs, device: cfg.device, env: e });
+  return distContext(group);
+}
+
+export function distContext(group: ProcessGroup): DistContext {
+  return {
+    group,
+    rank: group.rank,
+    world: group.worldSize,
+    async anyTrue(flag) {
+      const t = tensor([flag ? 1 : 0], { dtype: 'float32' });
+      try {
+        await group.allReduce(t, 'max');
+        return t.item() > 0;
+      } finally {
+        t.dispose();
+      }
+    },
+    async reduceMetrics(m) {
+      // Same keys on every rank (same config, steps skipped together); a mismatch in the key count is detected and
+      // then this rank's own values are kept rather than averaging unrelated numbers.
+      const keys = Object.keys(m).filter((k) => typeof m[k] === 'number').sort();
+      const count = tensor([keys.length, -keys.length], { dtype: 'float64' });
+      try {
+        await group.allReduce(count, 'max');
+        const [hi, negLo] = Array.from(count.toArray() as Float64Array);
+        if (hi !== keys.length || -negLo! !== keys.length) return m;
+      } finally {
+        count.dispose();
+      }
+      const times = keys.filter((k) => k.startsWith('time/'));
+      const means = keys.filter((k) => !k.startsWith('time/'));
+      const out: StepMetrics = { ...m };
+      const sum = tensor(means.map((k) => m[k] as number), { dtype: 'float64' });
+      const max = tensor(times.map((k) => m[k] as number), { dtype: 'float64' });
+      try {
+        if (means.length) await group.allReduce(sum, 'sum');
+        if (times.length) await group.allReduce(max, 'max');
+        const s = sum.toArray() as Float64Array, x = max.toArray() as Float64Array;
+        means.forEach((k, i) => (out[k] = s[i]! / group.worldSize));
+        times.forEach((k, i) => (out[k] = x[i]!));
+      } finally {
+        sum.dispose();
+        max.dispose();
+      }
+      return out;
+    },
+  };
+}
+
+/** This rank's contiguous share of a step's items (the world size divides their count: checked at start). */
+export function rankShare<T>(items: readonly T[], dist: DistContext | null | undefined): T[] {
+  if (!dist) return [...items];
+  const k = items.length / dist.world;
+  return items.slice(dist.rank * k, (dist.rank + 1) * k);
+}
