@@ -2,15 +2,49 @@
  * torchvision's `resize(video, [h, w], BICUBIC, antialias=True)` on uint8 (or float32) frames [T, 3, H, W]: ATen's
  * `_upsample_bicubic2d_aa` in float32, clamp [0, 255], round half-to-even, uint8 (spec §5.5). An unchanged size
  * returns the input tensor itself (a new handle to the same storage), like torchvision's short-circuit.
+ *
+ * uint8 frames go through a native kernel that reproduces that float path bit for bit, about 10x faster
+ * (csrc/video/resize_aa.cpp, docs/video.md "Fast resize"). It is used only where it was verified against ATen at
+ * start-up (`resizeInfo()` says whether and why); elsewhere the ATen path runs. `impl: 'aten'` forces the reference
+ * path, `impl: 'fast'` insists on the kernel (an error where it is unavailable); both exist for tests and benchmarks.
  */
 import { Tensor } from '../tensor/index.js';
 import { videoNative } from './native.js';
 
-export function resizeBicubicAA<D extends 'uint8' | 'float32'>(frames: Tensor<D>, height: number, width: number): Tensor<D> {
-  return new Tensor<D>(videoNative().resizeBicubicAA(frames.handle, height, width));
+export type ResizeImpl = 'auto' | 'aten' | 'fast';
+
+export interface ResizeInfo {
+  /** Whether 'auto' uses the fast uint8 kernel in this process. */
+  fast: boolean;
+  /** ATen's dispatched CPU capability (`AVX2`, `DEFAULT`, `AVX512`, ...). */
+  capability: string;
+  /** Why the fast kernel is (not) used: the self-check result, the capability, or RARFT_RESIZE_IMPL=aten. */
+  reason: string;
+}
+
+interface ResizeBindings {
+  resizeBicubicAA(frames: number, h: number, w: number, impl?: ResizeImpl): number;
+  resizeBicubicAAAsync(frames: number, h: number, w: number, impl?: ResizeImpl): Promise<number>;
+  resizeBicubicAAInfo(): ResizeInfo;
+}
+
+const bindings = (): ResizeBindings => videoNative() as unknown as ResizeBindings;
+
+export function resizeBicubicAA<D extends 'uint8' | 'float32'>(frames: Tensor<D>, height: number, width: number, impl: ResizeImpl = 'auto'): Tensor<D> {
+  return new Tensor<D>(bindings().resizeBicubicAA(frames.handle, height, width, impl));
 }
 
 /** The same on libtorch's thread pool (keeps the event loop free while other videos decode). */
-export async function resizeBicubicAAAsync<D extends 'uint8' | 'float32'>(frames: Tensor<D>, height: number, width: number): Promise<Tensor<D>> {
-  return new Tensor<D>(await videoNative().resizeBicubicAAAsync(frames.handle, height, width));
+export async function resizeBicubicAAAsync<D extends 'uint8' | 'float32'>(
+  frames: Tensor<D>,
+  height: number,
+  width: number,
+  impl: ResizeImpl = 'auto',
+): Promise<Tensor<D>> {
+  return new Tensor<D>(await bindings().resizeBicubicAAAsync(frames.handle, height, width, impl));
+}
+
+/** Whether the fast uint8 resize kernel is used here, and why (decided once per process). */
+export function resizeInfo(): ResizeInfo {
+  return bindings().resizeBicubicAAInfo();
 }
