@@ -2,13 +2,13 @@
 // rank holding half of every parameter and of the optimizer state) ends with the same weights; each rank holds
 // about half the parameter + optimizer bytes (printed by the trainer, checked here); a checkpoint written by 2
 // processes resumes in 1 process and continues exactly like the 1-process run.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { TrainConfig } from '../../lib/config/schema.js';
-import { launch } from '../../lib/dist/index.js';
+import { freePort, launch, workerEnv } from '../../lib/dist/index.js';
 import { loadSafetensors } from '../../lib/io/safetensors.js';
 import { registerReward, unregisterReward } from '../../lib/rewards/registry.js';
 import { dispose, type Tensor } from '../../lib/tensor/index.js';
@@ -118,4 +118,47 @@ describe('ZeRO-3 trainer over 2 Gloo processes', () => {
     expect(diff).toBeLessThan(1e-5);
     for (const m of [a, b, start]) dispose([...m.values()]);
   }, 600_000);
+
+  it('a rank killed mid-training makes the other exit with an error naming the collective, not hang', async () => {
+    const cfg = cfgFor('killed', { max_steps: 200, save_steps: 1000 });
+    const file = join(run.root, 'killed.json');
+    writeFileSync(file, JSON.stringify(cfg));
+    const port = await freePort();
+    const outs = ['', ''];
+    const t0 = performance.now();
+    let killedAt = 0;
+    const procs = [0, 1].map((rank) =>
+      spawn(VITE_NODE, [WORKER, file], {
+        env: { ...process.env, OMP_NUM_THREADS: '1', RARFT_NUM_THREADS: '1', RARFT_DIST_TIMEOUT_MS: '15000', ...workerEnv({ rank, worldSize: 2, localRank: rank, localWorldSize: 2, masterAddr: '127.0.0.1', masterPort: port }) },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      }),
+    );
+    const exits = procs.map((p, rank) => {
+      const onData = (d: Buffer) => {
+        outs[rank] += d;
+        if (rank === 1 && !killedAt && /^step 2$/m.test(outs[1]!)) {
+          killedAt = performance.now();
+          p.kill('SIGKILL');
+        }
+      };
+      p.stdout!.on('data', onData);
+      p.stderr!.on('data', onData);
+      return new Promise<{ code: number | null; ms: number }>((res) => p.on('close', (code) => res({ code, ms: performance.now() - t0 })));
+    });
+    const deadline = setTimeout(() => procs.forEach((p) => p.exitCode === null && p.kill('SIGKILL')), 120_000);
+    try {
+      const [r0] = await Promise.all(exits);
+      expect(killedAt).toBeGreaterThan(0);
+      const after = r0!.ms - (killedAt - t0);
+      console.log(`[zero3] rank 0 exited ${after.toFixed(0)} ms after rank 1 was killed (timeout 15000 ms), code ${r0!.code}`);
+      console.log(`[zero3] rank 0 said: ${outs[0]!.split('\n').find((l) => l.includes('failed (rank 0 of 2'))?.slice(0, 300)}`);
+      expect(r0!.code).not.toBe(0);
+      expect(after).toBeLessThan(30_000);
+      expect(outs[0]).toMatch(/failed \(rank 0 of 2, gloo/);
+      expect(outs[0]).not.toMatch(/^done step/m);
+    } finally {
+      clearTimeout(deadline);
+      procs.forEach((p) => p.exitCode === null && p.signalCode === null && p.kill('SIGKILL'));
+    }
+  }, 180_000);
 });

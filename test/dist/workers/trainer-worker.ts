@@ -12,5 +12,5 @@ import { CHARS_REWARD } from './chars-reward.js';
 
 registerReward(CHARS_REWARD);
 const cfg = JSON.parse(readFileSync(process.argv[2]!, 'utf8')) as TrainConfig;
-const r = await train(cfg, { progress: null, log: (l) => console.log(l) });
+const r = await train(cfg, { progress: null, log: (l) => console.log(l), onStep: (e) => console.log(`step ${e.step}`) });
 console.log(`done step ${r.globalStep} ${r.stopped}`);
