@@ -12,7 +12,7 @@ import { freePort, launch, workerEnv } from '../../lib/dist/index.js';
 import { loadSafetensors } from '../../lib/io/safetensors.js';
 import { registerReward, unregisterReward } from '../../lib/rewards/registry.js';
 import { dispose, type Tensor } from '../../lib/tensor/index.js';
-import { train } from '../../lib/trainer/trainer.js';
+import { Trainer, train } from '../../lib/trainer/trainer.js';
 import { type TinyRun, makeTinyRun, tinyConfig } from '../trainer/fixture.js';
 import { ROOT, VITE_NODE } from './helpers.js';
 import { CHARS_REWARD } from './workers/chars-reward.js';
@@ -118,6 +118,29 @@ describe('ZeRO-3 trainer over 2 Gloo processes', () => {
     expect(diff).toBeLessThan(1e-5);
     for (const m of [a, b, start]) dispose([...m.values()]);
   }, 600_000);
+
+  it('the supervised warm-up (--stage sft) over 2 processes equals 1 process', async () => {
+    const cfg = cfgFor('sft-one', { reward_funcs: ['format'] });
+    await new Trainer(cfg, { stage: 'sft', progress: null, log: () => {}, dist: null }).train();
+    const two = cfgFor('sft-two', { reward_funcs: ['format'] });
+    const file = join(run.root, 'sft-two.json');
+    writeFileSync(file, JSON.stringify(two));
+    const r = spawnSync(process.execPath, [join(ROOT, 'bin/rarft-train.js'), '--config', file, '--stage', 'sft', '--nproc-per-node', '2'], {
+      env: { ...process.env, OMP_NUM_THREADS: '1', RARFT_NUM_THREADS: '1', RARFT_DIST_TIMEOUT_MS: '120000' },
+      encoding: 'utf8',
+      timeout: 240_000,
+    });
+    expect(r.status, `${r.stdout}${r.stderr}`).toBe(0);
+    const a = await weights(join(cfg.output_dir, 'checkpoint-2'));
+    const b = await weights(join(two.output_dir, 'checkpoint-2'));
+    const init = await weights(run.modelDir);
+    const moved = maxDiff(init, a);
+    const diff = maxDiff(a, b);
+    console.log(`[zero3] SFT 2 steps, 1 vs 2 processes: max diff ${diff.toExponential(3)} (moved ${moved.toExponential(3)})`);
+    expect(moved).toBeGreaterThan(1e-4);
+    expect(diff).toBeLessThan(1e-5);
+    for (const m of [a, b, init]) dispose([...m.values()]);
+  }, 300_000);
 
   it('a rank killed mid-training makes the other exit with an error naming the collective, not hang', async () => {
     const cfg = cfgFor('killed', { max_steps: 200, save_steps: 1000 });
