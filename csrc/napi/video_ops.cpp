@@ -9,6 +9,7 @@
 // (2) patchifyU8: normalise + pad + patchify in one pass via a lookup table (see below).
 #include "napi/async_work.h"
 #include "napi/op.h"
+#include "video/huge_pages.h"
 #include "video/resize_aa.h"
 
 namespace rarft::napi {
@@ -74,6 +75,7 @@ static at::Tensor PatchifyU8(const at::Tensor& frames_in, const at::Tensor& lut_
   const int64_t gt = (T + TP - 1) / TP, gh = H / P, gw = W / P, C = 3;
   const int64_t cols = C * TP * P * P, rows = gt * gh * gw;
   at::Tensor out = at::empty({rows, cols}, at::kFloat);
+  video::AdviseHugePages(out.data_ptr(), out.nbytes());  // before the first write: fewer page faults (huge_pages.h)
   const uint8_t* src = frames.data_ptr<uint8_t>();
   const float* lut = lut_t.data_ptr<float>();
   float* dst = out.data_ptr<float>();

@@ -10,6 +10,8 @@
 // Planes are spread over libtorch's intra-op pool. Weights are computed once per call (all frames share the sizes).
 #include "video/resize_aa.h"
 
+#include "video/huge_pages.h"
+
 #include <ATen/CPUGeneratorImpl.h>
 #include <ATen/Parallel.h>
 #include <ATen/Version.h>
@@ -312,6 +314,7 @@ at::Tensor RunFast(const at::Tensor& in, int64_t h, int64_t w, Model model) {
   const uint8_t* src = in.const_data_ptr<uint8_t>();
   at::Tensor out = at::empty({T, C, h, w}, at::TensorOptions().dtype(c10::CppTypeToScalarType<Out>::value));
   Out* dst = out.data_ptr<Out>();
+  AdviseHugePages(dst, out.nbytes());  // fewer first-touch page faults on big outputs (huge_pages.h)
 
   at::parallel_for(0, T * C, 1, [&](int64_t begin, int64_t end) {
     std::unique_ptr<float[]> tmp(new float[Hp * Wp]);
