@@ -106,12 +106,40 @@ FlatShard::FlatShard(std::shared_ptr<Group> group, FlatLayout layout, at::Tensor
   shard_.requires_grad_(true);
 }
 
+void FlatShard::GatherStart() {
+  at::NoGradGuard no_grad;
+  std::lock_guard<std::mutex> lock(mu_);
+  if (full_.defined()) return;
+  full_ = at::empty({layout_.padded}, shard_.options().requires_grad(false));
+  try {
+    pending_ = group_->AllGatherStart(full_, shard_.detach());
+  } catch (...) {
+    full_ = at::Tensor();
+    throw;
+  }
+}
+
 std::vector<at::Tensor> FlatShard::Gather() {
   at::NoGradGuard no_grad;
-  if (gathered()) Free();  // a second gather replaces the first (the old views are invalidated)
+  bool prefetched;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    prefetched = pending_ != nullptr;
+  }
+  if (gathered() && !prefetched) Free();  // a second gather replaces the first (the old views are invalidated)
   std::lock_guard<std::mutex> lock(mu_);
-  full_ = at::empty({layout_.padded}, shard_.options().requires_grad(false));
-  group_->AllGatherInto(full_, shard_.detach());
+  if (pending_) {
+    auto p = std::move(pending_);
+    try {
+      p->Wait();
+    } catch (...) {
+      full_ = at::Tensor();
+      throw;
+    }
+  } else {
+    full_ = at::empty({layout_.padded}, shard_.options().requires_grad(false));
+    group_->AllGatherInto(full_, shard_.detach());
+  }
   views_.clear();
   for (at::Tensor& v : UnpackViews(layout_, full_)) {
     at::Tensor leaf = v.detach();  // shares full_'s storage; a leaf of its own so grads accumulate per parameter
@@ -123,6 +151,13 @@ std::vector<at::Tensor> FlatShard::Gather() {
 
 void FlatShard::Free() {
   std::lock_guard<std::mutex> lock(mu_);
+  if (pending_) {  // the backend may still be writing into full_: let it finish (errors surface at the next use)
+    auto p = std::move(pending_);
+    try {
+      p->Wait();
+    } catch (...) {
+    }
+  }
   if (!full_.defined()) return;
   // JS (or model code) may still hold the views. Each handed-out leaf is re-pointed at an empty [0] tensor of its
   // dtype: its TensorImpl no longer references full_'s storage, so dropping full_ frees the bytes now, and a late use

@@ -56,6 +56,9 @@ class FlatShard {
   }
 
   std::vector<at::Tensor> Gather();
+  // Issues the all-gather now (a prefetch) without waiting; the next Gather() waits for it instead of gathering.
+  // No-op when already gathered or started. Free() waits for a started gather before dropping its buffer.
+  void GatherStart();
   void Free();
   // Returns the local averaged grad shard (also set as shard.grad). Parameters without a grad contribute zeros.
   at::Tensor ReduceScatterGrads();
@@ -72,7 +75,8 @@ class FlatShard {
   std::shared_ptr<Group> group_;
   FlatLayout layout_;
   at::Tensor shard_;
-  at::Tensor full_;                 // defined between Gather and Free
+  at::Tensor full_;                 // defined between Gather (or GatherStart) and Free
+  std::shared_ptr<PendingOp> pending_;  // a started, not yet waited gather into full_
   std::vector<at::Tensor> views_;   // the leaves handed out by Gather
   // Gather/Free/ReduceScatterGrads/ClipGradNorm run on pool threads while Free may come from the JS thread: one
   // lock keeps full_/views_ consistent (a Free during an in-flight Gather waits for it instead of racing it).

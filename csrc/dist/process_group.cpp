@@ -106,29 +106,47 @@ Group::~Group() {
 
 void Group::CheckUsable(const char* op) const {
   if (destroyed_) throw std::runtime_error(std::string(op) + ": the process group was destroyed");
+  std::lock_guard<std::mutex> lock(broken_mu_);
   if (!broken_.empty())
     throw std::runtime_error(std::string(op) + ": the process group is unusable after an earlier failure: " + broken_);
+}
+
+// Caller holds mu_. A throw while issuing is an argument check (the collective never started on this rank): report
+// it and keep the group usable. A failure while waiting means the ranks are out of step: the group is broken.
+template <typename F>
+c10::intrusive_ptr<c10d::Work> Group::Issue(const char* op, F&& issue) {
+  CheckUsable(op);
+  try {
+    return issue();
+  } catch (const std::exception& e) {
+    throw std::invalid_argument(std::string(op) + ": " + Msg(e));
+  }
 }
 
 template <typename F>
 void Group::Run(const char* op, F&& issue) {
   std::lock_guard<std::mutex> lock(mu_);
-  CheckUsable(op);
-  // A throw while issuing is an argument check (the collective never started on this rank): report it and keep the
-  // group usable. A failure while waiting means the ranks are out of step: the group is broken from then on.
-  c10::intrusive_ptr<c10d::Work> work;
-  try {
-    work = issue();
-  } catch (const std::exception& e) {
-    throw std::invalid_argument(std::string(op) + ": " + Msg(e));
-  }
+  WaitFor(op, Issue(op, std::forward<F>(issue)));
+}
+
+void PendingOp::Wait() {
+  if (waited_) return;
+  waited_ = true;
+  group_->WaitFor(op_, work_);
+  work_.reset();
+}
+
+void Group::WaitFor(const char* op, const c10::intrusive_ptr<c10d::Work>& work) {
   try {
     // wait(timeout) throws on timeout and rethrows the backend's error (a closed connection from a dead peer).
     if (!work->wait(opts_.timeout)) throw std::runtime_error("timed out");
   } catch (const std::exception& e) {
     std::string msg = std::string(op) + " failed (" + Where(opts_) + "): " + Msg(e) +
                       " -- a peer rank has likely exited or stopped calling collectives in the same order";
-    broken_ = msg;
+    {
+      std::lock_guard<std::mutex> lock(broken_mu_);
+      if (broken_.empty()) broken_ = msg;
+    }
     throw std::runtime_error(msg);
   }
 }
@@ -172,6 +190,17 @@ void Group::AllGatherInto(at::Tensor& out, const at::Tensor& local) {
   Run("allGather", [&] { return backend_->_allgather_base(out, in, o); });
 }
 
+std::shared_ptr<PendingOp> Group::AllGatherStart(at::Tensor& out, const at::Tensor& local) {
+  if (out.numel() != local.numel() * opts_.world_size || !out.is_contiguous() || out.scalar_type() != local.scalar_type())
+    throw std::invalid_argument("allGather (prefetch): output must be contiguous, of the input's dtype, world x its size");
+  at::Tensor in = local.contiguous();
+  c10d::AllgatherOptions o;
+  o.timeout = opts_.timeout;
+  std::lock_guard<std::mutex> lock(mu_);
+  auto work = Issue("allGather (prefetch)", [&] { return backend_->_allgather_base(out, in, o); });
+  return std::make_shared<PendingOp>(this, "allGather (prefetch)", std::move(work));
+}
+
 void Group::ReduceScatterInto(at::Tensor& out, const at::Tensor& full, ReduceKind op) {
   if (full.numel() != out.numel() * opts_.world_size)
     throw std::invalid_argument("reduceScatter: input has " + std::to_string(full.numel()) + " elements, expected world (" +
@@ -198,7 +227,12 @@ void Group::Destroy() {
   std::lock_guard<std::mutex> lock(mu_);
   if (destroyed_) return;
   destroyed_ = true;
-  if (!broken_.empty()) {
+  bool broken;
+  {
+    std::lock_guard<std::mutex> lock(broken_mu_);
+    broken = !broken_.empty();
+  }
+  if (broken) {
     // See the header: joining a backend whose threads may sit in a blocked transport call can hang the exit.
     (void)backend_.release();
     (void)store_.release();

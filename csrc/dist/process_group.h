@@ -7,6 +7,7 @@
 // the TS wrapper chains its Promises so the order is the JS call order.
 #pragma once
 #include <ATen/ATen.h>
+#include <torch/csrc/distributed/c10d/Work.hpp>
 
 #include <chrono>
 #include <memory>
@@ -33,6 +34,24 @@ struct GroupOptions {
   std::chrono::milliseconds timeout{std::chrono::minutes(30)};
 };
 
+class Group;
+
+// A collective issued but not yet completed (a ZeRO prefetch: the next block's all-gather runs on the backend's
+// threads while this block computes). Wait() must be called before the output is read; it applies the group's
+// timeout and marks the group broken on failure, like a synchronous collective.
+class PendingOp {
+ public:
+  PendingOp(Group* g, const char* op, c10::intrusive_ptr<c10d::Work> work) : group_(g), op_(op), work_(std::move(work)) {}
+  void Wait();
+  bool done() const { return waited_; }
+
+ private:
+  Group* group_;
+  const char* op_;
+  c10::intrusive_ptr<c10d::Work> work_;
+  bool waited_ = false;
+};
+
 class Group {
  public:
   // Rendezvous + backend creation; throws (with the address and timeout in the message) if peers do not show up.
@@ -51,6 +70,8 @@ class Group {
   void Broadcast(at::Tensor& t, int root);
   // out.numel() == world * local.numel(); rank r's `local` lands at out[r*n, (r+1)*n).
   void AllGatherInto(at::Tensor& out, const at::Tensor& local);
+  // The same, issued now and completed by the returned op's Wait() (issue order is what ranks must agree on).
+  std::shared_ptr<PendingOp> AllGatherStart(at::Tensor& out, const at::Tensor& local);
   // full.numel() == world * out.numel(); out = reduce over ranks of full[rank*n, (rank+1)*n).
   void ReduceScatterInto(at::Tensor& out, const at::Tensor& full, ReduceKind op);
   void Barrier();
@@ -60,8 +81,12 @@ class Group {
   bool destroyed() const { return destroyed_; }
 
  private:
+  friend class PendingOp;
   template <typename F>
   void Run(const char* op, F&& issue);
+  template <typename F>
+  c10::intrusive_ptr<c10d::Work> Issue(const char* op, F&& issue);
+  void WaitFor(const char* op, const c10::intrusive_ptr<c10d::Work>& work);
   void CheckUsable(const char* op) const;
   void CheckInPlace(const char* op, const at::Tensor& t) const;
 
@@ -70,7 +95,8 @@ class Group {
   c10::intrusive_ptr<c10d::Backend> backend_;
   std::mutex mu_;
   bool destroyed_ = false;
-  std::string broken_;  // first failure; every later call reports it
+  std::string broken_;  // first failure; every later call reports it (guarded by broken_mu_: prefetch waits run unlocked)
+  mutable std::mutex broken_mu_;
 };
 
 }  // namespace rarft::dist

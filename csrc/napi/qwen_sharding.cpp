@@ -65,9 +65,20 @@ RARFT_OP(qwenShardBytes) {
   return Napi::Number::New(info.Env(), m->sharding() ? static_cast<double>(m->sharding()->LocalBytes()) : 0.0);
 }
 
+// qwenShardGathers(modelId) -> [gathers, served by a prefetch] since sharding (tests and profiling)
+RARFT_OP(qwenShardGathers) {
+  auto m = ModelArg(info, 0);
+  if (!m->sharding()) throw ArgError("shardGathers: the model is not sharded");
+  auto [g, h] = m->sharding()->GatherCounts();
+  Napi::Array a = Napi::Array::New(info.Env(), 2);
+  a.Set(0u, static_cast<double>(g));
+  a.Set(1u, static_cast<double>(h));
+  return a;
+}
+
 RARFT_EXPORTS(env, exports) {
 #define E(name) SetFn(env, exports, #name, name);
-  E(qwenShard) E(qwenFinishBackward) E(qwenReleaseBindings) E(qwenShardBytes)
+  E(qwenShard) E(qwenFinishBackward) E(qwenReleaseBindings) E(qwenShardBytes) E(qwenShardGathers)
 #undef E
 }
 

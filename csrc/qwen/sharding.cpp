@@ -55,8 +55,19 @@ ShardedBlock::ShardedBlock(std::string name, const std::vector<std::pair<std::st
   PointAtNothing(frozen_);
 }
 
+void ShardedBlock::Prefetch() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (refs_ > 0 || prefetched_) return;
+  if (trainable_shard_) trainable_shard_->GatherStart();
+  if (frozen_shard_) frozen_shard_->GatherStart();
+  prefetched_ = true;
+}
+
 void ShardedBlock::BindLocked() {
   if (refs_++ > 0) return;
+  ++gathers_;
+  if (prefetched_) ++prefetch_hits_;
+  prefetched_ = false;  // Gather() below consumes a started all-gather
   try {
     if (trainable_shard_) PointAt(trainable_, trainable_shard_->Gather());
     if (frozen_shard_) PointAt(frozen_, frozen_shard_->Gather());
@@ -87,8 +98,10 @@ void ShardedBlock::Release() {
 
 void ShardedBlock::ReleaseAll() {
   std::lock_guard<std::mutex> lock(mu_);
-  if (refs_ == 0) return;
+  // A prefetch that was never consumed holds the weights as they were: after an optimizer step they are stale.
+  if (refs_ == 0 && !prefetched_) return;
   refs_ = 0;
+  prefetched_ = false;
   ReleaseLocked();
 }
 
@@ -124,6 +137,11 @@ std::vector<std::pair<std::string, at::Tensor>> ShardedBlock::GatherFull() const
   return out;
 }
 
+std::pair<int64_t, int64_t> ShardedBlock::GatherCounts() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return {gathers_, prefetch_hits_};
+}
+
 int64_t ShardedBlock::LocalBytes() const {
   int64_t n = 0;
   for (const auto& sh : {trainable_shard_, frozen_shard_})
@@ -141,6 +159,7 @@ using torch::autograd::variable_list;
 struct BlockClosure : torch::CustomClassHolder {
   std::function<at::Tensor(const at::Tensor&)> fn;
   ShardedBlock* block = nullptr;  // owned by the model's ModelSharding, which outlives its autograd graphs' use
+  ShardedBlock* prev = nullptr;   // the block whose backward comes next: prefetched while this one recomputes
 };
 
 // Binds a block for a scope (the matching Release even when fn throws).
@@ -169,6 +188,7 @@ struct ShardedBlockFn : public torch::autograd::Function<ShardedBlockFn> {
     auto c = c10::static_intrusive_pointer_cast<BlockClosure>(ctx->saved_data["fn"].toCapsule());
     ShardedBlock& b = *c->block;
     CountCheckpointRecomputation();
+    if (c->prev) c->prev->Prefetch();
     std::vector<at::Tensor> param_grads(b.trainable_params().size());
     at::Tensor gx;
     {
@@ -260,14 +280,18 @@ void ModelSharding::ReleaseAllBindings() {
 }
 
 at::Tensor ModelSharding::RunBlock(ShardedBlock& block, const std::function<at::Tensor(const at::Tensor&)>& fn,
-                                   const at::Tensor& x) {
-  if (!at::GradMode::is_enabled() || (!x.requires_grad() && !block.has_trainable())) {
-    Bound bound(block);
-    return fn(x);
-  }
+                                   const at::Tensor& x, ShardedBlock* next, ShardedBlock* prev) {
+  block.Bind();  // before the prefetch, so issue order is this block then the next on every rank
+  struct Unbind {
+    ShardedBlock& b;
+    ~Unbind() { b.Release(); }
+  } unbind{block};
+  if (next) next->Prefetch();
+  if (!at::GradMode::is_enabled() || (!x.requires_grad() && !block.has_trainable())) return fn(x);
   auto c = c10::make_intrusive<BlockClosure>();
   c->fn = fn;
   c->block = &block;
+  c->prev = prev;
   static thread_local at::Tensor anchor;
   if (!anchor.defined()) anchor = at::empty({0}).requires_grad_(true);
   return ShardedBlockFn::apply(x, anchor, c);
@@ -280,6 +304,16 @@ std::vector<std::pair<std::string, at::Tensor>> ModelSharding::GatherFull(const 
   std::vector<std::pair<std::string, at::Tensor>> out;
   for (const std::string& n : names) out.emplace_back(n, got.at(n));
   return out;
+}
+
+std::pair<int64_t, int64_t> ModelSharding::GatherCounts() const {
+  std::pair<int64_t, int64_t> n{0, 0};
+  for (auto& b : all_) {
+    auto [g, h] = b->GatherCounts();
+    n.first += g;
+    n.second += h;
+  }
+  return n;
 }
 
 int64_t ModelSharding::LocalBytes() const {

@@ -44,7 +44,9 @@ class ShardedBlock {
   // Refcounted: the first Bind all-gathers, the matching last Release frees.
   void Bind();
   void Release();
-  void ReleaseAll();  // drops every outstanding reference (end of a backward, or cleanup after an error)
+  void ReleaseAll();  // drops every outstanding reference and any prefetch (end of a backward, errors)
+  // Starts this block's all-gather without waiting (the block that runs next), unless it is bound or started.
+  void Prefetch();
   bool has_trainable() const { return trainable_shard_ != nullptr; }
   const std::vector<at::Tensor>& trainable_params() const { return trainable_; }
   // Reduce-scatters full-size grads of the trainable params (order of trainable_params(); undefined = zeros) and adds
@@ -57,6 +59,8 @@ class ShardedBlock {
   // (name, full tensor) for every parameter, trainable then frozen: a collective; all ranks get them.
   std::vector<std::pair<std::string, at::Tensor>> GatherFull() const;
   int64_t LocalBytes() const;
+  // How many times this block was gathered, and how many of those were served by a prefetch.
+  std::pair<int64_t, int64_t> GatherCounts();
 
  private:
   void BindLocked();
@@ -65,6 +69,8 @@ class ShardedBlock {
   std::vector<at::Tensor> trainable_, frozen_;
   std::shared_ptr<dist::FlatShard> trainable_shard_, frozen_shard_;
   int refs_ = 0;
+  bool prefetched_ = false;
+  int64_t gathers_ = 0, prefetch_hits_ = 0;
   std::mutex mu_;
 };
 
@@ -88,12 +94,17 @@ class ModelSharding {
   // Drop all bindings without communication (a skipped step, or an error).
   void ReleaseAllBindings();
 
-  // y = fn(x) with `block`'s parameters bound; differentiable (see the file comment).
-  at::Tensor RunBlock(ShardedBlock& block, const std::function<at::Tensor(const at::Tensor&)>& fn, const at::Tensor& x);
+  // y = fn(x) with `block`'s parameters bound; differentiable (see the file comment). `next` (may be null) is the
+  // block that runs after this one in forward; `prev` the one before it, which runs after it in backward: their
+  // all-gathers are started while this block computes.
+  at::Tensor RunBlock(ShardedBlock& block, const std::function<at::Tensor(const at::Tensor&)>& fn, const at::Tensor& x,
+                      ShardedBlock* next = nullptr, ShardedBlock* prev = nullptr);
 
   // Every parameter in full, in `names` order (collective).
   std::vector<std::pair<std::string, at::Tensor>> GatherFull(const std::vector<std::string>& names) const;
   int64_t LocalBytes() const;
+  // Summed over blocks: (gathers, gathers served by a prefetch).
+  std::pair<int64_t, int64_t> GatherCounts() const;
 
  private:
   std::shared_ptr<dist::Group> group_;

@@ -124,7 +124,7 @@ at::Tensor DecoderForward(const TextWeights& w, const TextConfig& t, at::Tensor 
           [L = w.layers[li], eps = t.rms_norm_eps, nh, nkv, hd, cos = cos, sin = sin, allowed, cache, li](const at::Tensor& xin) {
             return DecoderLayer(L, eps, nh, nkv, hd, xin, cos, sin, allowed, cache, li);
           },
-          x);
+          x, li + 1 < w.layers.size() ? &sharding->text_layer(li + 1) : nullptr, li > 0 ? &sharding->text_layer(li - 1) : nullptr);
     } else if (checkpoint && !cache) {
       // Capture copies (tensor handles, scalars): backward runs after this function has returned.
       const DecoderLayerWeights& lw = w.layers[li];

@@ -175,7 +175,8 @@ at::Tensor VisionForward(const VisionWeights& w, const VisionConfig& v, const at
     if (sharding) {
       x = sharding->RunBlock(
           sharding->vision_block(i),
-          [b = w.blocks[i], H, hd, cos, sin, cu](const at::Tensor& xin) { return VisionBlock(b, H, hd, xin, cos, sin, cu); }, x);
+          [b = w.blocks[i], H, hd, cos, sin, cu](const at::Tensor& xin) { return VisionBlock(b, H, hd, xin, cos, sin, cu); }, x,
+          i + 1 < w.blocks.size() ? &sharding->vision_block(i + 1) : nullptr, i > 0 ? &sharding->vision_block(i - 1) : nullptr);
     } else if (checkpoint) {  // copies only: backward runs after this function has returned
       const VisionBlockWeights& bw = w.blocks[i];
       const bool pg = AnyRequiresGrad({bw.norm1, bw.norm2, bw.qkv_w, bw.qkv_b, bw.proj_w, bw.proj_b, bw.gate_w,

@@ -51,6 +51,7 @@ export interface QwenBindings {
   qwenFinishBackward(id: number): Promise<void>;
   qwenReleaseBindings(id: number): void;
   qwenShardBytes(id: number): number;
+  qwenShardGathers(id: number): [number, number];
   qwenVisionLayout(id: number, gridThw: number): { windowIndex: number[]; cuWindow: number[]; cuFull: number[]; rotAngles: number };
 }
 

@@ -271,6 +271,12 @@ export class QwenVL {
     qwenNative().qwenReleaseBindings(this.#handle);
   }
 
+  /** Sharded: block all-gathers so far, and how many of them a prefetch had already started. */
+  shardGathers(): { gathers: number; prefetched: number } {
+    const [gathers, prefetched] = qwenNative().qwenShardGathers(this.#handle);
+    return { gathers, prefetched };
+  }
+
   /** Bytes of parameter slices this rank holds (0 when not sharded). */
   shardBytes(): number {
     return qwenNative().qwenShardBytes(this.#handle);

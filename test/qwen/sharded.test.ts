@@ -91,9 +91,17 @@ describe('ZeRO-3 sharded QwenVL (1 rank)', () => {
     expect(bytes).toBeGreaterThanOrEqual(plain.parameterCount * 4);
   });
 
-  it('gives the plain model\'s log-probs and gradients (gathered from the shards)', async () => {
+  it('gives the plain model\'s log-probs and gradients (gathered from the shards), prefetching the next block', async () => {
     const a = await plainGrads();
+    const g0 = sharded.shardGathers();
     const b = await shardedGrads();
+    const g1 = sharded.shardGathers();
+    // forward: 2 vision calls (images, videos) x 2 blocks, 2 decoder layers, rest; backward: every block on the
+    // gradient's path recomputes (both vision blocks of both calls: block 1 is frozen but its input needs a grad;
+    // layers 1 and 0). The next block of each chain is prefetched while the current one computes.
+    console.log(`[sharded] gathers ${g1.gathers - g0.gathers}, served by a prefetch ${g1.prefetched - g0.prefetched}`);
+    expect(g1.gathers - g0.gathers).toBe(4 + 2 + 1 + 4 + 2);
+    expect(g1.prefetched - g0.prefetched).toBeGreaterThanOrEqual(4);
     expect(maxRel(a.lp, b.lp)).toBeLessThan(1e-6);
     for (const n of TRAIN) {
       const rel = maxRel(a.g.get(n)!, b.g.get(n)!);
