@@ -421,10 +421,13 @@ const FastResizeStatus& FastResizeInfo() {
 }
 
 at::Tensor ResizeBicubicAAU8(const at::Tensor& frames, int64_t h, int64_t w, ResizeImpl impl) {
-  TORCH_CHECK(frames.dim() == 4 && frames.scalar_type() == at::kByte && frames.device().is_cpu(),
-              "expected CPU uint8 frames [T,C,H,W]");
+  TORCH_CHECK(frames.dim() == 4 && frames.scalar_type() == at::kByte, "expected uint8 frames [T,C,H,W]");
   TORCH_CHECK(h >= 1 && w >= 1, "target size must be positive");
   if (impl == ResizeImpl::Aten) return ResizeBicubicAAU8Aten(frames, h, w);
+  if (!frames.device().is_cpu()) {
+    TORCH_CHECK(impl != ResizeImpl::Fast, "the fast resize kernel is for CPU tensors");
+    return ResizeBicubicAAU8Aten(frames, h, w);  // ATen's own kernel for that device, as before
+  }
   const FastResizeStatus& s = FastResizeInfo();
   if (!s.available) {
     TORCH_CHECK(impl != ResizeImpl::Fast, "the fast resize kernel is not available here: ", s.reason);
@@ -448,6 +451,7 @@ const FastResizeStatus& FastResizeInfo() {
 }
 
 at::Tensor ResizeBicubicAAU8(const at::Tensor& frames, int64_t h, int64_t w, ResizeImpl impl) {
+  TORCH_CHECK(frames.dim() == 4 && frames.scalar_type() == at::kByte, "expected uint8 frames [T,C,H,W]");
   TORCH_CHECK(impl != ResizeImpl::Fast, "the fast resize kernel is not available here: ", FastResizeInfo().reason);
   return ResizeBicubicAAU8Aten(frames, h, w);
 }

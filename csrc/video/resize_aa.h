@@ -32,7 +32,8 @@ const FastResizeStatus& FastResizeInfo();
 enum class ResizeImpl { Auto, Aten, Fast };
 
 // frames [T, C, H, W] uint8 (any strides; a permuted channels-last [T,H,W,C] view is read in place) -> [T, C, h, w]
-// uint8, contiguous. Fast throws when the fast kernel is not available on this machine.
+// uint8, contiguous. Fast throws when the fast kernel is not available on this machine. Non-CPU frames, and the
+// shapes the kernel delegates (output width 1 with a height change), always take the ATen path.
 at::Tensor ResizeBicubicAAU8(const at::Tensor& frames, int64_t h, int64_t w, ResizeImpl impl = ResizeImpl::Auto);
 
 // The reference: ATen in float32, clamp, round half-to-even, uint8.
