@@ -288,6 +288,7 @@ static Napi::Value qwenGenerate(const Napi::CallbackInfo& info) {
     opts.top_p = NumField(o, "topP", opts.top_p);
     opts.pad_id = IntField(o, "padId", opts.pad_id);
     opts.num_return_sequences = IntField(o, "numReturnSequences", 1);
+    opts.repetition_penalty = NumField(o, "repetitionPenalty", 1.0);
     if (Present(Field(o, "seed"))) opts.seed = static_cast<uint64_t>(IntField(o, "seed", 0));
     Napi::Value stops = Field(o, "stopIds");
     if (Present(stops)) {
@@ -296,8 +297,8 @@ static Napi::Value qwenGenerate(const Napi::CallbackInfo& info) {
       for (uint32_t k = 0; k < a.Length(); ++k) opts.stop_ids.push_back(static_cast<int64_t>(a.Get(k).As<Napi::Number>().DoubleValue()));
     }
     opts.spg_mode = SpgField(o);
-    if (opts.temperature < 0 || opts.top_p <= 0 || opts.top_p > 1 || opts.top_k < 0)
-      throw ArgError("options: need temperature >= 0, 0 < topP <= 1, topK >= 0");
+    if (opts.temperature < 0 || opts.top_p <= 0 || opts.top_p > 1 || opts.top_k < 0 || !(opts.repetition_penalty > 0))
+      throw ArgError("options: need temperature >= 0, 0 < topP <= 1, topK >= 0, repetitionPenalty > 0");
     auto out = std::make_shared<qwen::GenerateResult>();
     return PromiseWorker::Start(
         info.Env(), "qwenGenerate", [=]() { *out = qwen::Generate(*m, in, opts); },

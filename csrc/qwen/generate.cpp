@@ -62,6 +62,14 @@ GenerateResult Generate(const QwenModel& model, const QwenInputs& in, const Gene
   }
   at::Tensor stop = at::tensor(opts.stop_ids.empty() ? std::vector<int64_t>{-1} : opts.stop_ids, at::kLong).to(dev);
 
+  const bool penalize = opts.repetition_penalty != 1.0;
+  if (penalize && !(opts.repetition_penalty > 0)) throw std::invalid_argument("generate: repetition_penalty must be > 0");
+  at::Tensor seen;  // [rows, V] bool: tokens present in each row so far
+  if (penalize) {
+    seen = at::zeros({B, c.text.vocab_size}, at::TensorOptions().dtype(at::kBool).device(dev));
+    seen.scatter_(1, in.input_ids.to(dev).to(at::kLong), true);
+  }
+
   KvCache cache;
   at::Tensor h = DecoderForward(w.text, c.text, emb, pos, mask, &cache).select(1, L - 1);  // [B, d]
   const int64_t G = opts.num_return_sequences;
@@ -71,6 +79,7 @@ GenerateResult Generate(const QwenModel& model, const QwenInputs& in, const Gene
     h = h.repeat_interleave(G, 0);
     mask = mask.repeat_interleave(G, 0);
     deltas = deltas.repeat_interleave(G, 0);
+    if (penalize) seen = seen.repeat_interleave(G, 0);
   }
   const int64_t R = B * G;
   cache.Reserve(L + opts.max_new_tokens);
@@ -79,6 +88,7 @@ GenerateResult Generate(const QwenModel& model, const QwenInputs& in, const Gene
   std::vector<at::Tensor> toks, lps;
   for (int64_t step = 0; step < opts.max_new_tokens; ++step) {
     at::Tensor z = at::linear(h, w.text.lm_head).to(at::kFloat);  // [B, V]
+    if (penalize) z = at::where(seen, at::where(z < 0, z * opts.repetition_penalty, z / opts.repetition_penalty), z);
     at::Tensor tok;
     at::Tensor lp_all;
     if (opts.temperature > 0) {
@@ -96,6 +106,7 @@ GenerateResult Generate(const QwenModel& model, const QwenInputs& in, const Gene
     lp = at::where(done, at::zeros_like(lp), lp);
     lengths = lengths + (~done).to(at::kLong);
     done = done | at::isin(tok, stop);
+    if (penalize) seen.scatter_(1, tok.unsqueeze(1), true);
     toks.push_back(tok);
     lps.push_back(lp);
     if (done.all().item<bool>() || step + 1 == opts.max_new_tokens) break;

@@ -24,6 +24,10 @@ struct GenerateOptions {
   // G samples per prompt: the vision tower and the prefill run once per prompt, then the KV cache is repeated G
   // times (prefix sharing). Output rows are prompt-major: row b*G + g.
   int64_t num_return_sequences = 1;
+  // HF's RepetitionPenaltyLogitsProcessor (1 = off): before temperature/top-k/top-p, the logit of every token already
+  // in the row (prompt, padding included as HF does, and generated so far) is divided by it if positive, multiplied
+  // by it if negative.
+  double repetition_penalty = 1.0;
 };
 
 struct GenerateResult {

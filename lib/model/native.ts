@@ -45,7 +45,7 @@ export interface QwenBindings {
   qwenGenerate(
     id: number,
     inputs: NativeQwenInputs,
-    opts: { maxNewTokens?: number; temperature?: number; topK?: number; topP?: number; seed?: number; stopIds?: number[]; padId?: number; spgMode?: SpgMode; numReturnSequences?: number },
+    opts: { maxNewTokens?: number; temperature?: number; topK?: number; topP?: number; seed?: number; stopIds?: number[]; padId?: number; spgMode?: SpgMode; numReturnSequences?: number; repetitionPenalty?: number },
   ): Promise<number[]>;
   qwenShard(id: number, groupId: number, trainable: string[], syncFromRoot: boolean): Promise<NativeModelShards>;
   qwenFinishBackward(id: number): Promise<void>;

@@ -74,6 +74,11 @@ export interface GenerateOptions {
    * G ways; output rows are prompt-major (row b*G + g). Default 1.
    */
   numReturnSequences?: number;
+  /**
+   * HF's repetition penalty (1 = off, the default): before temperature/top-k/top-p, the logit of every token already
+   * in the row (prompt, its padding and what was generated) is divided by it when positive, multiplied when negative.
+   */
+  repetitionPenalty?: number;
 }
 
 export interface GenerateResult {

@@ -56,7 +56,7 @@ async function prepare(ctx: StepContext, ex: ResolvedExample, t: Record<string, 
 async function rollout(ctx: StepContext, prompt: PreparedPrompt, seed: number, t: Record<string, number>): Promise<Rollout> {
   const c = ctx.cfg;
   const t0 = now();
-  const settings = { maxNewTokens: c.max_completion_length, temperature: c.temperature, topK: c.top_k, topP: c.top_p, seed, stopIds: c.stop_token_ids, padId: ctx.padId };
+  const settings = { maxNewTokens: c.max_completion_length, temperature: c.temperature, topK: c.top_k, topP: c.top_p, seed, stopIds: c.stop_token_ids, padId: ctx.padId, repetitionPenalty: c.repetition_penalty };
   // Prefix sharing: one prefill of the prompt (and one vision-tower pass), its KV cache forked G ways. An addon built
   // before the model offered it returns one row: then (and for the rest of the run) fall back to G identical rows.
   let g = ctx.prefixSharing !== false ? await ctx.model.generate(repeatedInputs({ ...prompt.rows, rows: 1 }, { withSpg: true }), { ...settings, numReturnSequences: c.num_generations }) : null;

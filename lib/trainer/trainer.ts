@@ -103,8 +103,6 @@ export class Trainer extends EventEmitter {
     this.cfg = cfg;
     this.opts = opts;
     this.stage = opts.stage ?? 'grpo';
-    if (cfg.repetition_penalty !== 1)
-      throw new DataError('repetition_penalty other than 1 is not supported by the generator yet', { field: 'repetition_penalty' });
     if (cfg.num_iterations !== 1) throw new DataError('num_iterations > 1 (replaying a rollout) is not supported yet; use 1 (on-policy)', { field: 'num_iterations' });
   }
 

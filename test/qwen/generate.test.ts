@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { QwenVL } from '../../lib/model/qwen.js';
-import { type Tensor, cat, ones } from '../../lib/tensor/index.js';
+import { type Tensor, cat, fromTypedArray, ones } from '../../lib/tensor/index.js';
 import { TINY, batchInputs, floats, ints, ref, reference, report } from './helpers.js';
 
 let model: QwenVL;
@@ -28,6 +28,30 @@ describe('QwenVL.generate', () => {
     for (let i = 0; i < lp.length; i++) m = Math.max(m, Math.abs(lp[i]! - ours[i]!));
     report('generate chosen logprob max abs vs HF', m);
     expect(m).toBeLessThan(1e-4);
+  });
+
+  it('repetition penalty: greedy tokens equal a step-by-step reference that penalises every token already in the row', async () => {
+    const inputs = batchInputs(refs);
+    const P = 3.0;
+    const g = await model.generate(inputs, { maxNewTokens: 5, repetitionPenalty: P });
+    const plain = await model.generate(inputs, { maxNewTokens: 5 });
+    const rows = [0, 1].map((b) => ints(inputs.inputIds.select(0, b))); // prompt incl. left padding, as HF penalises
+    const L = rows[0]!.length;
+    const want: number[][] = [[], []];
+    for (let t = 0; t < 5; t++) {
+      const gen = fromTypedArray(BigInt64Array.from(want.flat(), (x) => BigInt(x)), [2, t], 'int64');
+      const ids = t ? cat([inputs.inputIds, gen], 1) : inputs.inputIds;
+      const mask = t ? cat([inputs.attentionMask, ones([2, t], { dtype: 'int64' })], 1) : inputs.attentionMask;
+      const logits = await model.forward({ ...inputs, inputIds: ids, attentionMask: mask });
+      for (let b = 0; b < 2; b++) {
+        const z = Array.from(floats(logits.select(0, b).select(0, L + t - 1)));
+        for (const tok of new Set([...rows[b]!, ...want[b]!])) z[tok] = z[tok]! < 0 ? z[tok]! * P : z[tok]! / P;
+        want[b]!.push(z.indexOf(Math.max(...z)));
+      }
+    }
+    expect(ints(g.tokens)).toEqual(want.flat());
+    report('repetition penalty changed greedy tokens (0/1)', ints(g.tokens).join() === ints(plain.tokens).join() ? 0 : 1);
+    await expect(model.generate(inputs, { maxNewTokens: 2, repetitionPenalty: 0 })).rejects.toThrow(/repetitionPenalty > 0/);
   });
 
   it('cached decoding equals a no-cache forward over prompt + generated tokens', async () => {
