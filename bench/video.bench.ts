@@ -8,6 +8,10 @@
  * shared machine hit them alike; medians of REPS repetitions after one warm-up. The 1-minute load average is
  * recorded before and after, since this box is shared.
  *
+ * Also recorded, to show where the whole path's time goes (system ffmpeg): the stages on their own (ffprobe probe,
+ * ffmpeg probe, sampled decode without resize, resize of the decoded frames, normalise/patchify), and the resize of
+ * OHOFG's 70 sampled frames by the fast uint8 kernel against the ATen float path it reproduces bit for bit.
+ *
  * Run: npx vite-node bench/video.bench.ts   -> bench/results/video.json
  */
 import { spawnSync } from 'node:child_process';
@@ -15,9 +19,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { preprocessVideoCached } from '../lib/video/cache.js';
+import { TIMER1_MIN_PIXELS, TIMER1_TOTAL_PIXELS } from '../lib/video/constants.js';
+import { decodeFrames } from '../lib/video/decode.js';
 import { resolveFfmpeg } from '../lib/video/ffmpeg-binary.js';
+import { patchifyU8Async } from '../lib/video/patchify.js';
 import { preprocessVideo } from '../lib/video/preprocess.js';
 import { probeVideo } from '../lib/video/probe.js';
+import { resizeBicubicAAAsync, resizeInfo } from '../lib/video/resize.js';
+import { sampleFrames } from '../lib/video/sampling.js';
+import { videoFrameSize } from '../lib/video/smart-resize.js';
 import { sharedDataset } from '../test/data/datasets-path.js';
 import { type BenchRecord, writeResults } from './write-results.js';
 
@@ -51,7 +61,32 @@ async function timeInterleaved(fns: Array<() => Promise<void> | void>): Promise<
 
 const records: BenchRecord[] = [{ name: '1-minute load average before the suite (2 cores, shared)', value: loadavg()[0]!, unit: 'load' }];
 const cacheDir = mkdtempSync(join(tmpdir(), 'rarft-vbench-'));
+const rinfo = resizeInfo();
 try {
+  // Where the time goes: each stage alone, with the system ffmpeg, interleaved.
+  for (const clip of CLIPS) {
+    const ffmpegPath = '/usr/bin/ffmpeg';
+    const path = sharedDataset(`videos/${clip}`);
+    const p = await probeVideo(path, { ffmpegPath });
+    const s = sampleFrames(p.frameCount, p.fps, {});
+    const size = videoFrameSize(p.height, p.width, s.nframes, { minPixels: TIMER1_MIN_PIXELS, totalPixels: TIMER1_TOTAL_PIXELS });
+    const decoded = (await decodeFrames(path, p, s.indices, { ffmpegPath })).frames;
+    const tchw = decoded.permute([0, 3, 1, 2]);
+    const resized = await resizeBicubicAAAsync(tchw, size.height, size.width);
+    const times = await timeInterleaved([
+      async () => void (await probeVideo(path, { ffmpegPath })),
+      async () => void (await probeVideo(path, { ffmpegPath, probe: 'ffmpeg' })),
+      async () => (await decodeFrames(path, p, s.indices, { ffmpegPath })).frames.dispose(),
+      async () => (await resizeBicubicAAAsync(tchw, size.height, size.width, 'fast')).dispose(),
+      async () => (await resizeBicubicAAAsync(tchw, size.height, size.width, 'aten')).dispose(),
+      async () => (await patchifyU8Async(resized)).pixelValues.dispose(),
+    ]);
+    const what = `${clip}, ${s.indices.length} frames ${p.width}x${p.height} -> ${size.width}x${size.height}`;
+    const names = ['probe (ffprobe)', "probe (probe: 'ffmpeg')", 'sampled decode, no resize', `resize, fast uint8 kernel (${rinfo.capability})`, 'resize, ATen float path', 'normalise+patchify'];
+    names.forEach((n, i) => records.push({ name: `stage alone: ${n}, ${what}, ffmpeg 5.1`, value: times[i]! * 1000, unit: 'ms' }));
+    records.push({ name: `resize speed-up of the fast kernel over ATen (bit-identical), ${what}`, value: times[4]! / times[3]!, unit: 'x' });
+    for (const t of [decoded, tchw, resized]) t.dispose();
+  }
   for (const [label, ffmpegPath] of BINARIES) {
     const tools = resolveFfmpeg({ ffmpegPath });
     for (const clip of CLIPS) {
