@@ -12,7 +12,7 @@
 import type { ResolvedExample } from '../data/examples.js';
 import { exampleToRewardFields } from '../data/examples.js';
 import { RewardError, scoreCompletions } from '../rewards/registry.js';
-import { fromTypedArray, randint, tidyAsync, type Tensor } from '../tensor/index.js';
+import { fromTypedArray, noGradAsync, randint, tidyAsync, type Tensor } from '../tensor/index.js';
 import { type PolicyUpdateInput, type StepMetrics, policyUpdate } from '../train/policy-update.js';
 import { checkPromptLength } from '../train/step-guard.js';
 import { rankShare } from './dist-context.js';
@@ -98,99 +98,159 @@ export function cutAtVisionTokens(flat: number[], lengths: number[], N: number, 
   return cut;
 }
 
+/** A prompt's completions with their scores: what a policy update consumes (and num_iterations > 1 replays). */
+export interface ScoredRollout extends Rollout {
+  example: ResolvedExample;
+  perReward: Record<string, number[]>;
+  total: number[];
+  /** num_iterations > 1: log-probs under the policy that sampled (old) and the reference, both [G, T]. */
+  oldLogps: Tensor<'float32'> | null;
+  refLogps: Tensor<'float32'> | null;
+}
+
+export interface RolloutBatch {
+  rollouts: ScoredRollout[];
+  samples: RolloutSample[];
+  /** Seconds spent collecting (video, generate, reward, old/ref log-probs) and rows cut at vision tokens. */
+  times: Record<string, number>;
+  /** Whether generation forked one prefill per prompt (prefix sharing) for this batch. */
+  prefixShared: boolean;
+}
+
+const sameTiming = (ctx: StepContext) => ctx.cfg.logprob_second_per_grid_ts === 'same_as_rollout';
+const logprobInputs = (ctx: StepContext, r: Rollout) => repeatedInputs(r.prompt.rows, { completion: r.tokens, withSpg: sameTiming(ctx) });
+
 /**
- * `stepExamples` are the whole step's prompts (all ranks'); in a multi-process run this rank takes its contiguous
- * share, and every rank draws the seeds of ALL of them, so N ranks sample exactly what one process would.
+ * Generation and scoring of one step's prompts. `stepExamples` are the whole step's prompts (all ranks'); in a
+ * multi-process run this rank takes its contiguous share, and every rank draws the seeds of ALL of them, so N ranks
+ * sample exactly what one process would. With `replay` (num_iterations > 1) the old-policy and reference log-probs
+ * are computed now, once, for all the iterations that reuse the batch (as TRL does). Returns metrics with
+ * `skipped: 1` when the step must be skipped (agreed by all ranks). Tensors are created in the caller's scope.
  */
+export type Collected = { ok: true; batch: RolloutBatch } | { ok: false; metrics: StepMetrics };
+
+export async function collectRollouts(ctx: StepContext, stepExamples: readonly ResolvedExample[], { replay = false } = {}): Promise<Collected> {
+  const c = ctx.cfg;
+  const t: Record<string, number> = { video: 0, generate: 0, reward: 0, vision_token_cuts: 0 };
+  // one 31-bit seed per prompt from the checkpointed generator: same step, same state -> same completions
+  const allSeeds = stepExamples.map(() => Number(randint(0, 2 ** 31 - 1, [1], { generator: ctx.sampling }).item()));
+  const examples = rankShare(stepExamples, ctx.dist);
+  const seeds = rankShare(allSeeds, ctx.dist);
+  const prompts: PreparedPrompt[] = [];
+  let skipReason: string | null = null;
+  for (const ex of examples) {
+    const p = await prepare(ctx, ex, t);
+    if (typeof p === 'string') {
+      skipReason = p;
+      break;
+    }
+    prompts.push(p);
+  }
+  // generation is a collective for a sharded model: every rank generates, or none does
+  if (ctx.dist ? await ctx.dist.anyTrue(skipReason !== null) : skipReason)
+    return { ok: false, metrics: { skipped: 1, skip_reason: skipReason ?? 'prompt: too long on another rank', ...timeMetrics(t) } };
+  const rolls: Rollout[] = [];
+  for (let k = 0; k < prompts.length; k++) rolls.push(await rollout(ctx, prompts[k]!, seeds[k]!, t));
+  const t0 = now();
+  const weights = c.reward_weights ?? undefined;
+  let scored;
+  try {
+    scored = await Promise.all(
+      rolls.map((r, k) => scoreCompletions(c.reward_funcs, weights, r.texts, exampleToRewardFields(examples[k]!), ctx.encoder ? { encoder: ctx.encoder } : {})),
+    );
+  } catch (e) {
+    // a NaN/throwing reward must not reach the advantages: skip the step, say which reward and why
+    if (!(e instanceof RewardError)) throw e;
+    if (ctx.dist) await ctx.dist.anyTrue(true);
+    return { ok: false, metrics: { skipped: 1, skip_reason: `rewards: ${e.message}`, ...timeMetrics(t) } };
+  }
+  if (ctx.dist && (await ctx.dist.anyTrue(false))) return { ok: false, metrics: { skipped: 1, skip_reason: 'rewards: a reward failed on another rank', ...timeMetrics(t) } };
+  t.reward! += now() - t0;
+
+  const rollouts: ScoredRollout[] = [];
+  for (let k = 0; k < rolls.length; k++) {
+    const r = rolls[k]!;
+    let oldLogps: Tensor<'float32'> | null = null;
+    let refLogps: Tensor<'float32'> | null = null;
+    if (replay) {
+      let t1 = now();
+      oldLogps = await noGradAsync(async () => (await ctx.model.logprobs(logprobInputs(ctx, r), r.tokens)).logprobs);
+      t.old_logprob = (t.old_logprob ?? 0) + now() - t1;
+      if (ctx.ref && c.beta !== 0) {
+        t1 = now();
+        refLogps = await noGradAsync(async () => (await ctx.ref!.logprobs(logprobInputs(ctx, r), r.tokens)).logprobs);
+        t.ref = (t.ref ?? 0) + now() - t1;
+      }
+    }
+    const perReward = Object.fromEntries(Object.entries(scored[k]!.perReward).map(([n, v]) => [n, [...v]]));
+    rollouts.push({ ...r, example: examples[k]!, perReward, total: [...scored[k]!.total], oldLogps, refLogps });
+  }
+  const samples: RolloutSample[] = rollouts.map((r) => ({
+    task_type: r.example.taskType,
+    problem: r.example.problem,
+    video: r.example.videoPath,
+    completions: r.texts,
+    rewards: r.perReward,
+    total: r.total,
+  }));
+  return { ok: true, batch: { rollouts, samples, times: t, prefixShared: ctx.prefixSharing === true } };
+}
+
+/** One optimizer update from a collected batch (each prompt one micro-batch), and the step's rollout metrics. */
+export async function updateFromRollouts(ctx: StepContext, batch: RolloutBatch, lr: number): Promise<StepMetrics> {
+  const c = ctx.cfg;
+  const rolls = batch.rollouts;
+  const micro: PolicyUpdateInput[] = rolls.map((r) => ({
+    rewards: r.perReward,
+    completionIds: r.tokens,
+    oldLogps: r.oldLogps,
+    forward: async () => {
+      const out = await ctx.model.logprobs(logprobInputs(ctx, r), r.tokens, { entropy: true });
+      return { logps: out.logprobs, ...(out.entropy ? { entropy: out.entropy } : {}) };
+    },
+    ...(r.refLogps
+      ? { refForward: async () => r.refLogps! }
+      : ctx.ref
+        ? { refForward: async () => (await ctx.ref!.logprobs(logprobInputs(ctx, r), r.tokens)).logprobs }
+        : {}),
+  }));
+  const t0 = now();
+  const m = await policyUpdate(
+    micro,
+    {
+      numGenerations: c.num_generations,
+      scaleRewards: c.scale_rewards,
+      lossType: c.loss_type,
+      beta: c.beta,
+      epsilonLow: c.epsilon_low,
+      epsilonHigh: c.epsilon_high,
+      maxCompletionLength: c.max_completion_length,
+      stopTokenIds: c.stop_token_ids,
+      maxGradNorm: c.max_grad_norm,
+      ...(ctx.dist ? { anyTrue: ctx.dist.anyTrue } : {}),
+    },
+    ctx.optimizer,
+    lr,
+  );
+  const allLens = rolls.flatMap((r) => r.lengths);
+  const clipped = rolls.flatMap((r) => r.lengths.map((len, i) => (len === r.tokens.size(1) && !endsWithStop(r, i, c.stop_token_ids) ? 1 : 0)));
+  return {
+    ...m,
+    'time/policy_update': now() - t0,
+    'completions/mean_length': allLens.reduce((a, b) => a + b, 0) / allLens.length,
+    'completions/clipped_ratio': clipped.reduce((a: number, b) => a + b, 0) / clipped.length,
+    prompt_tokens: rolls.reduce((a, r) => a + r.prompt.promptTokens, 0) / rolls.length,
+    'rollout/prefix_shared': batch.prefixShared ? 1 : 0,
+  };
+}
+
+/** One on-policy GRPO step (num_iterations = 1): collect, then update; every tensor is freed at the end. */
 export async function grpoStep(ctx: StepContext, stepExamples: readonly ResolvedExample[], lr: number): Promise<GrpoStepResult> {
   return tidyAsync(async () => {
-    const c = ctx.cfg;
-    const t: Record<string, number> = { video: 0, generate: 0, reward: 0, vision_token_cuts: 0 };
-    // one 31-bit seed per prompt from the checkpointed generator: same step, same state -> same completions
-    const allSeeds = stepExamples.map(() => Number(randint(0, 2 ** 31 - 1, [1], { generator: ctx.sampling }).item()));
-    const examples = rankShare(stepExamples, ctx.dist);
-    const seeds = rankShare(allSeeds, ctx.dist);
-    const prompts: PreparedPrompt[] = [];
-    let skipReason: string | null = null;
-    for (const ex of examples) {
-      const p = await prepare(ctx, ex, t);
-      if (typeof p === 'string') {
-        skipReason = p;
-        break;
-      }
-      prompts.push(p);
-    }
-    // generation is a collective for a sharded model: every rank generates, or none does
-    if (ctx.dist ? await ctx.dist.anyTrue(skipReason !== null) : skipReason)
-      return { metrics: { skipped: 1, skip_reason: skipReason ?? 'prompt: too long on another rank', ...timeMetrics(t) }, samples: [] };
-    const rolls: Rollout[] = [];
-    for (let k = 0; k < prompts.length; k++) rolls.push(await rollout(ctx, prompts[k]!, seeds[k]!, t));
-    let t0 = now();
-    const weights = c.reward_weights ?? undefined;
-    let scored;
-    try {
-      scored = await Promise.all(
-        rolls.map((r, k) => scoreCompletions(c.reward_funcs, weights, r.texts, exampleToRewardFields(examples[k]!), ctx.encoder ? { encoder: ctx.encoder } : {})),
-      );
-    } catch (e) {
-      // a NaN/throwing reward must not reach the advantages: skip the step, say which reward and why
-      if (!(e instanceof RewardError)) throw e;
-      if (ctx.dist) await ctx.dist.anyTrue(true);
-      return { metrics: { skipped: 1, skip_reason: `rewards: ${e.message}`, ...timeMetrics(t) }, samples: [] };
-    }
-    if (ctx.dist && (await ctx.dist.anyTrue(false))) return { metrics: { skipped: 1, skip_reason: 'rewards: a reward failed on another rank', ...timeMetrics(t) }, samples: [] };
-    t.reward! += now() - t0;
-
-    const samples: RolloutSample[] = rolls.map((r, k) => ({
-      task_type: examples[k]!.taskType,
-      problem: examples[k]!.problem,
-      video: examples[k]!.videoPath,
-      completions: r.texts,
-      rewards: scored[k]!.perReward,
-      total: scored[k]!.total,
-    }));
-    const sameTiming = c.logprob_second_per_grid_ts === 'same_as_rollout';
-    const micro: PolicyUpdateInput[] = rolls.map((r, k) => ({
-      rewards: scored[k]!.perReward,
-      completionIds: r.tokens,
-      forward: async () => {
-        const out = await ctx.model.logprobs(repeatedInputs(r.prompt.rows, { completion: r.tokens, withSpg: sameTiming }), r.tokens, { entropy: true });
-        return { logps: out.logprobs, ...(out.entropy ? { entropy: out.entropy } : {}) };
-      },
-      ...(ctx.ref
-        ? { refForward: async () => (await ctx.ref!.logprobs(repeatedInputs(r.prompt.rows, { completion: r.tokens, withSpg: sameTiming }), r.tokens)).logprobs }
-        : {}),
-    }));
-    t0 = now();
-    const m = await policyUpdate(
-      micro,
-      {
-        numGenerations: c.num_generations,
-        scaleRewards: c.scale_rewards,
-        lossType: c.loss_type,
-        beta: c.beta,
-        epsilonLow: c.epsilon_low,
-        epsilonHigh: c.epsilon_high,
-        maxCompletionLength: c.max_completion_length,
-        stopTokenIds: c.stop_token_ids,
-        maxGradNorm: c.max_grad_norm,
-        ...(ctx.dist ? { anyTrue: ctx.dist.anyTrue } : {}),
-      },
-      ctx.optimizer,
-      lr,
-    );
-    const allLens = rolls.flatMap((r) => r.lengths);
-    const clipped = rolls.flatMap((r) => r.lengths.map((len, i) => (len === r.tokens.size(1) && !endsWithStop(r, i, c.stop_token_ids) ? 1 : 0)));
-    const metrics: StepMetrics = {
-      ...m,
-      ...timeMetrics(t),
-      'time/policy_update': now() - t0,
-      'completions/mean_length': allLens.reduce((a, b) => a + b, 0) / allLens.length,
-      'completions/clipped_ratio': clipped.reduce((a: number, b) => a + b, 0) / clipped.length,
-      prompt_tokens: rolls.reduce((a, r) => a + r.prompt.promptTokens, 0) / rolls.length,
-      'rollout/prefix_shared': ctx.prefixSharing ? 1 : 0,
-    };
-    return { metrics, samples };
+    const r = await collectRollouts(ctx, stepExamples);
+    if (!r.ok) return { metrics: r.metrics, samples: [] };
+    const m = await updateFromRollouts(ctx, r.batch, lr);
+    return { metrics: { ...m, ...timeMetrics(r.batch.times) }, samples: r.batch.samples };
   });
 }
 
@@ -202,6 +262,6 @@ function endsWithStop(r: Rollout, i: number, stops: readonly number[]): boolean 
   return stops.includes(last);
 }
 
-function timeMetrics(t: Record<string, number>): StepMetrics {
+export function timeMetrics(t: Record<string, number>): StepMetrics {
   return Object.fromEntries(Object.entries(t).map(([k, v]) => [k === 'vision_token_cuts' ? 'completions/vision_token_cuts' : `time/${k}`, v]));
 }

@@ -40,6 +40,8 @@ export interface RunCheckpointState {
   totalSteps: number;
   warmupSteps: number;
   metricsTail: readonly MetricsRecord[];
+  /** More files for the checkpoint folder (a num_iterations rollout buffer), written before trainer_state.json. */
+  writeExtra?: (dir: string) => Promise<void>;
 }
 
 /** Writes the optimizer's state into a checkpoint folder (AdamW: saveOptimizerState; ZeRO: the gathered state). */
@@ -59,6 +61,7 @@ export async function saveRunCheckpoint(model: QwenVL, writeOptimizer: Optimizer
       for (const f of COPIED) if (existsSync(join(sourceDir, f))) copyFileSync(join(sourceDir, f), join(dir, f));
       writeFileSync(join(dir, 'chat_template.jinja'), tokenizer.chatTemplate.source);
       if (!c.save_only_model) await writeOptimizer(dir);
+      await s.writeExtra?.(dir);
       writeFileSync(join(dir, RUN_INFO_FILE), JSON.stringify({ stage: s.stage, source_model: c.model_path, step: s.step }, null, 1));
       writeTrainerState(dir, {
         global_step: s.step,

@@ -1,0 +1,120 @@
+/**
+ * num_iterations > 1 (TRL's μ): one rollout batch feeds μ optimizer updates. The batch (completions, scores, and the
+ * old-policy and reference log-probs computed at generation time) is kept here between updates, and written into a
+ * checkpoint taken in the middle of a cycle, so `--resume` replays exactly the same batch: regenerating it would need
+ * the weights as they were when it was sampled.
+ *
+ * On disk (per rank, in the checkpoint folder): `rollout_buffer.rank<r>.safetensors` with each prompt's tokens and
+ * log-probs, and in its metadata the draws that picked the prompts (re-resolved on load: prompts and videos are
+ * rebuilt from the data, not stored), the remaining iterations, the texts and the scores.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { type ResolvedExample, type TrainingExample, resolveExample } from '../data/examples.js';
+import { DataError } from '../errors.js';
+import { loadSafetensors, saveSafetensors } from '../io/safetensors.js';
+import { type Tensor, dispose, keep } from '../tensor/index.js';
+import type { CursorTake } from './data-cursor.js';
+import { rankShare } from './dist-context.js';
+import type { RolloutBatch, ScoredRollout } from './grpo-step.js';
+import { type StepContext, preparePrompt } from './step-context.js';
+
+export interface BufferedRollouts {
+  /** The global draws of the generation step (all ranks'), and that step's index (it seeds the negative draws). */
+  picks: CursorTake[];
+  genStep: number;
+  /** Updates still to take from this batch (μ right after generation). */
+  itersLeft: number;
+  batch: RolloutBatch;
+}
+
+export const bufferFile = (dir: string, rank: number) => join(dir, `rollout_buffer.rank${rank}.safetensors`);
+
+/** Takes the batch's tensors out of every scope: they live until disposeBuffer. */
+export function keepBuffer(b: BufferedRollouts): BufferedRollouts {
+  for (const r of b.batch.rollouts) for (const t of [r.tokens, r.oldLogps, r.refLogps]) if (t) keep(t);
+  return b;
+}
+
+export function disposeBuffer(b: BufferedRollouts | null): void {
+  if (!b) return;
+  for (const r of b.batch.rollouts) dispose([r.tokens, r.oldLogps, r.refLogps]);
+}
+
+interface StoredRollout {
+  lengths: number[];
+  texts: string[];
+  perReward: Record<string, number[]>;
+  total: number[];
+  hasOld: boolean;
+  hasRef: boolean;
+}
+
+export async function saveBuffer(file: string, b: BufferedRollouts, world: number): Promise<void> {
+  const tensors: Record<string, Tensor> = {};
+  const stored: StoredRollout[] = b.batch.rollouts.map((r, k) => {
+    tensors[`tokens.${k}`] = r.tokens;
+    if (r.oldLogps) tensors[`old_logps.${k}`] = r.oldLogps;
+    if (r.refLogps) tensors[`ref_logps.${k}`] = r.refLogps;
+    return { lengths: r.lengths, texts: r.texts, perReward: r.perReward, total: r.total, hasOld: r.oldLogps !== null, hasRef: r.refLogps !== null };
+  });
+  const meta = { format: 'rarft-rollout-buffer/1', world, gen_step: b.genStep, iters_left: b.itersLeft, picks: b.picks, rollouts: stored, times: b.batch.times, prefix_shared: b.batch.prefixShared };
+  await saveSafetensors(file, tensors, { buffer: JSON.stringify(meta) });
+}
+
+/** The buffer a mid-cycle checkpoint holds for this rank, or null if it was taken at a cycle boundary. */
+export async function loadBuffer(dir: string, ctx: StepContext, examples: readonly TrainingExample[]): Promise<BufferedRollouts | null> {
+  const rank = ctx.dist?.rank ?? 0;
+  const world = ctx.dist?.world ?? 1;
+  const file = bufferFile(dir, rank);
+  if (!existsSync(file)) {
+    if (existsSync(bufferFile(dir, 0)))
+      throw new DataError(`this checkpoint holds a rollout batch (num_iterations) for other ranks than ${rank} of ${world}; resume with the world size that saved it`, { file });
+    return null;
+  }
+  const { tensors, metadata } = await loadSafetensors(file);
+  try {
+    const meta = JSON.parse(metadata.buffer ?? 'null') as {
+      world: number;
+      gen_step: number;
+      iters_left: number;
+      picks: CursorTake[];
+      rollouts: StoredRollout[];
+      times: Record<string, number>;
+      prefix_shared: boolean;
+    } | null;
+    if (!meta) throw new DataError('not a rollout buffer (no "buffer" metadata)', { file });
+    if (meta.world !== world)
+      throw new DataError(`the rollout batch was saved by ${meta.world} rank(s); resume with that many, or from a checkpoint at a num_iterations boundary`, { file });
+    const resolved = meta.picks.map((p) => {
+      const ex = examples[p.example];
+      if (!ex) throw new DataError(`rollout buffer refers to example ${p.example}, the data has ${examples.length}`, { file });
+      return resolveExample(ex, { seed: ctx.cfg.data_seed, epoch: p.epoch, step: meta.gen_step });
+    });
+    const mine: ResolvedExample[] = rankShare(resolved, ctx.dist);
+    if (mine.length !== meta.rollouts.length) throw new DataError(`rollout buffer has ${meta.rollouts.length} prompts, this rank's share is ${mine.length}`, { file });
+    const rollouts: ScoredRollout[] = [];
+    for (let k = 0; k < mine.length; k++) {
+      const s = meta.rollouts[k]!;
+      const tok = tensors.get(`tokens.${k}`) as Tensor<'int64'> | undefined;
+      if (!tok) throw new DataError(`rollout buffer lacks tokens.${k}`, { file });
+      const prompt = await preparePrompt(ctx, mine[k]!, ctx.cfg.num_generations);
+      rollouts.push({
+        prompt,
+        tokens: keep(tok),
+        lengths: s.lengths,
+        texts: s.texts,
+        example: mine[k]!,
+        perReward: s.perReward,
+        total: s.total,
+        oldLogps: s.hasOld ? keep(tensors.get(`old_logps.${k}`) as Tensor<'float32'>) : null,
+        refLogps: s.hasRef ? keep(tensors.get(`ref_logps.${k}`) as Tensor<'float32'>) : null,
+      });
+    }
+    const samples = rollouts.map((r) => ({ task_type: r.example.taskType, problem: r.example.problem, video: r.example.videoPath, completions: r.texts, rewards: r.perReward, total: r.total }));
+    return { picks: meta.picks, genStep: meta.gen_step, itersLeft: meta.iters_left, batch: { rollouts, samples, times: meta.times, prefixShared: meta.prefix_shared } };
+  } finally {
+    for (const [n, t] of tensors) if (!/^(tokens|old_logps|ref_logps)\.\d+$/.test(n)) t.dispose();
+  }
+}
