@@ -9,10 +9,11 @@
 //   DEFAULT: no fused multiply-add anywhere.
 //   AVX2:    the weight polynomial uses FMA, and the tap loop is vectorised by the compiler as an in-order reduction
 //            with 4 lanes: taps 1..4*floor((n-1)/4) are a rounded product then an add, the remaining taps are FMAs.
-// (Found by probing libtorch 2.13.0+cpu on this machine; see test/video/resize-fast.test.ts.) Any other capability
-// (AVX512, non-x86) is not modelled: the ATen path is used. Because a different libtorch build could compile the
-// loops differently, the fast kernel is only enabled after a self-check against ATen on shapes that cover 1..71 taps
-// in both directions, compared at the float level before rounding; on any mismatch every call uses ATen.
+// (Found by probing libtorch 2.13.0+cpu with one-hot and random inputs; test/video/resize-fast.test.ts checks the
+// result byte for byte.) Any other capability (AVX512, non-x86) is not modelled: the ATen path is used. Because a
+// different libtorch build could compile the loops differently, the fast kernel is only enabled after a self-check
+// against ATen on shapes with up to 87 taps per output on either axis, compared at the float level before rounding;
+// on any mismatch every call uses ATen.
 #pragma once
 #include <ATen/ATen.h>
 
