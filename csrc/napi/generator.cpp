@@ -3,36 +3,17 @@
 #include <ATen/CPUGeneratorImpl.h>
 #include <ATen/core/Generator.h>
 
-#include <unordered_map>
-
+#include "napi/object_map.h"
 #include "napi/op.h"
 
 namespace rarft::napi {
 namespace {
 
-struct Generators {
-  std::unordered_map<int64_t, at::Generator> map;
-  int64_t next = 1;
-};
-thread_local Generators* tl_gens = nullptr;
-
-Generators& Gens(Napi::Env env) {
-  if (!tl_gens) {
-    tl_gens = new Generators();
-    env.AddCleanupHook([] {
-      delete tl_gens;
-      tl_gens = nullptr;
-    });
-  }
-  return *tl_gens;
-}
+using Generators = ObjectMap<at::Generator>;
 
 std::optional<at::Generator> GenArg(const Napi::CallbackInfo& info, size_t i) {
   if (IsMissing(info, i)) return std::nullopt;
-  auto& g = Gens(info.Env());
-  auto it = g.map.find(IntArg(info, i));
-  if (it == g.map.end()) throw ArgError(ArgName(i) + " is not a live generator");
-  return it->second;
+  return *Generators::For(info.Env()).Arg(info, i, "generator");
 }
 
 at::Tensor OnDevice(at::Tensor t, const Napi::CallbackInfo& info, size_t device_i) {
@@ -44,13 +25,10 @@ at::Tensor OnDevice(at::Tensor t, const Napi::CallbackInfo& info, size_t device_
 
 RARFT_OP(generatorCreate) {
   auto gen = at::make_generator<at::CPUGeneratorImpl>(static_cast<uint64_t>(IntArg(info, 0)));
-  auto& g = Gens(info.Env());
-  int64_t id = g.next++;
-  g.map.emplace(id, gen);
-  return Napi::Number::New(info.Env(), static_cast<double>(id));
+  return Generators::For(info.Env()).Add(info.Env(), std::make_shared<at::Generator>(std::move(gen)));
 }
 RARFT_OP(generatorFree) {
-  return Napi::Boolean::New(info.Env(), Gens(info.Env()).map.erase(IntArg(info, 0)) > 0);
+  return Napi::Boolean::New(info.Env(), Generators::For(info.Env()).Take(IntArg(info, 0)) != nullptr);
 }
 RARFT_OP(generatorGetState) {
   auto gen = *GenArg(info, 0);

@@ -1,11 +1,11 @@
-// N-API bindings for rarft::qwen::QwenModel (csrc/qwen/model.h). Models live in an id-keyed map owned by the JS
+// N-API bindings for rarft::qwen::QwenModel (csrc/qwen/model.h). Models live in an id-keyed ObjectMap owned by the JS
 // thread; async work holds a shared_ptr, so disposing a model while a forward runs is safe. Heavy calls (load, save,
 // forward, vision) run on the thread pool via PromiseWorker; layout queries (rope index, window index) are cheap and
 // synchronous.
 #include <memory>
-#include <unordered_map>
 
 #include "napi/async_work.h"
+#include "napi/object_map.h"
 #include "napi/op.h"
 #include "napi/qwen_registry.h"
 #include "qwen/checkpoint.h"
@@ -18,22 +18,7 @@ namespace {
 
 using qwen::QwenModel;
 
-struct Models {
-  std::unordered_map<int64_t, std::shared_ptr<QwenModel>> map;
-  int64_t next = 1;
-};
-thread_local Models* tl_models = nullptr;
-
-Models& ModelsFor(Napi::Env env) {
-  if (!tl_models) {
-    tl_models = new Models();
-    env.AddCleanupHook([] {
-      delete tl_models;
-      tl_models = nullptr;
-    });
-  }
-  return *tl_models;
-}
+using Models = ObjectMap<QwenModel>;
 
 qwen::SpgMode SpgArg(const Napi::CallbackInfo& info, size_t i) {
   if (IsMissing(info, i)) return qwen::SpgMode::kFloat;
@@ -108,10 +93,7 @@ qwen::SpgMode SpgField(const Napi::Object& o) {
 }  // namespace
 
 std::shared_ptr<QwenModel> ModelArg(const Napi::CallbackInfo& info, size_t i) {
-  auto& m = ModelsFor(info.Env());
-  auto it = m.map.find(IntArg(info, i));
-  if (it == m.map.end()) throw ArgError(ArgName(i) + " is not a live Qwen model (disposed?)");
-  return it->second;
+  return Models::For(info.Env()).Arg(info, i, "Qwen model");
 }
 
 // qwenLoad(dir, dtypeCode, device) -> Promise<id>
@@ -123,16 +105,11 @@ static Napi::Value qwenLoad(const Napi::CallbackInfo& info) {
     auto out = std::make_shared<std::shared_ptr<QwenModel>>();
     return PromiseWorker::Start(
         info.Env(), "qwenLoad", [=]() { *out = QwenModel::Load(dir, dt, dev); },
-        [out](Napi::Env env) {
-          auto& m = ModelsFor(env);
-          int64_t id = m.next++;
-          m.map.emplace(id, std::move(*out));
-          return Napi::Number::New(env, static_cast<double>(id));
-        });
+        [out](Napi::Env env) { return Models::For(env).Add(env, std::move(*out)); });
   });
 }
 
-RARFT_OP(qwenFree) { return Napi::Boolean::New(info.Env(), ModelsFor(info.Env()).map.erase(IntArg(info, 0)) > 0); }
+RARFT_OP(qwenFree) { return Napi::Boolean::New(info.Env(), Models::For(info.Env()).Take(IntArg(info, 0)) != nullptr); }
 
 // qwenSave(id, dir) -> Promise<void>
 static Napi::Value qwenSave(const Napi::CallbackInfo& info) {

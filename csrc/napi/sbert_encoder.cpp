@@ -1,11 +1,11 @@
-// N-API bindings for the SBERT encoder (csrc/sbert/). Encoders live in a per-environment id-keyed map; JS holds the
+// N-API bindings for the SBERT encoder (csrc/sbert/). Encoders live in a per-environment ObjectMap; JS holds the
 // id (lib/sbert/encoder.ts wraps it with dispose()). Async work holds its own shared_ptr to the encoder, so a
 // dispose() during an encode frees the weights only when that encode ends.
 #include <memory>
-#include <unordered_map>
 
 #include "io/safetensors.h"
 #include "napi/async_work.h"
+#include "napi/object_map.h"
 #include "napi/op.h"
 #include "sbert/bert_encoder.h"
 
@@ -14,28 +14,10 @@ namespace {
 
 using sbert::BertEncoder;
 
-struct Encoders {
-  std::unordered_map<int64_t, std::shared_ptr<BertEncoder>> map;
-  int64_t next = 1;
-};
-thread_local Encoders* tl_encoders = nullptr;
-
-Encoders& Registry(Napi::Env env) {
-  if (!tl_encoders) {
-    tl_encoders = new Encoders();
-    env.AddCleanupHook([] {
-      delete tl_encoders;
-      tl_encoders = nullptr;
-    });
-  }
-  return *tl_encoders;
-}
+using Encoders = ObjectMap<BertEncoder>;
 
 std::shared_ptr<BertEncoder> EncoderArg(const Napi::CallbackInfo& info, size_t i) {
-  auto& reg = Registry(info.Env());
-  auto it = reg.map.find(IntArg(info, i));
-  if (it == reg.map.end()) throw ArgError(ArgName(i) + " is not a live SBERT encoder (disposed?)");
-  return it->second;
+  return Encoders::For(info.Env()).Arg(info, i, "SBERT encoder");
 }
 
 // The config object made by lib/sbert/config.ts; every field is required so the two sides never disagree.
@@ -89,12 +71,7 @@ RARFT_OP(sbertLoad) {
         auto lookup = [&](const std::string& name) { return file->Has(name) ? file->Get(name) : at::Tensor(); };
         *out = BertEncoder::FromWeights(config, lookup, device);
       },
-      [out](Napi::Env env) {
-        auto& reg = Registry(env);
-        int64_t id = reg.next++;
-        reg.map.emplace(id, std::move(*out));
-        return Napi::Number::New(env, static_cast<double>(id));
-      });
+      [out](Napi::Env env) { return Encoders::For(env).Add(env, std::move(*out)); });
 }
 
 // sbertEncode(id, ids [B, L] int, mask [B, L] int) -> Promise<handle of [B, hidden] float32 on the encoder's device>
@@ -123,7 +100,7 @@ RARFT_OP(sbertInfo) {
 
 // sbertDispose(id) -> false if it was already disposed
 RARFT_OP(sbertDispose) {
-  return Napi::Boolean::New(info.Env(), Registry(info.Env()).map.erase(IntArg(info, 0)) > 0);
+  return Napi::Boolean::New(info.Env(), Encoders::For(info.Env()).Take(IntArg(info, 0)) != nullptr);
 }
 
 RARFT_EXPORTS(env, exports) {

@@ -10,8 +10,9 @@ describe('off the JS thread', () => {
     let ticks = 0;
     const timer = setInterval(() => ticks++, 10);
     const t0 = performance.now();
-    // ~8 products of 1200^3 fp64 multiply-adds: seconds on 2 cores.
-    const h = await (native().matmulChainAsync(a.handle, b.handle, 8) as Promise<number>);
+    // 24 products of 1200^3 fp64 multiply-adds: about a second on an idle 2-core box (8 took 0.39 s once: too
+    // short for the tick count below to say much), several under load.
+    const h = await (native().matmulChainAsync(a.handle, b.handle, 24) as Promise<number>);
     const elapsed = performance.now() - t0;
     clearInterval(timer);
     const out = new Tensor(h);
