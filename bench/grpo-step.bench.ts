@@ -22,6 +22,8 @@ import { buildTinyVocab } from '../lib/demo/tiny-tokenizer.js';
 import { SbertModelNotFoundError, resolveModelDir } from '../lib/sbert/model-dir.js';
 import { getNumThreads } from '../lib/index.js';
 import { Trainer } from '../lib/trainer/trainer.js';
+import { videoOptions } from '../lib/trainer/video-inputs.js';
+import { listVideoDir, runPreprocess } from '../lib/cli/preprocess-command.js';
 import { type BenchRecord, writeResults } from './write-results.js';
 import { dumpStepInputs } from './grpo-step-dump.js';
 
@@ -49,6 +51,13 @@ const paths = { root: work, modelDir, trainFile: ds.trainFile, videoRoot: ds.vid
 // GRPO straight from the random tiny checkpoint (the demo starts from its warm-up): the HF script loads this same
 // folder, and a random policy rarely stops early, so every step generates close to max_completion_length tokens
 const cfg = demoGrpoConfig(paths, vocab, { ...DEMO_SIZES, grpoSteps: WARMUP + TIMED, saveSteps: 10_000 }, modelDir, rewards, { report_to: ['jsonl'] });
+// Videos are decoded once, before training, as the reference does (preprocess_videos.sh; here `rarft-data
+// preprocess`): time/video is then the cache-hit path (load the resized frames, patchify), and the HF script, which
+// is handed the patchified tensors, is compared on the same footing. PREWARM=0 times cold decodes inside the step.
+if (process.env.PREWARM !== '0') {
+  const pre = await runPreprocess({ videos: listVideoDir(ds.videoRoot), cacheDir: join(work, 'video-cache'), jobs: 2, settings: videoOptions(cfg.video), stream: { write: () => true, isTTY: false } as never });
+  if (pre.failed.length) throw new Error(`preprocess failed: ${JSON.stringify(pre.failed)}`);
+}
 const result = await new Trainer(cfg, { stage: 'grpo', videoCacheDir: join(work, 'video-cache'), progress: null, log: () => {} }).train();
 if (result.globalStep !== WARMUP + TIMED) throw new Error(`GRPO run stopped at step ${result.globalStep}`);
 
@@ -65,7 +74,7 @@ const load1 = loadavg();
 const note =
   `demo config from the random tiny model, mean of ${rows.length} steps after ${WARMUP} warm-up; ${getNumThreads()} threads; ` +
   `2 prompts x G=${cfg.num_generations}, prompt ${mean('prompt_tokens').toFixed(0)} tokens, completion length ${mean('completion_length').toFixed(1)} ` +
-  `(max ${cfg.max_completion_length}); rewards ${rewards.join('+')}; load average ${load0[0]!.toFixed(2)} -> ${load1[0]!.toFixed(2)}`;
+  `(max ${cfg.max_completion_length}); rewards ${rewards.join('+')}; videos ${process.env.PREWARM !== '0' ? 'preprocessed before training (cache hits)' : 'decoded in the step (cold)'}; load average ${load0[0]!.toFixed(2)} -> ${load1[0]!.toFixed(2)}`;
 const records: BenchRecord[] = PHASES.map((p) => ({ name: `grpo step time/${p}`, value: mean(`time/${p}`), unit: 's/step', note }));
 writeResults('grpo-step', records);
 console.log(`grpo-step: step inputs for scripts/compare/grpo_step_hf.py in ${dump}`);
