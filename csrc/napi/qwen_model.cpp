@@ -10,6 +10,7 @@
 #include "napi/qwen_registry.h"
 #include "qwen/checkpoint.h"
 #include "qwen/generate.h"
+#include "qwen/grouped_logprobs.h"
 #include "qwen/logprobs.h"
 #include "qwen/model.h"
 
@@ -253,6 +254,33 @@ static Napi::Value qwenLogprobs(const Napi::CallbackInfo& info) {
 
 // qwenGenerate(id, inputs, {maxNewTokens, temperature, topK, topP, seed, stopIds, padId, spgMode, numReturnSequences})
 //   -> Promise<[tokens, lengths, logprobs]>
+// qwenGroupLogprobs(id, promptInputs (one row), completion [G, T], opts): the shared-prefix form (grouped_logprobs.h)
+static Napi::Value qwenGroupLogprobs(const Napi::CallbackInfo& info) {
+  return Guard(info, "qwenGroupLogprobs", [&]() -> Napi::Value {
+    auto m = ModelArg(info, 0);
+    auto in = InputsArg(info, 1);
+    at::Tensor completion = TensorArg(info, 2);
+    auto o = OptionsArg(info, 3);
+    qwen::LogprobOptions opts;
+    opts.chunk = IntField(o, "chunk", opts.chunk);
+    opts.temperature = NumField(o, "temperature", opts.temperature);
+    Napi::Value e = Field(o, "entropy");
+    opts.entropy = Present(e) && e.ToBoolean().Value();
+    auto mode = SpgField(o);
+    auto out = std::make_shared<std::vector<at::Tensor>>();
+    return PromiseWorker::Start(
+        info.Env(), "qwenGroupLogprobs",
+        [=]() {
+          auto [lp, ent] = qwen::GroupedSequenceLogprobs(*m, in, completion, mode, opts);
+          out->push_back(lp);
+          if (ent.defined()) out->push_back(ent);
+        },
+        [out](Napi::Env env) { return WrapTensors(env, *out); });
+  });
+}
+
+// qwenGenerate(id, inputs, {maxNewTokens, temperature, topK, topP, seed, stopIds, padId, spgMode, numReturnSequences})
+//   -> Promise<[tokens, lengths, logprobs]>
 static Napi::Value qwenGenerate(const Napi::CallbackInfo& info) {
   return Guard(info, "qwenGenerate", [&]() -> Napi::Value {
     auto m = ModelArg(info, 0);
@@ -285,6 +313,7 @@ static Napi::Value qwenGenerate(const Napi::CallbackInfo& info) {
 
 RARFT_EXPORTS(env, exports) {
   SetFn(env, exports, "qwenLogprobs", qwenLogprobs);
+  SetFn(env, exports, "qwenGroupLogprobs", qwenGroupLogprobs);
   SetFn(env, exports, "qwenGenerate", qwenGenerate);
   SetFn(env, exports, "qwenLoad", qwenLoad);
   SetFn(env, exports, "qwenFree", qwenFree);

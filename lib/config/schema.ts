@@ -62,6 +62,7 @@ export const trainConfigSchema = z.strictObject({
   repetition_penalty: z.number().positive().default(1.0).describe('Repetition penalty (1 = off).'),
   max_completion_length: posInt().default(200).describe('Most generated tokens per completion.'),
   stop_token_ids: z.array(nonNegInt()).min(1).default([151645, 151643]).describe('Tokens that end a completion: <|im_end|> and <|endoftext|> (the reference masks only the first, §7.12).'),
+  logprob_shared_prompt: z.boolean().default(true).describe('Log-prob/KL forwards compute each prompt once for its G completions (shared prefix; same values and gradients as G copies, far less work). false = G full rows, as TRL does.'),
   logprob_second_per_grid_ts: z.enum(['same_as_rollout', 'reference_1.0']).default('same_as_rollout').describe('M-RoPE time scale of the log-prob/KL forwards: the rollout\'s 2/sample_fps, or the reference\'s implicit 1.0 (Time-R1 parity, §7.11).'),
   // ---- rewards ---------------------------------------------------------------------------------------------------
   reward_funcs: z.array(z.string().min(1)).min(1).default(['format', 'refuse_iou', 'explain_correction']).describe('Reward functions by registry name; the total reward is their weighted sum.'),

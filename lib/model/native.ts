@@ -42,6 +42,12 @@ export interface QwenBindings {
     completion: number,
     opts: { chunk?: number; entropy?: boolean; temperature?: number; spgMode?: SpgMode },
   ): Promise<number[]>;
+  qwenGroupLogprobs(
+    id: number,
+    prompt: NativeQwenInputs,
+    completion: number,
+    opts: { chunk?: number; entropy?: boolean; temperature?: number; spgMode?: SpgMode },
+  ): Promise<number[]>;
   qwenGenerate(
     id: number,
     inputs: NativeQwenInputs,

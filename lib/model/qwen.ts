@@ -184,6 +184,21 @@ export class QwenVL {
     return { logprobs: new Tensor(hs[0]!, 'float32'), entropy: hs[1] === undefined ? undefined : new Tensor(hs[1], 'float32') };
   }
 
+  /**
+   * The same log-probs for G completions of ONE prompt, with the prompt computed once instead of G times (a
+   * shared-prefix forward, csrc/qwen/grouped_logprobs.h): `prompt` is the single prompt row with its video/image,
+   * `completion` is [G, T]. Equal to `logprobs` on the G concatenated rows; gradients too. Completions must not
+   * contain vision placeholder tokens.
+   */
+  async groupLogprobs(
+    prompt: QwenInputs,
+    completion: Tensor<'int64'>,
+    opts: LogprobOptions = {},
+  ): Promise<{ logprobs: Tensor<'float32'>; entropy?: Tensor<'float32'> }> {
+    const hs = await qwenNative().qwenGroupLogprobs(this.#handle, toNative(prompt), completion.handle, { spgMode: this.spgMode, ...opts });
+    return { logprobs: new Tensor(hs[0]!, 'float32'), entropy: hs[1] === undefined ? undefined : new Tensor(hs[1], 'float32') };
+  }
+
   /** KV-cache generation (no autograd): greedy or sampled; prompts must be left padded. */
   async generate(inputs: QwenInputs, opts: GenerateOptions = {}): Promise<GenerateResult> {
     const [t, l, p] = await qwenNative().qwenGenerate(this.#handle, toNative(inputs), { spgMode: this.spgMode, ...opts });

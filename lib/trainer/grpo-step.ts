@@ -10,6 +10,7 @@
  * the metrics; weights and optimizer state are untouched.
  */
 import type { ResolvedExample } from '../data/examples.js';
+import type { QwenVL } from '../model/qwen.js';
 import { exampleToRewardFields } from '../data/examples.js';
 import { RewardError, scoreCompletions } from '../rewards/registry.js';
 import { fromTypedArray, noGradAsync, randint, tidyAsync, type Tensor } from '../tensor/index.js';
@@ -118,7 +119,16 @@ export interface RolloutBatch {
 }
 
 const sameTiming = (ctx: StepContext) => ctx.cfg.logprob_second_per_grid_ts === 'same_as_rollout';
-const logprobInputs = (ctx: StepContext, r: Rollout) => repeatedInputs(r.prompt.rows, { completion: r.tokens, withSpg: sameTiming(ctx) });
+
+/**
+ * Per-token log-probs of a rollout's G completions under `model`: by default with the prompt computed once for the
+ * group (QwenVL.groupLogprobs, same values and gradients), or as G full rows (`logprob_shared_prompt: false`).
+ */
+async function rolloutLogprobs(ctx: StepContext, model: QwenVL, r: Rollout, entropy: boolean): Promise<{ logprobs: Tensor<'float32'>; entropy?: Tensor<'float32'> }> {
+  const withSpg = sameTiming(ctx);
+  if (ctx.cfg.logprob_shared_prompt) return model.groupLogprobs(repeatedInputs({ ...r.prompt.rows, rows: 1 }, { withSpg }), r.tokens, { entropy });
+  return model.logprobs(repeatedInputs(r.prompt.rows, { completion: r.tokens, withSpg }), r.tokens, { entropy });
+}
 
 /**
  * Generation and scoring of one step's prompts. `stepExamples` are the whole step's prompts (all ranks'); in a
@@ -174,11 +184,11 @@ export async function collectRollouts(ctx: StepContext, stepExamples: readonly R
     let refLogps: Tensor<'float32'> | null = null;
     if (replay) {
       let t1 = now();
-      oldLogps = await noGradAsync(async () => (await ctx.model.logprobs(logprobInputs(ctx, r), r.tokens)).logprobs);
+      oldLogps = await noGradAsync(async () => (await rolloutLogprobs(ctx, ctx.model, r, false)).logprobs);
       t.old_logprob = (t.old_logprob ?? 0) + now() - t1;
       if (ctx.ref && c.beta !== 0) {
         t1 = now();
-        refLogps = await noGradAsync(async () => (await ctx.ref!.logprobs(logprobInputs(ctx, r), r.tokens)).logprobs);
+        refLogps = await noGradAsync(async () => (await rolloutLogprobs(ctx, ctx.ref!, r, false)).logprobs);
         t.ref = (t.ref ?? 0) + now() - t1;
       }
     }
@@ -205,13 +215,13 @@ export async function updateFromRollouts(ctx: StepContext, batch: RolloutBatch, 
     completionIds: r.tokens,
     oldLogps: r.oldLogps,
     forward: async () => {
-      const out = await ctx.model.logprobs(logprobInputs(ctx, r), r.tokens, { entropy: true });
+      const out = await rolloutLogprobs(ctx, ctx.model, r, true);
       return { logps: out.logprobs, ...(out.entropy ? { entropy: out.entropy } : {}) };
     },
     ...(r.refLogps
       ? { refForward: async () => r.refLogps! }
       : ctx.ref
-        ? { refForward: async () => (await ctx.ref!.logprobs(logprobInputs(ctx, r), r.tokens)).logprobs }
+        ? { refForward: async () => (await rolloutLogprobs(ctx, ctx.ref!, r, false)).logprobs }
         : {}),
   }));
   const t0 = now();
