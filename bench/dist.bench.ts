@@ -58,7 +58,7 @@ const QWEN_STEPS = 6;
 const tiny = await makeTinyRun(4);
 registerReward(CHARS_REWARD);
 for (const nproc of [1, 2]) {
-  const cfg = tinyConfig(tiny, `qwen-${nproc}`, { per_device_train_batch_size: 2, max_steps: QWEN_STEPS, save_steps: 1000, top_k: 20, reward_funcs: ['format', 'refuse_iou', 'test_chars'], report_to: ['jsonl'] });
+  const cfg = tinyConfig(tiny, `qwen-${nproc}`, { per_device_train_batch_size: 2 / nproc, max_steps: QWEN_STEPS, save_steps: 1000, top_k: 20, reward_funcs: ['format', 'refuse_iou', 'test_chars'], report_to: ['jsonl'] });
   const file = join(scratch, `qwen-${nproc}.json`);
   writeFileSync(file, JSON.stringify(cfg));
   await run(nproc, [join(root, 'test/dist/workers/trainer-worker.ts'), file]);

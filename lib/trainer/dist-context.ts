@@ -5,7 +5,6 @@
  * all ranks together: any rank's reason to skip skips the step everywhere.
  */
 import type { TrainConfig } from '../config/schema.js';
-import { DataError } from '../errors.js';
 import { initProcessGroup, type ProcessGroup, readDistEnv } from '../dist/index.js';
 import { tensor } from '../tensor/index.js';
 import type { StepMetrics } from '../train/policy-update.js';
@@ -27,12 +26,6 @@ const DEFAULT_TIMEOUT_MS = 30 * 60_000;
 export async function initTrainingDist(cfg: TrainConfig, env: NodeJS.ProcessEnv = process.env): Promise<DistContext | null> {
   const e = readDistEnv(env);
   if (e.worldSize === 1) return null;
-  const promptsPerStep = cfg.per_device_train_batch_size * cfg.gradient_accumulation_steps;
-  if (promptsPerStep % e.worldSize !== 0)
-    throw new DataError(
-      `${promptsPerStep} prompt(s) per step (per_device_train_batch_size x gradient_accumulation_steps) cannot be split over ${e.worldSize} ranks; use a multiple of the world size`,
-      { field: 'per_device_train_batch_size' },
-    );
   const timeoutMs = env.RARFT_DIST_TIMEOUT_MS ? Number(env.RARFT_DIST_TIMEOUT_MS) : DEFAULT_TIMEOUT_MS;
   const group = await initProcessGroup({ timeoutMs, device: cfg.device, env: e });
   return distContext(group);
@@ -84,7 +77,7 @@ export function distContext(group: ProcessGroup): DistContext {
   };
 }
 
-/** This rank's contiguous share of a step's items (the world size divides their count: checked at start). */
+/** This rank's contiguous share of a step's items (per_device_train_batch_size x gradient_accumulation_steps each). */
 export function rankShare<T>(items: readonly T[], dist: DistContext | null | undefined): T[] {
   if (!dist) return [...items];
   const k = items.length / dist.world;

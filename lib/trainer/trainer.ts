@@ -121,7 +121,10 @@ export class Trainer extends EventEmitter {
       if (was && was !== stage) throw new DataError(`checkpoint was written by stage "${was}", this run is stage "${stage}"`, { file: resume.path, field: 'resume_from_checkpoint' });
     }
     const data = this.opts.data ?? (await loadTrainingData(c));
-    const promptsPerStep = c.per_device_train_batch_size * c.gradient_accumulation_steps;
+    const dist = this.opts.dist !== undefined ? this.opts.dist : await initTrainingDist(c);
+    const root = !dist || dist.rank === 0;
+    // prompts per optimizer step over all ranks: per_device_train_batch_size is per rank, as in HF/TRL
+    const promptsPerStep = c.per_device_train_batch_size * c.gradient_accumulation_steps * (dist?.world ?? 1);
     // num_iterations: each rollout batch is used for that many optimizer steps (an epoch has that many more steps)
     const mu = stage === 'grpo' ? c.num_iterations : 1;
     const totalSteps = c.max_steps > 0 ? c.max_steps : Math.ceil((data.examples.length * c.num_train_epochs) / promptsPerStep) * mu;
@@ -132,8 +135,6 @@ export class Trainer extends EventEmitter {
     const padId = tokenizer.tokenId('<|endoftext|>');
     const eosId = tokenizer.tokenId('<|im_end|>');
     const owned: { dispose(): void }[] = [];
-    const dist = this.opts.dist !== undefined ? this.opts.dist : await initTrainingDist(c);
-    const root = !dist || dist.rank === 0;
     try {
       const policy = await setupPolicy(c, stage, resume?.path ?? c.model_path, dist);
       owned.push(policy);
@@ -184,7 +185,7 @@ export class Trainer extends EventEmitter {
       if (root) this.#log(
         `${stage}: ${data.examples.length} examples, ${totalSteps} steps of ${promptsPerStep} prompt(s)` +
           `${stage === 'grpo' ? ` x ${c.num_generations} completions` : ''}; ${policy.trainable.length} trainable / ${policy.frozen.length} frozen tensors` +
-          `${dist ? `; ZeRO-3 over ${dist.world} ranks (${c.per_device_train_batch_size * c.gradient_accumulation_steps / dist.world} prompt(s) each)` : ''}`,
+          `${dist ? `; ZeRO-3 over ${dist.world} ranks (${promptsPerStep / dist.world} prompt(s) each)` : ''}`,
       );
       this.emit('start', { stage, startStep: step, totalSteps, examples: data.examples.length });
 

@@ -25,13 +25,15 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => unregisterReward(CHARS_REWARD.name));
 
-// 2 prompts per step: 1 per rank with 2 ranks, both in the 1-process run
+// 2 prompts per step: per_device_train_batch_size 2 in one process, 1 per rank with 2 ranks (perRank)
 const cfgFor = (name: string, extra: Record<string, unknown> = {}): TrainConfig =>
   tinyConfig(run, name, { per_device_train_batch_size: 2, max_steps: 2, save_steps: 1, beta: 0.04, top_k: 20, reward_funcs: ['format', 'refuse_iou', 'test_chars'], ...extra });
 
+const perRank = (cfg: TrainConfig): TrainConfig => ({ ...cfg, per_device_train_batch_size: 1 });
+
 async function launch2(cfg: TrainConfig): Promise<string[]> {
   const file = join(run.root, `${cfg.output_dir.split('/').pop()}.json`);
-  writeFileSync(file, JSON.stringify(cfg));
+  writeFileSync(file, JSON.stringify(perRank(cfg)));
   const lines: string[] = [];
   const r = await launch({
     nprocPerNode: 2,
@@ -98,7 +100,7 @@ describe('ZeRO-3 trainer over 2 Gloo processes', () => {
     await train(cfgFor('solo-resume', base), { progress: null, log: () => {}, dist: null });
     const cfg = cfgFor('cli-resume', base);
     const file = join(run.root, 'cli-resume.json');
-    writeFileSync(file, JSON.stringify({ ...cfg, resume_from_checkpoint: null }));
+    writeFileSync(file, JSON.stringify({ ...perRank(cfg), resume_from_checkpoint: null }));
     const r = spawnSync(process.execPath, [join(ROOT, 'bin/rarft-train.js'), '--config', file, '--resume', from, '--nproc-per-node', '2'], {
       env: { ...process.env, OMP_NUM_THREADS: '1', RARFT_NUM_THREADS: '1', RARFT_DIST_TIMEOUT_MS: '120000' },
       encoding: 'utf8',
@@ -124,7 +126,7 @@ describe('ZeRO-3 trainer over 2 Gloo processes', () => {
     await new Trainer(cfg, { stage: 'sft', progress: null, log: () => {}, dist: null }).train();
     const two = cfgFor('sft-two', { reward_funcs: ['format'] });
     const file = join(run.root, 'sft-two.json');
-    writeFileSync(file, JSON.stringify(two));
+    writeFileSync(file, JSON.stringify(perRank(two)));
     const r = spawnSync(process.execPath, [join(ROOT, 'bin/rarft-train.js'), '--config', file, '--stage', 'sft', '--nproc-per-node', '2'], {
       env: { ...process.env, OMP_NUM_THREADS: '1', RARFT_NUM_THREADS: '1', RARFT_DIST_TIMEOUT_MS: '120000' },
       encoding: 'utf8',
@@ -165,7 +167,7 @@ describe('ZeRO-3 trainer over 2 Gloo processes', () => {
   it('a rank killed mid-training makes the other exit with an error naming the collective, not hang', async () => {
     const cfg = cfgFor('killed', { max_steps: 200, save_steps: 1000 });
     const file = join(run.root, 'killed.json');
-    writeFileSync(file, JSON.stringify(cfg));
+    writeFileSync(file, JSON.stringify(perRank(cfg)));
     const port = await freePort();
     const outs = ['', ''];
     const t0 = performance.now();
