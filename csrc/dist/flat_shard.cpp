@@ -95,6 +95,17 @@ FlatShard::FlatShard(std::shared_ptr<Group> group, std::vector<std::string> name
   shard_.requires_grad_(true);
 }
 
+FlatShard::FlatShard(std::shared_ptr<Group> group, std::vector<std::string> names, const std::vector<at::Tensor>& params,
+                     bool sync_from_root, at::ScalarType dtype, at::Device device)
+    : group_(std::move(group)), layout_(FlatLayout::Of(std::move(names), ShapesOf(params), group_->world_size())) {
+  if (!at::isFloatingType(dtype)) throw std::invalid_argument("FlatShard: parameters must be floating point");
+  at::NoGradGuard no_grad;
+  at::Tensor full = PackFlat(layout_, params, dtype, device);
+  if (sync_from_root && group_->world_size() > 1) group_->Broadcast(full, 0);
+  shard_ = full.narrow(0, group_->rank() * layout_.shard_size, layout_.shard_size).clone();
+  shard_.requires_grad_(true);
+}
+
 FlatShard::FlatShard(std::shared_ptr<Group> group, FlatLayout layout, at::Tensor local_shard)
     : group_(std::move(group)), layout_(std::move(layout)) {
   if (layout_.world != group_->world_size())

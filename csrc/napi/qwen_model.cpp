@@ -97,15 +97,16 @@ std::shared_ptr<QwenModel> ModelArg(const Napi::CallbackInfo& info, size_t i) {
   return Models::For(info.Env()).Arg(info, i, "Qwen model");
 }
 
-// qwenLoad(dir, dtypeCode, device) -> Promise<id>
+// qwenLoad(dir, dtypeCode, device, lazy?) -> Promise<id>
 static Napi::Value qwenLoad(const Napi::CallbackInfo& info) {
   return Guard(info, "qwenLoad", [&]() -> Napi::Value {
     std::string dir = StringArg(info, 0);
     at::ScalarType dt = OptDtypeArg(info, 1).value_or(at::kFloat);
     at::Device dev = DeviceArg(info, 2);
+    bool lazy = !IsMissing(info, 3) && BoolArg(info, 3);
     auto out = std::make_shared<std::shared_ptr<QwenModel>>();
     return PromiseWorker::Start(
-        info.Env(), "qwenLoad", [=]() { *out = QwenModel::Load(dir, dt, dev); },
+        info.Env(), "qwenLoad", [=]() { *out = QwenModel::Load(dir, dt, dev, lazy); },
         [out](Napi::Env env) { return Models::For(env).Add(env, std::move(*out)); });
   });
 }

@@ -5,12 +5,20 @@
 
 namespace rarft::qwen {
 
-std::shared_ptr<QwenModel> QwenModel::Load(const std::string& dir, at::ScalarType dtype, const at::Device& device) {
+std::shared_ptr<QwenModel> QwenModel::Load(const std::string& dir, at::ScalarType dtype, const at::Device& device,
+                                           bool lazy) {
   if (dtype != at::kFloat && dtype != at::kBFloat16 && dtype != at::kHalf)
     throw std::invalid_argument("qwen load: dtype must be float32, bfloat16 or float16");
   QwenConfig c = QwenConfig::FromFile((std::filesystem::path(dir) / "config.json").string());
-  QwenWeights w = LoadWeights(dir, c, dtype, device);
-  return std::shared_ptr<QwenModel>(new QwenModel(std::move(c), std::move(w), dtype, device));
+  QwenWeights w = LoadWeights(dir, c, dtype, device, lazy);
+  auto m = std::shared_ptr<QwenModel>(new QwenModel(std::move(c), std::move(w), dtype, device));
+  m->lazy_ = lazy;
+  return m;
+}
+
+void QwenModel::CheckLoaded() const {
+  if (lazy_ && !sharding_)
+    throw std::logic_error("this model was loaded lazily (memory-mapped, for sharding) and must be sharded before use");
 }
 
 int64_t QwenModel::ParameterCount() const {
@@ -26,6 +34,7 @@ int64_t QwenModel::ParameterCount() const {
 }
 
 void QwenModel::Save(const std::string& dir) const {
+  CheckLoaded();
   if (!sharding_) return SaveCheckpoint(dir, config_, weights_);
   std::vector<std::string> names;
   for (auto& [n, t] : weights_.named) names.push_back(n);
@@ -40,11 +49,13 @@ void QwenModel::Shard(std::shared_ptr<dist::Group> group, const std::set<std::st
     for (auto& [m, t] : weights_.named) found = found || m == n;
     if (!found) throw std::invalid_argument("shard: no parameter named '" + n + "'");
   }
-  sharding_ = std::make_shared<ModelSharding>(weights_, trainable, std::move(group), sync_from_root);
+  sharding_ = std::make_shared<ModelSharding>(weights_, trainable, std::move(group), sync_from_root,
+                                              at::TensorOptions().dtype(dtype_).device(device_));
 }
 
 at::Tensor QwenModel::VisionFeatures(const at::Tensor& pixel_values, const at::Tensor& grid_thw,
                                      VisionTrace* trace) const {
+  CheckLoaded();
   RestScope rest(sharding_.get());
   return VisionForward(weights_.vision, config_.vision, pixel_values,
                        GridsFromTensor(grid_thw, config_.vision, "grid_thw"), trace, checkpoint_, sharding_.get());
@@ -130,6 +141,7 @@ at::Tensor ExpandGroups(const at::Tensor& feats, const at::Tensor& ids, int64_t 
 }  // namespace
 
 at::Tensor QwenModel::Embed(const QwenInputs& in) const {
+  CheckLoaded();
   RestScope rest(sharding_.get());
   if (!in.input_ids.defined() || in.input_ids.dim() != 2)
     throw std::invalid_argument("input_ids: expected [B, L] integer tensor");

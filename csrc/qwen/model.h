@@ -29,7 +29,10 @@ struct QwenInputs {
 
 class QwenModel {
  public:
-  static std::shared_ptr<QwenModel> Load(const std::string& dir, at::ScalarType dtype, const at::Device& device);
+  // `lazy` (weights.h): the weights stay memory-mapped in the file's dtype until Shard() packs this rank's slices;
+  // such a model must be sharded before any other use (checked).
+  static std::shared_ptr<QwenModel> Load(const std::string& dir, at::ScalarType dtype, const at::Device& device,
+                                         bool lazy = false);
   // Sharded: a collective (every rank calls it); only rank 0 writes.
   void Save(const std::string& dir) const;
 
@@ -66,7 +69,9 @@ class QwenModel {
   QwenWeights weights_;
   at::ScalarType dtype_;
   at::Device device_;
+  void CheckLoaded() const;
   bool checkpoint_ = false;
+  bool lazy_ = false;
   std::shared_ptr<ModelSharding> sharding_;
 };
 

@@ -12,10 +12,9 @@
 namespace rarft::qwen {
 namespace {
 
-at::Tensor Placeholder(const at::Tensor& like) { return at::empty({0}, like.options().requires_grad(false)); }
-
 std::shared_ptr<dist::FlatShard> MakeShard(const std::shared_ptr<dist::Group>& g,
-                                           const std::vector<std::pair<std::string, at::Tensor>>& ps, bool sync) {
+                                           const std::vector<std::pair<std::string, at::Tensor>>& ps, bool sync,
+                                           const at::TensorOptions& opts) {
   if (ps.empty()) return nullptr;
   std::vector<std::string> names;
   std::vector<at::Tensor> ts;
@@ -23,7 +22,7 @@ std::shared_ptr<dist::FlatShard> MakeShard(const std::shared_ptr<dist::Group>& g
     names.push_back(n);
     ts.push_back(t.detach());
   }
-  return std::make_shared<dist::FlatShard>(g, names, ts, sync);
+  return std::make_shared<dist::FlatShard>(g, names, ts, sync, c10::typeMetaToScalarType(opts.dtype()), opts.device());
 }
 
 void PointAt(std::vector<at::Tensor>& params, const std::vector<at::Tensor>& views) {
@@ -31,28 +30,29 @@ void PointAt(std::vector<at::Tensor>& params, const std::vector<at::Tensor>& vie
   for (size_t i = 0; i < params.size(); ++i) params[i].set_data(views[i]);
 }
 
-void PointAtNothing(std::vector<at::Tensor>& params) {
+void PointAtNothing(std::vector<at::Tensor>& params, const at::TensorOptions& opts) {
   at::NoGradGuard ng;
-  for (at::Tensor& p : params) p.set_data(Placeholder(p));
+  for (at::Tensor& p : params) p.set_data(at::empty({0}, opts.requires_grad(false)));
 }
 
 }  // namespace
 
 ShardedBlock::ShardedBlock(std::string name, const std::vector<std::pair<std::string, at::Tensor>>& params,
                            const std::set<std::string>& trainable, const std::shared_ptr<dist::Group>& group,
-                           bool sync_from_root)
-    : name_(std::move(name)) {
+                           bool sync_from_root, at::TensorOptions opts)
+    : name_(std::move(name)), opts_(opts) {
   std::vector<std::pair<std::string, at::Tensor>> tr, fr;
   for (auto& p : params) (trainable.count(p.first) ? tr : fr).push_back(p);
-  trainable_shard_ = MakeShard(group, tr, sync_from_root);
-  frozen_shard_ = MakeShard(group, fr, sync_from_root);
+  trainable_shard_ = MakeShard(group, tr, sync_from_root, opts_);
+  frozen_shard_ = MakeShard(group, fr, sync_from_root, opts_);
   for (auto& [n, t] : tr) trainable_.push_back(t);
   for (auto& [n, t] : fr) frozen_.push_back(t);
+  // the full copies (or mapped views) the model loaded are dropped here: only the slices remain
+  PointAtNothing(trainable_, opts_);
+  PointAtNothing(frozen_, opts_);
   at::NoGradGuard ng;
   for (at::Tensor& t : trainable_) t.requires_grad_(true);
   for (at::Tensor& t : frozen_) t.requires_grad_(false);
-  PointAtNothing(trainable_);  // the full copies the model loaded are dropped here: only the slices remain
-  PointAtNothing(frozen_);
 }
 
 void ShardedBlock::Prefetch() {
@@ -79,8 +79,8 @@ void ShardedBlock::BindLocked() {
 }
 
 void ShardedBlock::ReleaseLocked() {
-  PointAtNothing(trainable_);
-  PointAtNothing(frozen_);
+  PointAtNothing(trainable_, opts_);
+  PointAtNothing(frozen_, opts_);
   if (trainable_shard_) trainable_shard_->Free();
   if (frozen_shard_) frozen_shard_->Free();
 }
@@ -219,7 +219,7 @@ struct ShardedBlockFn : public torch::autograd::Function<ShardedBlockFn> {
 }  // namespace
 
 ModelSharding::ModelSharding(QwenWeights& w, const std::set<std::string>& trainable, std::shared_ptr<dist::Group> group,
-                             bool sync_from_root)
+                             bool sync_from_root, at::TensorOptions opts)
     : group_(std::move(group)) {
   // Which block each parameter belongs to, by its legacy name.
   std::map<size_t, std::vector<std::pair<std::string, at::Tensor>>> layers, vblocks;
@@ -238,10 +238,10 @@ ModelSharding::ModelSharding(QwenWeights& w, const std::set<std::string>& traina
   if (layers.size() != w.text.layers.size() || vblocks.size() != w.vision.blocks.size())
     throw std::logic_error("ModelSharding: parameter names do not match the layer counts");
   for (auto& [i, ps] : vblocks)
-    vision_.push_back(std::make_shared<ShardedBlock>("visual.blocks." + std::to_string(i), ps, trainable, group_, sync_from_root));
+    vision_.push_back(std::make_shared<ShardedBlock>("visual.blocks." + std::to_string(i), ps, trainable, group_, sync_from_root, opts));
   for (auto& [i, ps] : layers)
-    text_.push_back(std::make_shared<ShardedBlock>("model.layers." + std::to_string(i), ps, trainable, group_, sync_from_root));
-  rest_ = std::make_shared<ShardedBlock>("rest", rest, trainable, group_, sync_from_root);
+    text_.push_back(std::make_shared<ShardedBlock>("model.layers." + std::to_string(i), ps, trainable, group_, sync_from_root, opts));
+  rest_ = std::make_shared<ShardedBlock>("rest", rest, trainable, group_, sync_from_root, opts);
   all_ = vision_;
   all_.insert(all_.end(), text_.begin(), text_.end());
   all_.push_back(rest_);

@@ -37,8 +37,11 @@ struct QwenWeights;
 class ShardedBlock {
  public:
   // `params` are the model's own tensors (kept, re-pointed); trainable ones are made to require grad.
+  // The slices are packed in `opts`' dtype and device (the model's), whatever the given tensors' (a lazy load's
+  // memory-mapped views stay in the file's dtype until here).
   ShardedBlock(std::string name, const std::vector<std::pair<std::string, at::Tensor>>& params,
-               const std::set<std::string>& trainable, const std::shared_ptr<dist::Group>& group, bool sync_from_root);
+               const std::set<std::string>& trainable, const std::shared_ptr<dist::Group>& group, bool sync_from_root,
+               at::TensorOptions opts);
 
   const std::string& name() const { return name_; }
   // Refcounted: the first Bind all-gathers, the matching last Release frees.
@@ -67,6 +70,7 @@ class ShardedBlock {
   void ReleaseLocked();
   std::string name_;
   std::vector<at::Tensor> trainable_, frozen_;
+  at::TensorOptions opts_;  // dtype/device of the slices and of the empty placeholders
   std::shared_ptr<dist::FlatShard> trainable_shard_, frozen_shard_;
   int refs_ = 0;
   bool prefetched_ = false;
@@ -77,7 +81,7 @@ class ShardedBlock {
 class ModelSharding {
  public:
   ModelSharding(QwenWeights& w, const std::set<std::string>& trainable, std::shared_ptr<dist::Group> group,
-                bool sync_from_root);
+                bool sync_from_root, at::TensorOptions opts);
 
   ShardedBlock& text_layer(size_t i) { return *text_[i]; }
   ShardedBlock& vision_block(size_t i) { return *vision_[i]; }

@@ -120,7 +120,8 @@ QwenWeights BindWeights(const QwenConfig& c, std::vector<std::pair<std::string, 
   return w;
 }
 
-QwenWeights LoadWeights(const std::string& dir, const QwenConfig& c, at::ScalarType dtype, const at::Device& device) {
+QwenWeights LoadWeights(const std::string& dir, const QwenConfig& c, at::ScalarType dtype, const at::Device& device,
+                        bool lazy) {
   // Which files hold the tensors: the index's weight_map when sharded, else the single file.
   std::vector<std::string> files;
   const fs::path index = fs::path(dir) / "model.safetensors.index.json";
@@ -174,6 +175,10 @@ QwenWeights LoadWeights(const std::string& dir, const QwenConfig& c, at::ScalarT
     if (info.shape != shape)
       throw std::invalid_argument("qwen load: tensor '" + it->second.name + "' in " + it->second.file->path() +
                                   ": expected shape " + ShapeStr(shape) + ", found " + ShapeStr(info.shape));
+    if (lazy) {  // a view of the mapping: sharding copies this rank's slice out of it (see the header)
+      named.emplace_back(n, it->second.file->Get(it->second.name));
+      continue;
+    }
     // copy=true: never keep views of the read-only mapping as trainable parameters.
     at::Tensor t = it->second.file->Get(it->second.name).to(opts, /*non_blocking=*/false, /*copy=*/true);
     named.emplace_back(n, t.contiguous());

@@ -47,7 +47,11 @@ std::string CanonicalName(const std::string& name);
 // Reads config.json and model.safetensors (or the shards of model.safetensors.index.json) from `dir` into `dtype` on
 // `device`. Every expected tensor must be present with its exact shape; a missing tensor, a wrong shape or an
 // unexpected tensor throws std::invalid_argument naming the tensor, expected and found shapes and the file.
-QwenWeights LoadWeights(const std::string& dir, const QwenConfig& config, at::ScalarType dtype, const at::Device& device);
+// `lazy`: the tensors stay read-only views of the memory-mapped files, in the files' dtype on the CPU (`dtype` and
+// `device` are then ignored). Only for a model that is sharded at once (ModelSharding packs each block into its
+// slice in the training dtype): ranks on one node then share the page cache instead of each holding a full copy.
+QwenWeights LoadWeights(const std::string& dir, const QwenConfig& config, at::ScalarType dtype, const at::Device& device,
+                        bool lazy = false);
 
 // Builds the typed views over an already-filled named list (used by LoadWeights and for synthetic weights).
 QwenWeights BindWeights(const QwenConfig& config, std::vector<std::pair<std::string, at::Tensor>> named);

@@ -24,7 +24,7 @@ export interface NativeModelShards {
 }
 
 export interface QwenBindings {
-  qwenLoad(dir: string, dtypeCode: number, device: string): Promise<number>;
+  qwenLoad(dir: string, dtypeCode: number, device: string, lazy?: boolean): Promise<number>;
   qwenFree(id: number): boolean;
   qwenSave(id: number, dir: string): Promise<void>;
   qwenInfo(id: number): { configJson: string; parameterCount: number; names: string[]; dtype: number; device: string };

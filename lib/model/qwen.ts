@@ -258,6 +258,30 @@ export class QwenVL {
   }
 
   /**
+   * Loads a checkpoint straight into ZeRO-3 shards: the files are memory-mapped and each block's slice for this rank
+   * is packed from the mapping in `dtype`, so a rank never holds the full model (ranks on one node share the page
+   * cache). Collective. Same result as `load` then `shard` (test/qwen/sharded.test.ts).
+   */
+  static async loadSharded(
+    dir: string,
+    group: ProcessGroup,
+    trainable: readonly string[] | ((names: string[]) => readonly string[]),
+    opts: QwenLoadOptions & { syncFromRoot?: boolean } = {},
+  ): Promise<{ model: QwenVL; shards: ModelShards }> {
+    const config = loadQwenConfig(dir);
+    const dtype = opts.dtype ?? 'float32';
+    const device = opts.device ?? 'cpu';
+    const model = new QwenVL(await qwenNative().qwenLoad(dir, DTYPE_CODE[dtype], device, true), dir, config, dtype, device, opts.spgMode ?? 'float');
+    try {
+      const names = typeof trainable === 'function' ? trainable(model.parameterNames()) : trainable;
+      return { model, shards: await model.shard(group, names, { syncFromRoot: opts.syncFromRoot ?? false }) };
+    } catch (e) {
+      model.dispose();
+      throw e;
+    }
+  }
+
+  /**
    * ZeRO-3 (csrc/qwen/sharding.h): from now on this rank keeps 1/world of every parameter in flat per-block shards
    * (each decoder layer, each vision block, and "rest"); a block's full weights exist only while it runs, forwards
    * with grad recompute each block in backward and reduce-scatter its grads into the block's trainable shard, and

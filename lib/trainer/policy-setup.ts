@@ -38,14 +38,19 @@ const optimizerOptions = (c: TrainConfig) => ({ ...optimizerHyper(c), ...(c.opti
 export async function setupPolicy(c: TrainConfig, stage: Stage, weightsDir: string, dist: DistContext | null): Promise<PolicySetup> {
   const owned: { dispose(): void }[] = [];
   try {
-    const model = await QwenVL.load(weightsDir, { dtype: c.dtype, device: c.device as 'cpu' });
+    const loadOpts = { dtype: c.dtype, device: c.device as 'cpu' };
+    let split: ReturnType<typeof partitionParams> | null = null;
+    const partition = (names: string[]) => (split = partitionParams(names, c.freeze, c.unfreeze)).trainable;
+    // Sharded runs load straight into this rank's slices (memory-mapped files, one block at a time).
+    const sharded = dist ? await QwenVL.loadSharded(weightsDir, dist.group, partition, loadOpts) : null;
+    const model = sharded?.model ?? (await QwenVL.load(weightsDir, loadOpts));
     owned.push(model);
     // Recompute each decoder layer / vision block in backward instead of keeping its activations (frozen blocks
     // are skipped by the model, so a frozen ViT costs nothing extra). A sharded model always recomputes.
     model.setGradientCheckpointing(c.gradient_checkpointing);
     const names = model.parameterNames();
-    const { trainable, frozen, unusedPatterns } = partitionParams(names, c.freeze, c.unfreeze);
-    const loadRef = async () => (stage === 'grpo' && c.beta !== 0 ? QwenVL.load(c.ref_model_path ?? c.model_path, { dtype: c.dtype, device: c.device as 'cpu' }) : null);
+    const { trainable, frozen, unusedPatterns } = split ?? partitionParams(names, c.freeze, c.unfreeze);
+    const loadRef = async () => (stage === 'grpo' && c.beta !== 0 ? QwenVL.load(c.ref_model_path ?? c.model_path, loadOpts) : null);
     const base = { model, trainable, frozen, unusedPatterns };
 
     if (!dist) {
@@ -73,14 +78,11 @@ export async function setupPolicy(c: TrainConfig, stage: Stage, weightsDir: stri
     }
 
     const paramCount = model.parameterCount;
-    const shards = await model.shard(dist.group, trainable);
+    const shards = sharded!.shards;
     const optimizer = new ZeroOptimizer(model, shards, dist.group, optimizerOptions(c));
     owned.push(optimizer);
-    const ref = await loadRef();
-    if (ref) {
-      owned.push(ref);
-      await ref.shard(dist.group, []);
-    }
+    const ref = stage === 'grpo' && c.beta !== 0 ? (await QwenVL.loadSharded(c.ref_model_path ?? c.model_path, dist.group, [], loadOpts)).model : null;
+    if (ref) owned.push(ref);
     const trainableNumel = shards.blocks.reduce((a, b) => a + (b.trainable?.layout.total ?? 0), 0);
     const mem = optimizer.memoryBytes();
     const bytes = BYTES_PER_ELEMENT[c.dtype];

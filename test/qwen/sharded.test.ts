@@ -132,6 +132,32 @@ describe('ZeRO-3 sharded QwenVL (1 rank)', () => {
     for (const [n, t] of A) expect(maxRel(floats(t), floats(B.get(n)!))).toBe(0);
   });
 
+  it('loadSharded (memory-mapped, straight into slices) equals load + shard; a lazy model cannot be used unsharded', async () => {
+    const { model: lazy, shards: ls } = await QwenVL.loadSharded(TINY, group, (names) => names.filter((n) => TRAIN.includes(n)));
+    try {
+      expect(ls.localBytes).toBe(shards.localBytes);
+      const inputs = batchInputs(refs);
+      const comp = inputs.inputIds.narrow(1, 185 - 6, 6).contiguous();
+      const a = floats((await plain.logprobs(inputs, comp)).logprobs);
+      const b = floats((await lazy.logprobs(inputs, comp)).logprobs);
+      expect(maxRel(a, b)).toBe(0);
+      const d = mkdtempSync(join(tmpdir(), 'rarft-shard-lazy-'));
+      await lazy.save(d);
+      const A = (await loadSafetensors(join(TINY, 'model.safetensors'))).tensors;
+      const B = (await loadSafetensors(join(d, 'model.safetensors'))).tensors;
+      for (const [n, t] of A) expect(maxRel(floats(t), floats(B.get(n)!)), n).toBe(0);
+    } finally {
+      lazy.dispose();
+    }
+    const { qwenNative } = await import('../../lib/model/native.js');
+    const id = await qwenNative().qwenLoad(TINY, 6, 'cpu', true);
+    try {
+      await expect(qwenNative().qwenHidden(id, { inputIds: batchInputs(refs).inputIds.handle }, 'float')).rejects.toThrow(/loaded lazily .* must be sharded before use/);
+    } finally {
+      qwenNative().qwenFree(id);
+    }
+  });
+
   it('rejects an unknown trainable name', async () => {
     const m = await QwenVL.load(TINY);
     try {
