@@ -82,7 +82,7 @@ try {
       async () => (await patchifyU8Async(resized)).pixelValues.dispose(),
     ]);
     const what = `${clip}, ${s.indices.length} frames ${p.width}x${p.height} -> ${size.width}x${size.height}`;
-    const names = ['probe (ffprobe)', "probe (probe: 'ffmpeg')", 'sampled decode, no resize', `resize, fast uint8 kernel (${rinfo.capability})`, 'resize, ATen float path', 'normalise+patchify'];
+    const names = ['probe (default: mp4 header, else ffprobe)', "probe (probe: 'ffmpeg')", 'sampled decode, no resize', `resize, fast uint8 kernel (${rinfo.capability})`, 'resize, ATen float path', 'normalise+patchify'];
     names.forEach((n, i) => records.push({ name: `stage alone: ${n}, ${what}, ffmpeg 5.1`, value: times[i]! * 1000, unit: 'ms' }));
     records.push({ name: `resize speed-up of the fast kernel over ATen (bit-identical), ${what}`, value: times[4]! / times[3]!, unit: 'x' });
     for (const t of [decoded, tchw, resized]) t.dispose();

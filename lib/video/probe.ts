@@ -1,6 +1,7 @@
 /**
  * Probes a video file: size (upright, after rotation), frame rate, frame count, duration, rotation.
- * ffprobe's JSON is used when an ffprobe exists; otherwise `ffmpeg -i` is parsed (see probe-parse.ts).
+ * A plain MP4/MOV is read in-process (mp4-probe.ts); otherwise ffprobe's JSON is used when an ffprobe exists, and
+ * `ffmpeg -i` is parsed when not (see probe-parse.ts).
  *
  * Frame count follows decord, Time-R1's reader: decord's len(vr) is the number of video packets (it indexes every
  * packet at open), so the container's nb_frames is used when present and the packets are counted otherwise
@@ -9,6 +10,7 @@
 import { statSync } from 'node:fs';
 import { DataError } from '../errors.js';
 import { type FfmpegResolveOptions, resolveFfmpeg } from './ffmpeg-binary.js';
+import { probeMp4 } from './mp4-probe.js';
 import { type StreamInfo, parseFfmpegInfo, parseFfprobeJson, parseFramecrc, refineFps } from './probe-parse.js';
 import { runProcess } from './run-process.js';
 
@@ -20,18 +22,21 @@ export interface VideoProbe extends StreamInfo {
   /** Frame count as decord reports it. */
   frameCount: number;
   frameCountSource: 'nb_frames' | 'counted packets';
-  probedWith: 'ffprobe' | 'ffmpeg';
+  probedWith: 'ffprobe' | 'ffmpeg' | 'mp4 header';
 }
 
 const COUNT_UP_FRONT = /\.(mkv|webm|mka)$/i;
+const MP4_LIKE = /\.(mp4|m4v|mov)$/i;
 
 export interface ProbeOptions extends FfmpegResolveOptions {
   /**
    * 'auto' (default): ffprobe's JSON when an ffprobe exists, else the ffmpeg-only probe.
    * 'ffmpeg': one ffmpeg process (stream dump + packet list), even when ffprobe exists: faster with a static
    * ffmpeg (about 20 ms to start here, against about 170 ms for Debian's dynamically linked ffprobe).
+   * 'auto' first reads a plain MP4/MOV's header in-process (mp4-probe.ts: what ffprobe would report, or nothing,
+   * then the tools as above); 'ffprobe' always runs ffprobe (when there is one).
    */
-  probe?: 'auto' | 'ffmpeg';
+  probe?: 'auto' | 'ffmpeg' | 'ffprobe';
   /** Same as probe: 'ffmpeg'. */
   noFfprobe?: boolean;
 }
@@ -74,8 +79,13 @@ export async function probeVideo(path: string, opts: ProbeOptions = {}): Promise
   let info: StreamInfo;
   let probedWith: VideoProbe['probedWith'];
   let counted: number | undefined;
-  const useFfprobe = tools.ffprobe && !opts.noFfprobe && (opts.probe ?? 'auto') === 'auto';
-  if (useFfprobe) {
+  const mode = opts.noFfprobe ? 'ffmpeg' : (opts.probe ?? 'auto');
+  const useFfprobe = tools.ffprobe && mode !== 'ffmpeg';
+  const header = mode === 'auto' && MP4_LIKE.test(path) ? probeMp4(path) : null;
+  if (header) {
+    info = header; // no process start-up before the decode (the decode itself reports a broken stream)
+    probedWith = 'mp4 header';
+  } else if (useFfprobe) {
     // Matroska/WebM never carry nb_frames: count the packets in the same ffprobe run instead of a second process.
     const countNow = COUNT_UP_FRONT.test(path);
     const r = await runProcess(tools.ffprobe!, [

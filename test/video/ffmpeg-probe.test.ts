@@ -106,10 +106,16 @@ describe('probing the shared videos', () => {
     ['corrupted.mp4', { width: 1280, height: 720, fps: 10, frameCount: 50 }],
   ];
   for (const [name, want] of cases) {
-    it(`${name}: ffprobe JSON and ffmpeg-only parsing agree`, async () => {
-      const a = await probeVideo(video(name), { ffmpegPath: '/usr/bin/ffmpeg' });
+    it(`${name}: ffprobe JSON, ffmpeg-only parsing and the default (mp4 header when plain) agree`, async () => {
+      const a = await probeVideo(video(name), { ffmpegPath: '/usr/bin/ffmpeg', probe: 'ffprobe' });
       expect(a.probedWith).toBe('ffprobe');
       expect(a).toMatchObject(want);
+      const d = await probeVideo(video(name), { ffmpegPath: '/usr/bin/ffmpeg' });
+      // plain MP4/MOV files are read in-process; the rotated one and Matroska/WebM still go to ffprobe
+      expect(d.probedWith).toBe(/\.(mp4|mov)$/.test(name) && name !== 'video_90.mov' ? 'mp4 header' : 'ffprobe');
+      const { probedWith: _a, ...fa } = a;
+      const { probedWith: _d, ...fd } = d;
+      expect(fd).toEqual(fa);
       for (const ffmpegPath of ['/usr/bin/ffmpeg', INSTALLER]) {
         const b = await probeVideo(video(name), { ffmpegPath, noFfprobe: true });
         expect(b.probedWith).toBe('ffmpeg');
@@ -118,6 +124,7 @@ describe('probing the shared videos', () => {
     });
   }
   it('OHOFG.mp4 (10000/1049 fps, printed 9.53): exact with ffprobe, and from the packet durations without it', async () => {
+    expect((await probeVideo(video('OHOFG.mp4'), { probe: 'ffprobe' })).fps).toBe(10000 / 1049);
     expect((await probeVideo(video('OHOFG.mp4'))).fps).toBe(10000 / 1049);
     for (const ffmpegPath of ['/usr/bin/ffmpeg', INSTALLER]) {
       const b = await probeVideo(video('OHOFG.mp4'), { ffmpegPath, probe: 'ffmpeg' });
