@@ -8,16 +8,16 @@
  * log-probs, and in its metadata the draws that picked the prompts (re-resolved on load: prompts and videos are
  * rebuilt from the data, not stored), the remaining iterations, the texts and the scores.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { type ResolvedExample, type TrainingExample, resolveExample } from '../data/examples.js';
 import { DataError } from '../errors.js';
 import { loadSafetensors, saveSafetensors } from '../io/safetensors.js';
-import { type Tensor, dispose, keep } from '../tensor/index.js';
+import { type Tensor, dispose, keep, tidyAsync } from '../tensor/index.js';
 import type { CursorTake } from './data-cursor.js';
 import { rankShare } from './dist-context.js';
-import type { RolloutBatch, ScoredRollout } from './grpo-step.js';
+import { type GrpoStepResult, type RolloutBatch, type ScoredRollout, collectRollouts, timeMetrics, updateFromRollouts } from './grpo-step.js';
 import { type StepContext, preparePrompt } from './step-context.js';
 
 export interface BufferedRollouts {
@@ -29,7 +29,54 @@ export interface BufferedRollouts {
   batch: RolloutBatch;
 }
 
+/**
+ * One optimizer step with num_iterations = μ: when the current batch is used up (or absent), take the next prompts and
+ * collect a new one (a collection that must be skipped skips this step), then update on it. Returns the batch to keep
+ * (the old one is disposed when replaced) and the step's metrics; samples only on the step that generated.
+ */
+export async function replayStep(
+  ctx: StepContext,
+  current: BufferedRollouts | null,
+  o: { mu: number; step: number; lr: number; take: () => { picks: CursorTake[]; examples: ResolvedExample[] } },
+): Promise<{ buffer: BufferedRollouts | null; result: GrpoStepResult }> {
+  let buffer = current;
+  let fresh = false;
+  if (!buffer || buffer.itersLeft === 0) {
+    disposeBuffer(buffer);
+    buffer = null;
+    const { picks, examples } = o.take();
+    const got = await tidyAsync(async () => {
+      const r = await collectRollouts(ctx, examples, { replay: true });
+      return r.ok ? { buf: keepBuffer({ picks, genStep: o.step, itersLeft: o.mu, batch: r.batch }), skip: null } : { buf: null, skip: r.metrics };
+    });
+    if (!got.buf) return { buffer: null, result: { metrics: got.skip!, samples: [] } };
+    buffer = got.buf;
+    fresh = true;
+  }
+  const b = buffer;
+  const m = await tidyAsync(() => updateFromRollouts(ctx, b.batch, o.lr));
+  b.itersLeft--;
+  const metrics = { ...m, ...timeMetrics(fresh ? b.batch.times : {}), 'rollout/iteration': o.mu - b.itersLeft };
+  return { buffer: b, result: { metrics, samples: fresh ? b.batch.samples : [] } };
+}
+
 export const bufferFile = (dir: string, rank: number) => join(dir, `rollout_buffer.rank${rank}.safetensors`);
+const stagingFile = (outputDir: string, rank: number) => join(outputDir, '.rollout-staging', `rollout_buffer.rank${rank}.safetensors`);
+
+/**
+ * Ranks other than 0: write this rank's batch where rank 0 will pick it up. Called before the checkpoint's collectives
+ * (the weight gather), so the file is complete by the time rank 0 writes its checkpoint folder.
+ */
+export async function stageBuffer(outputDir: string, b: BufferedRollouts, rank: number, world: number): Promise<void> {
+  mkdirSync(join(outputDir, '.rollout-staging'), { recursive: true });
+  await saveBuffer(stagingFile(outputDir, rank), b, world);
+}
+
+/** Rank 0, inside the checkpoint's temp folder (renamed into place atomically afterwards): every rank's batch. */
+export async function writeBuffers(dir: string, outputDir: string, b: BufferedRollouts, world: number): Promise<void> {
+  await saveBuffer(bufferFile(dir, 0), b, world);
+  for (let r = 1; r < world; r++) renameSync(stagingFile(outputDir, r), bufferFile(dir, r));
+}
 
 /** Takes the batch's tensors out of every scope: they live until disposeBuffer. */
 export function keepBuffer(b: BufferedRollouts): BufferedRollouts {

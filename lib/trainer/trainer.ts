@@ -16,7 +16,7 @@
  * N straight steps == k steps + resume + N-k steps, bit for bit on the CPU.
  */
 import { EventEmitter } from 'node:events';
-import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import type { TrainConfig } from '../config/schema.js';
@@ -27,7 +27,7 @@ import { TrainLogger, type TrainLoggerOptions } from '../logging/train-logger.js
 import type { MetricsRecord } from '../logging/metrics-jsonl.js';
 import { getReward } from '../rewards/registry.js';
 import type { SentenceEncoder } from '../rewards/sentence-encoder.js';
-import { Generator, tidyAsync } from '../tensor/index.js';
+import { Generator } from '../tensor/index.js';
 import { loadTextTokenizer } from '../text/tokenizer.js';
 import { type CheckpointInfo, cleanStaleTemps, resolveResume, retireCheckpointsAfter } from '../train/checkpoint-dir.js';
 import { type LrScheduleSpec, lrAt, warmupStepsFor } from '../train/lr-schedule.js';
@@ -37,8 +37,8 @@ import { BatchingEncoder } from './batching-encoder.js';
 import { type DistContext, initTrainingDist } from './dist-context.js';
 import { setupPolicy } from './policy-setup.js';
 import { ExampleCursor } from './data-cursor.js';
-import { type RolloutSample, collectRollouts, grpoStep, timeMetrics, updateFromRollouts } from './grpo-step.js';
-import { type BufferedRollouts, bufferFile, disposeBuffer, keepBuffer, loadBuffer, saveBuffer } from './rollout-buffer.js';
+import { type RolloutSample, grpoStep } from './grpo-step.js';
+import { type BufferedRollouts, disposeBuffer, loadBuffer, replayStep, stageBuffer, writeBuffers } from './rollout-buffer.js';
 import { type Stage, checkpointStage, saveRunCheckpoint } from './run-checkpoint.js';
 import { type SftTarget, defaultSftTarget, sftStep } from './sft-step.js';
 import type { StepContext } from './step-context.js';
@@ -195,24 +195,17 @@ export class Trainer extends EventEmitter {
       const history: StepMetrics[] = [];
       let last: CheckpointInfo | null = null;
       let lastSaved = step;
-      const staging = (rank: number) => join(c.output_dir, '.rollout-staging', bufferFile('', rank));
       const save = async () => {
         lastSaved = step;
-        const midCycle = buffered !== null && buffered.itersLeft > 0;
+        // a batch still being replayed goes into the checkpoint (every rank's: the others stage theirs first)
+        const midCycle = buffered !== null && buffered.itersLeft > 0 ? buffered : null;
         if (!root) {
-          // staged before the collectives of the save, so rank 0 finds it when they complete
-          if (midCycle) {
-            mkdirSync(join(c.output_dir, '.rollout-staging'), { recursive: true });
-            await saveBuffer(staging(dist!.rank), buffered!, dist!.world);
-          }
+          if (midCycle) await stageBuffer(c.output_dir, midCycle, dist!.rank, dist!.world);
           return policy.joinSave();
         }
         const writeExtra = async (dir: string) => {
-          if (!midCycle) return;
-          await saveBuffer(bufferFile(dir, 0), buffered!, dist?.world ?? 1);
-          for (let r = 1; r < (dist?.world ?? 1); r++) renameSync(staging(r), bufferFile(dir, r));
+          if (midCycle) await writeBuffers(dir, c.output_dir, midCycle, dist?.world ?? 1);
         };
-        if (midCycle) mkdirSync(join(c.output_dir, '.rollout-staging'), { recursive: true });
         last = await saveRunCheckpoint(model, policy.writeOptimizer, tokenizer, c.model_path, {
           cfg: c, stage, step, epoch: cursor.progress, cursor: cursor.state(), rng: { sampling }, totalSteps, warmupSteps, metricsTail: logger.tail, writeExtra,
         });
@@ -238,29 +231,9 @@ export class Trainer extends EventEmitter {
           if (stage === 'sft') metrics = await sftStep(ctx, takeExamples().examples, lr, this.opts.sftTarget ?? defaultSftTarget, eosId);
           else if (mu === 1) ({ metrics, samples } = await grpoStep(ctx, takeExamples().examples, lr));
           else {
-            // generate a batch when the last one is used up, then take μ optimizer steps on it
-            let fresh = false;
-            if (!buffered || buffered.itersLeft === 0) {
-              disposeBuffer(buffered);
-              buffered = null;
-              const { picks, examples } = takeExamples();
-              const genStep = step;
-              const got = await tidyAsync(async () => {
-                const r = await collectRollouts(ctx, examples, { replay: true });
-                return r.ok ? { buf: keepBuffer({ picks, genStep, itersLeft: mu, batch: r.batch }), skip: null } : { buf: null, skip: r.metrics };
-              });
-              if (got.buf) {
-                buffered = got.buf;
-                fresh = true;
-              } else metrics = got.skip!;
-            }
-            if (buffered) {
-              const b = buffered;
-              const m = await tidyAsync(() => updateFromRollouts(ctx, b.batch, lr));
-              b.itersLeft--;
-              metrics = { ...m, ...timeMetrics(fresh ? b.batch.times : {}), 'rollout/iteration': mu - b.itersLeft };
-              if (fresh) samples = b.batch.samples;
-            }
+            const r = await replayStep(ctx, buffered, { mu, step, lr, take: takeExamples });
+            ({ metrics, samples } = r.result);
+            buffered = r.buffer;
           }
           metrics['time/step'] = (performance.now() - t0) / 1000;
           if (dist) metrics = await dist.reduceMetrics(metrics);
