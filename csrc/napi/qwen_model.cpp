@@ -228,9 +228,11 @@ RARFT_OP(qwenVisionLayout) {
   return o;
 }
 
-// qwenLogprobs(id, inputs, completion, {chunk, entropy, temperature, spgMode}) -> Promise<[logp, entropy?]>
-static Napi::Value qwenLogprobs(const Napi::CallbackInfo& info) {
-  return Guard(info, "qwenLogprobs", [&]() -> Napi::Value {
+// Both log-prob bindings: (id, inputs, completion, {chunk, entropy, temperature, spgMode}) -> Promise<[logp, entropy?]>.
+using LogprobFn = std::pair<at::Tensor, at::Tensor> (*)(const QwenModel&, const qwen::QwenInputs&, const at::Tensor&,
+                                                       qwen::SpgMode, const qwen::LogprobOptions&);
+static Napi::Value LogprobBinding(const Napi::CallbackInfo& info, const char* name, LogprobFn fn) {
+  return Guard(info, name, [&]() -> Napi::Value {
     auto m = ModelArg(info, 0);
     auto in = InputsArg(info, 1);
     at::Tensor completion = TensorArg(info, 2);
@@ -243,9 +245,9 @@ static Napi::Value qwenLogprobs(const Napi::CallbackInfo& info) {
     auto mode = SpgField(o);
     auto out = std::make_shared<std::vector<at::Tensor>>();
     return PromiseWorker::Start(
-        info.Env(), "qwenLogprobs",
+        info.Env(), name,
         [=]() {
-          auto [lp, ent] = qwen::SequenceLogprobs(*m, in, completion, mode, opts);
+          auto [lp, ent] = fn(*m, in, completion, mode, opts);
           out->push_back(lp);
           if (ent.defined()) out->push_back(ent);
         },
@@ -253,31 +255,14 @@ static Napi::Value qwenLogprobs(const Napi::CallbackInfo& info) {
   });
 }
 
-// qwenGenerate(id, inputs, {maxNewTokens, temperature, topK, topP, seed, stopIds, padId, spgMode, numReturnSequences})
-//   -> Promise<[tokens, lengths, logprobs]>
+// qwenLogprobs(id, inputs with the completion as their last T columns, completion [B, T], opts)
+static Napi::Value qwenLogprobs(const Napi::CallbackInfo& info) {
+  return LogprobBinding(info, "qwenLogprobs", &qwen::SequenceLogprobs);
+}
+
 // qwenGroupLogprobs(id, promptInputs (one row), completion [G, T], opts): the shared-prefix form (grouped_logprobs.h)
 static Napi::Value qwenGroupLogprobs(const Napi::CallbackInfo& info) {
-  return Guard(info, "qwenGroupLogprobs", [&]() -> Napi::Value {
-    auto m = ModelArg(info, 0);
-    auto in = InputsArg(info, 1);
-    at::Tensor completion = TensorArg(info, 2);
-    auto o = OptionsArg(info, 3);
-    qwen::LogprobOptions opts;
-    opts.chunk = IntField(o, "chunk", opts.chunk);
-    opts.temperature = NumField(o, "temperature", opts.temperature);
-    Napi::Value e = Field(o, "entropy");
-    opts.entropy = Present(e) && e.ToBoolean().Value();
-    auto mode = SpgField(o);
-    auto out = std::make_shared<std::vector<at::Tensor>>();
-    return PromiseWorker::Start(
-        info.Env(), "qwenGroupLogprobs",
-        [=]() {
-          auto [lp, ent] = qwen::GroupedSequenceLogprobs(*m, in, completion, mode, opts);
-          out->push_back(lp);
-          if (ent.defined()) out->push_back(ent);
-        },
-        [out](Napi::Env env) { return WrapTensors(env, *out); });
-  });
+  return LogprobBinding(info, "qwenGroupLogprobs", &qwen::GroupedSequenceLogprobs);
 }
 
 // qwenGenerate(id, inputs, {maxNewTokens, temperature, topK, topP, seed, stopIds, padId, spgMode, numReturnSequences})

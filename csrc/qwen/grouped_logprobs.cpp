@@ -1,7 +1,7 @@
 #include "qwen/grouped_logprobs.h"
 
 #include <stdexcept>
-#include <tuple>
+#include <tuple>  // std::tie
 
 #include "qwen/checkpoint.h"
 #include "qwen/sharding.h"
@@ -25,11 +25,6 @@ std::pair<at::Tensor, at::Tensor> Unpack(const at::Tensor& X, const GroupShape& 
   return {X.narrow(0, 0, s.Lp).view({1, s.Lp, s.d}), X.narrow(0, s.Lp, s.G * s.T).view({s.G, s.T, s.d})};
 }
 
-at::Tensor RotateHalf(const at::Tensor& x) {
-  const int64_t h = x.size(-1) / 2;
-  return at::cat({-x.narrow(-1, h, h), x.narrow(-1, 0, h)}, -1);
-}
-
 struct Rope {
   at::Tensor cos, sin;
 };
@@ -42,33 +37,19 @@ struct LayerCtx {
   at::Tensor mask_p, mask_c;  // [1, 1, Lp, Lp] causal; [1, 1, T, Lp + T]: all prompt keys, causal completion keys
 };
 
-// The decoder layer of text.cpp, on a prompt row and its G completions (see grouped_logprobs.h).
+// The decoder layer of text.cpp (same projections and output halves), on a prompt row and its G completions.
 at::Tensor GroupedLayer(const DecoderLayerWeights& L, const LayerCtx& c, const at::Tensor& X) {
   const GroupShape& s = c.s;
   auto [xp, xc] = Unpack(X, s);
-  auto qkv = [&](const at::Tensor& x, int64_t B, int64_t n, const Rope& r) {
-    at::Tensor h = RmsNorm(x, L.input_norm, c.eps);
-    at::Tensor q = at::linear(h, L.q_w, L.q_b).view({B, n, c.nh, c.hd}).transpose(1, 2);
-    at::Tensor k = at::linear(h, L.k_w, L.k_b).view({B, n, c.nkv, c.hd}).transpose(1, 2);
-    at::Tensor v = at::linear(h, L.v_w, L.v_b).view({B, n, c.nkv, c.hd}).transpose(1, 2);
-    q = q * r.cos + RotateHalf(q) * r.sin;
-    k = k * r.cos + RotateHalf(k) * r.sin;
-    return std::make_tuple(q, k, v);
-  };
   const bool gqa = c.nh != c.nkv;
-  auto [qp, kp, vp] = qkv(xp, 1, s.Lp, c.prompt);
-  auto [qc, kc, vc] = qkv(xc, s.G, s.T, c.comp);
+  auto [qp, kp, vp] = LayerProjections(L, c.eps, c.nh, c.nkv, c.hd, xp, c.prompt.cos, c.prompt.sin);
+  auto [qc, kc, vc] = LayerProjections(L, c.eps, c.nh, c.nkv, c.hd, xc, c.comp.cos, c.comp.sin);
   at::Tensor op = at::scaled_dot_product_attention(qp, kp, vp, c.mask_p, 0.0, false, std::nullopt, gqa);
   // the completions see the prompt's keys/values (one copy, broadcast over the G rows) then their own
   at::Tensor K = at::cat({kp.expand({s.G, -1, -1, -1}), kc}, 2);
   at::Tensor V = at::cat({vp.expand({s.G, -1, -1, -1}), vc}, 2);
   at::Tensor oc = at::scaled_dot_product_attention(qc, K, V, c.mask_c, 0.0, false, std::nullopt, gqa);
-  auto finish = [&](const at::Tensor& x, const at::Tensor& o, int64_t B, int64_t n) {
-    at::Tensor x2 = x + at::linear(o.transpose(1, 2).reshape({B, n, c.nh * c.hd}), L.o_w);
-    at::Tensor h = RmsNorm(x2, L.post_norm, c.eps);
-    return x2 + at::linear(at::silu(at::linear(h, L.gate_w)) * at::linear(h, L.up_w), L.down_w);
-  };
-  return Pack(finish(xp, op, 1, s.Lp), finish(xc, oc, s.G, s.T), s);
+  return Pack(LayerOutput(L, c.eps, c.nh, c.hd, xp, op), LayerOutput(L, c.eps, c.nh, c.hd, xc, oc), s);
 }
 
 }  // namespace

@@ -124,6 +124,10 @@ void ShardedBlock::AccumulateParamGrads() {
   std::vector<at::Tensor> gs;
   for (at::Tensor& p : trainable_) gs.push_back(p.grad());
   AccumulateGrads(gs);
+  DropParamGrads();
+}
+
+void ShardedBlock::DropParamGrads() {
   for (at::Tensor& p : trainable_) p.mutable_grad() = at::Tensor();
 }
 
@@ -276,16 +280,12 @@ void ModelSharding::FinishBackward() {
 
 void ModelSharding::ReleaseAllBindings() {
   for (auto& b : all_) b->ReleaseAll();
-  for (const at::Tensor& p : rest_->trainable_params()) const_cast<at::Tensor&>(p).mutable_grad() = at::Tensor();
+  rest_->DropParamGrads();
 }
 
 at::Tensor ModelSharding::RunBlock(ShardedBlock& block, const std::function<at::Tensor(const at::Tensor&)>& fn,
                                    const at::Tensor& x, ShardedBlock* next, ShardedBlock* prev) {
-  block.Bind();  // before the prefetch, so issue order is this block then the next on every rank
-  struct Unbind {
-    ShardedBlock& b;
-    ~Unbind() { b.Release(); }
-  } unbind{block};
+  Bound bound(block);  // before the prefetch, so issue order is this block then the next on every rank
   if (next) next->Prefetch();
   if (!at::GradMode::is_enabled() || (!x.requires_grad() && !block.has_trainable())) return fn(x);
   auto c = c10::make_intrusive<BlockClosure>();

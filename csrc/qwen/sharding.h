@@ -57,6 +57,7 @@ class ShardedBlock {
   void AccumulateGrads(const std::vector<at::Tensor>& grads);
   // The same from the parameters' own .grad (then cleared): for "rest", whose grads accumulate normally.
   void AccumulateParamGrads();
+  void DropParamGrads();  // the parameters' own .grad, without communication
   std::shared_ptr<dist::FlatShard> trainable_shard() const { return trainable_shard_; }
   std::shared_ptr<dist::FlatShard> frozen_shard() const { return frozen_shard_; }
   // (name, full tensor) for every parameter, trainable then frozen: a collective; all ranks get them.

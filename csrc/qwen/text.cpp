@@ -18,14 +18,9 @@ at::Tensor RotateHalf(const at::Tensor& x) {
 at::Tensor DecoderLayer(const DecoderLayerWeights& L, double eps, int64_t nh, int64_t nkv, int64_t hd,
                         const at::Tensor& xin, const at::Tensor& cos, const at::Tensor& sin, const at::Tensor& allowed,
                         KvCache* cache, size_t li) {
-  const int64_t B = xin.size(0), s = xin.size(1);
+  const int64_t s = xin.size(1);
   const int64_t past = cache ? cache->length() : 0, S = past + s;
-  at::Tensor h = RmsNorm(xin, L.input_norm, eps);
-  at::Tensor q = at::linear(h, L.q_w, L.q_b).view({B, s, nh, hd}).transpose(1, 2);
-  at::Tensor k = at::linear(h, L.k_w, L.k_b).view({B, s, nkv, hd}).transpose(1, 2);
-  at::Tensor v = at::linear(h, L.v_w, L.v_b).view({B, s, nkv, hd}).transpose(1, 2);
-  q = q * cos + RotateHalf(q) * sin;  // in the activation dtype: the text path does not upcast (spec §3.3)
-  k = k * cos + RotateHalf(k) * sin;
+  auto [q, k, v] = LayerProjections(L, eps, nh, nkv, hd, xin, cos, sin);
   if (cache) {
     const bool room = cache->kbuf.size() > li && cache->kbuf[li].defined() && cache->kbuf[li].size(2) >= S;
     if (room) {  // write the new keys/values into the preallocated buffers
@@ -42,12 +37,30 @@ at::Tensor DecoderLayer(const DecoderLayerWeights& L, double eps, int64_t nh, in
   }
   at::Tensor o = at::scaled_dot_product_attention(q, k, v, allowed, 0.0, false, std::nullopt,
                                                   /*enable_gqa=*/nh != nkv);
-  at::Tensor x2 = xin + at::linear(o.transpose(1, 2).reshape({B, s, nh * hd}), L.o_w);
-  h = RmsNorm(x2, L.post_norm, eps);
-  return x2 + at::linear(at::silu(at::linear(h, L.gate_w)) * at::linear(h, L.up_w), L.down_w);
+  return LayerOutput(L, eps, nh, hd, xin, o);
 }
 
 }  // namespace
+
+LayerQKV LayerProjections(const DecoderLayerWeights& L, double eps, int64_t nh, int64_t nkv, int64_t hd,
+                          const at::Tensor& x, const at::Tensor& cos, const at::Tensor& sin) {
+  const int64_t B = x.size(0), s = x.size(1);
+  at::Tensor h = RmsNorm(x, L.input_norm, eps);
+  at::Tensor q = at::linear(h, L.q_w, L.q_b).view({B, s, nh, hd}).transpose(1, 2);
+  at::Tensor k = at::linear(h, L.k_w, L.k_b).view({B, s, nkv, hd}).transpose(1, 2);
+  at::Tensor v = at::linear(h, L.v_w, L.v_b).view({B, s, nkv, hd}).transpose(1, 2);
+  q = q * cos + RotateHalf(q) * sin;  // in the activation dtype: the text path does not upcast (spec §3.3)
+  k = k * cos + RotateHalf(k) * sin;
+  return {q, k, v};
+}
+
+at::Tensor LayerOutput(const DecoderLayerWeights& L, double eps, int64_t nh, int64_t hd, const at::Tensor& x,
+                       const at::Tensor& o) {
+  const int64_t B = x.size(0), s = x.size(1);
+  at::Tensor x2 = x + at::linear(o.transpose(1, 2).reshape({B, s, nh * hd}), L.o_w);
+  at::Tensor h = RmsNorm(x2, L.post_norm, eps);
+  return x2 + at::linear(at::silu(at::linear(h, L.gate_w)) * at::linear(h, L.up_w), L.down_w);
+}
 
 void KvCache::Reserve(int64_t capacity) {
   for (size_t i = 0; i < k.size(); ++i) {

@@ -27,6 +27,18 @@ struct KvCache {
   void RepeatRows(int64_t times);
 };
 
+// The two halves of a decoder layer around its attention, shared by DecoderForward and the shared-prefix forward
+// (grouped_logprobs.cpp) so both compute exactly the same ops.
+struct LayerQKV {
+  at::Tensor q, k, v;  // [B, nh | nkv, s, hd], q and k rotated
+};
+// input RMSNorm -> q/k/v projections (with bias) -> M-RoPE on q and k, for x [B, s, d] and cos/sin of its positions.
+LayerQKV LayerProjections(const DecoderLayerWeights& L, double eps, int64_t nh, int64_t nkv, int64_t hd,
+                          const at::Tensor& x, const at::Tensor& cos, const at::Tensor& sin);
+// x + o_proj(attention output o [B, nh, s, hd]), then the post-attention RMSNorm + SwiGLU MLP residual.
+at::Tensor LayerOutput(const DecoderLayerWeights& L, double eps, int64_t nh, int64_t hd, const at::Tensor& x,
+                       const at::Tensor& o);
+
 // cos/sin [B, 1, s, hd] in `dtype` from position_ids [3, B, s]: angles in fp32 (one multiply), the mrope section
 // of each rotary pair picks its row (t/h/w), then cast to the activation dtype (spec §3.3, §7.1).
 std::pair<at::Tensor, at::Tensor> MropeCosSin(const TextConfig& t, const at::Tensor& position_ids,

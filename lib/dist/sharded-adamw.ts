@@ -45,13 +45,7 @@ export class ShardedAdamW {
 
   /** Bytes this rank holds for parameters + optimizer state (the local slice, masters, moments, step). */
   memoryBytes(): { params: number; optimizer: number } {
-    const state = this.optimizer.exportState();
-    let optimizer = 0;
-    for (const t of Object.values(state)) {
-      optimizer += t.numel * BYTES_PER_ELEMENT[t.dtype];
-      t.dispose();
-    }
-    return { params: this.#local.numel * BYTES_PER_ELEMENT[this.#local.dtype], optimizer };
+    return { params: this.#local.numel * BYTES_PER_ELEMENT[this.#local.dtype], optimizer: this.optimizer.stateBytes() };
   }
 
   /**

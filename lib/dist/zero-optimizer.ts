@@ -14,7 +14,7 @@
  * checkpoint written by N ranks resumes on M ranks or on one, and the other way round.
  */
 import { AdamW, type AdamWOptions } from '../optim/adamw.js';
-import { BYTES_PER_ELEMENT, type Tensor, tensor } from '../tensor/index.js';
+import { type Tensor, tensor } from '../tensor/index.js';
 import type { ModelShards, QwenVL } from '../model/qwen.js';
 import { type FlatShard, sliceForRank } from './flat-shard.js';
 import type { ProcessGroup } from './process-group.js';
@@ -79,13 +79,7 @@ export class ZeroOptimizer implements UpdateOptimizer {
 
   /** Bytes this rank holds: parameter slices (trainable + frozen) and optimizer state (masters, moments, steps). */
   memoryBytes(): { params: number; optimizer: number } {
-    const state = this.adamw.exportState();
-    let optimizer = 0;
-    for (const t of Object.values(state)) {
-      optimizer += t.numel * BYTES_PER_ELEMENT[t.dtype];
-      t.dispose();
-    }
-    return { params: this.model.shardBytes(), optimizer };
+    return { params: this.model.shardBytes(), optimizer: this.adamw.stateBytes() };
   }
 
   /**

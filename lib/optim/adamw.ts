@@ -4,7 +4,7 @@
  * way). Frozen parameters (requiresGrad false) get no state. The learning rate is passed to each step, so the
  * schedule lives in TS (lib/train/lr-schedule.ts) and is checkpointed with the trainer state.
  */
-import { Tensor } from '../tensor/index.js';
+import { BYTES_PER_ELEMENT, Tensor } from '../tensor/index.js';
 import { optimNative } from './native.js';
 
 export interface AdamWOptions {
@@ -91,6 +91,16 @@ export class AdamW {
   importState(state: Readonly<Record<string, Tensor>>): void {
     const names = Object.keys(state);
     optimNative().adamwImportState(this.id, names, names.map((n) => state[n]!.handle));
+  }
+
+  /** Bytes of optimizer state (masters, moments, step counters): what memory reports count as "optimizer". */
+  stateBytes(): number {
+    let n = 0;
+    for (const t of Object.values(this.exportState())) {
+      n += t.numel * BYTES_PER_ELEMENT[t.dtype];
+      t.dispose();
+    }
+    return n;
   }
 
   info(): ParamStateInfo[] {

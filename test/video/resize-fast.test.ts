@@ -4,6 +4,7 @@
 // down-scaling (up to ~90 taps per output), up-scaling, the three input layouts the kernel reads (planar, the
 // decoder's permuted [T,H,W,3] view, other strides), saturated frames, and 150 seeded random shapes (RARFT_RESIZE_CASES for more).
 import { describe, expect, it } from 'vitest';
+import { mulberry32 } from '../../lib/data/prng.js';
 import { type Tensor, fromTypedArray } from '../../lib/tensor/index.js';
 import { resizeBicubicAA, resizeBicubicAAAsync, resizeInfo } from '../../lib/video/resize.js';
 
@@ -11,17 +12,8 @@ const info = resizeInfo();
 /** More random shapes on demand: RARFT_RESIZE_CASES=5000 npx vitest run test/video/resize-fast.test.ts */
 const RANDOM_CASES = Number(process.env.RARFT_RESIZE_CASES ?? 150);
 
-/** mulberry32: a small seeded PRNG so every run tests the same shapes and pixels. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded PRNG so every run tests the same shapes and pixels. */
+const rng = mulberry32;
 
 type Layout = 'planar' | 'thwc' | 'strided';
 
