@@ -39,18 +39,17 @@ export async function setupPolicy(c: TrainConfig, stage: Stage, weightsDir: stri
   const owned: { dispose(): void }[] = [];
   try {
     const loadOpts = { dtype: c.dtype, device: c.device as 'cpu' };
-    let split: ReturnType<typeof partitionParams> | null = null;
-    const partition = (names: string[]) => (split = partitionParams(names, c.freeze, c.unfreeze)).trainable;
+    const partition = (names: string[]) => partitionParams(names, c.freeze, c.unfreeze); // pure: cheap to repeat
+    const refDir = stage === 'grpo' && c.beta !== 0 ? (c.ref_model_path ?? c.model_path) : null;
     // Sharded runs load straight into this rank's slices (memory-mapped files, one block at a time).
-    const sharded = dist ? await QwenVL.loadSharded(weightsDir, dist.group, partition, loadOpts) : null;
+    const sharded = dist ? await QwenVL.loadSharded(weightsDir, dist.group, (names) => partition(names).trainable, loadOpts) : null;
     const model = sharded?.model ?? (await QwenVL.load(weightsDir, loadOpts));
     owned.push(model);
     // Recompute each decoder layer / vision block in backward instead of keeping its activations (frozen blocks
     // are skipped by the model, so a frozen ViT costs nothing extra). A sharded model always recomputes.
     model.setGradientCheckpointing(c.gradient_checkpointing);
     const names = model.parameterNames();
-    const { trainable, frozen, unusedPatterns } = split ?? partitionParams(names, c.freeze, c.unfreeze);
-    const loadRef = async () => (stage === 'grpo' && c.beta !== 0 ? QwenVL.load(c.ref_model_path ?? c.model_path, loadOpts) : null);
+    const { trainable, frozen, unusedPatterns } = partition(names);
     const base = { model, trainable, frozen, unusedPatterns };
 
     if (!dist) {
@@ -63,7 +62,7 @@ export async function setupPolicy(c: TrainConfig, stage: Stage, weightsDir: stri
       });
       const optimizer = new AdamW(map, optimizerOptions(c));
       owned.push(optimizer);
-      const ref = await loadRef();
+      const ref = refDir ? await QwenVL.load(refDir, loadOpts) : null;
       if (ref) owned.push(ref);
       return {
         ...base,
@@ -81,7 +80,7 @@ export async function setupPolicy(c: TrainConfig, stage: Stage, weightsDir: stri
     const shards = sharded!.shards;
     const optimizer = new ZeroOptimizer(model, shards, dist.group, optimizerOptions(c));
     owned.push(optimizer);
-    const ref = stage === 'grpo' && c.beta !== 0 ? (await QwenVL.loadSharded(c.ref_model_path ?? c.model_path, dist.group, [], loadOpts)).model : null;
+    const ref = refDir ? (await QwenVL.loadSharded(refDir, dist.group, [], loadOpts)).model : null;
     if (ref) owned.push(ref);
     const trainableNumel = shards.blocks.reduce((a, b) => a + (b.trainable?.layout.total ?? 0), 0);
     const mem = optimizer.memoryBytes();
