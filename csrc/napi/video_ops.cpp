@@ -6,10 +6,10 @@
 // An unchanged size returns the input untouched, like torchvision's short-circuit (no float round trip).
 // The frames come from the decoder as [T,H,W,3] uint8; callers pass a [T,3,H,W] view (permute), which both paths
 // read in place, so no extra copy is needed on the TS side.
-// (2) patchifyU8: normalise + pad + patchify in one pass via a lookup table (see below).
+// (2) patchifyU8: normalise + pad + patchify in one pass via a lookup table (csrc/video/patchify.h).
 #include "napi/async_work.h"
 #include "napi/op.h"
-#include "video/huge_pages.h"
+#include "video/patchify.h"
 #include "video/resize_aa.h"
 
 namespace rarft::napi {
@@ -60,47 +60,11 @@ RARFT_OP(resizeBicubicAAInfo) {
   return o;
 }
 
-// Normalise + temporal pad + patchify of uint8 frames in ONE pass, through a per-channel lookup table: the
-// normalised value of a uint8 pixel depends only on (channel, value), so `lut` [3,256] float32 (computed by the
-// caller with exactly the reference's float ops) makes every output element a table read. Output rows follow
-// spec §2.1 (t, bh, bw, mh, mw), columns (c, frame-in-pair, y, x); odd T repeats the last frame (HF's padding).
-static at::Tensor PatchifyU8(const at::Tensor& frames_in, const at::Tensor& lut_in, int64_t P, int64_t TP, int64_t M) {
-  if (frames_in.dim() != 4 || frames_in.size(1) != 3 || frames_in.scalar_type() != at::kByte)
-    throw ArgError("expected uint8 frames [T,3,H,W]");
-  if (lut_in.scalar_type() != at::kFloat || lut_in.numel() != 3 * 256) throw ArgError("expected a float32 lut [3,256]");
-  const at::Tensor frames = frames_in.contiguous();
-  const at::Tensor lut_t = lut_in.contiguous();
-  const int64_t T = frames.size(0), H = frames.size(2), W = frames.size(3);
-  if (H % (P * M) || W % (P * M)) throw ArgError("H and W must be multiples of patch*merge");
-  const int64_t gt = (T + TP - 1) / TP, gh = H / P, gw = W / P, C = 3;
-  const int64_t cols = C * TP * P * P, rows = gt * gh * gw;
-  at::Tensor out = at::empty({rows, cols}, at::kFloat);
-  video::AdviseHugePages(out.data_ptr(), out.nbytes());  // before the first write: fewer page faults (huge_pages.h)
-  const uint8_t* src = frames.data_ptr<uint8_t>();
-  const float* lut = lut_t.data_ptr<float>();
-  float* dst = out.data_ptr<float>();
-  const int64_t units_per_t = (gh / M) * (gw / M);
-  at::parallel_for(0, gt * units_per_t, 1, [&](int64_t begin, int64_t end) {
-    for (int64_t u = begin; u < end; ++u) {
-      const int64_t t = u / units_per_t, bh = (u % units_per_t) / (gw / M), bw = u % (gw / M);
-      for (int64_t mh = 0; mh < M; ++mh)
-        for (int64_t mw = 0; mw < M; ++mw) {
-          float* row = dst + ((u * M + mh) * M + mw) * cols;
-          const int64_t y0 = (bh * M + mh) * P, x0 = (bw * M + mw) * P;
-          for (int64_t c = 0; c < C; ++c)
-            for (int64_t f = 0; f < TP; ++f) {
-              const int64_t frame = std::min(t * TP + f, T - 1);
-              const uint8_t* plane = src + (frame * C + c) * H * W;
-              const float* l = lut + c * 256;
-              for (int64_t y = 0; y < P; ++y) {
-                const uint8_t* line = plane + (y0 + y) * W + x0;
-                for (int64_t x = 0; x < P; ++x) *row++ = l[line[x]];
-              }
-            }
-        }
-    }
-  });
-  return out;
+static at::Tensor PatchifyU8(const at::Tensor& frames, const at::Tensor& lut, int64_t p, int64_t tp, int64_t m) {
+  if (frames.dim() != 4 || frames.size(1) != 3 || frames.scalar_type() != at::kByte) throw ArgError("expected uint8 frames [T,3,H,W]");
+  if (lut.scalar_type() != at::kFloat || lut.numel() != 3 * 256) throw ArgError("expected a float32 lut [3,256]");
+  if (frames.size(2) % (p * m) || frames.size(3) % (p * m)) throw ArgError("H and W must be multiples of patch*merge");
+  return video::PatchifyU8(frames, lut, video::PatchLayout{p, tp, m});
 }
 
 // patchifyU8Async(frames [T,3,H,W] uint8, lut [3,256] float32, patch, temporalPatch, merge) -> [N, C*TP*P*P]

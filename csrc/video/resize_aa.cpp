@@ -302,7 +302,7 @@ RARFT_AVX2 void VerticalPass(const float* tmp, int64_t Wp, int64_t W, const Axis
 }
 
 template <typename Out>
-at::Tensor RunFast(const at::Tensor& in, int64_t h, int64_t w, Model model) {
+at::Tensor RunFast(const at::Tensor& in, int64_t h, int64_t w, Model model, ResizeThreads threads = ResizeThreads::Pool) {
   const int64_t T = in.size(0), C = in.size(1), H = in.size(2), W = in.size(3);
   const bool resize_w = W != w, resize_h = H != h;
   const Axis ax = resize_w ? ComputeAxis(W, w, model) : Axis{};
@@ -316,7 +316,7 @@ at::Tensor RunFast(const at::Tensor& in, int64_t h, int64_t w, Model model) {
   Out* dst = out.data_ptr<Out>();
   AdviseHugePages(dst, out.nbytes());  // fewer first-touch page faults on big outputs (huge_pages.h)
 
-  at::parallel_for(0, T * C, 1, [&](int64_t begin, int64_t end) {
+  auto planes = [&](int64_t begin, int64_t end) {
     std::unique_ptr<float[]> tmp(new float[Hp * Wp]);
     std::unique_ptr<float[]> buf(new float[(W + 8) * 8]);
     for (int64_t p = begin; p < end; ++p) {
@@ -338,7 +338,9 @@ at::Tensor RunFast(const at::Tensor& in, int64_t h, int64_t w, Model model) {
       }
       VerticalPass<Out>(tmp.get(), Wp, w, resize_h ? &ay : nullptr, H, dst + p * h * w);
     }
-  });
+  };
+  if (threads == ResizeThreads::Caller) planes(0, T * C);
+  else at::parallel_for(0, T * C, 1, planes);
   return out;
 }
 
@@ -420,7 +422,7 @@ const FastResizeStatus& FastResizeInfo() {
   return status;
 }
 
-at::Tensor ResizeBicubicAAU8(const at::Tensor& frames, int64_t h, int64_t w, ResizeImpl impl) {
+at::Tensor ResizeBicubicAAU8(const at::Tensor& frames, int64_t h, int64_t w, ResizeImpl impl, ResizeThreads threads) {
   TORCH_CHECK(frames.dim() == 4 && frames.scalar_type() == at::kByte, "expected uint8 frames [T,C,H,W]");
   TORCH_CHECK(h >= 1 && w >= 1, "target size must be positive");
   if (impl == ResizeImpl::Aten) return ResizeBicubicAAU8Aten(frames, h, w);
@@ -439,8 +441,8 @@ at::Tensor ResizeBicubicAAU8(const at::Tensor& frames, int64_t h, int64_t w, Res
   if (frames.numel() == 0 || (w == 1 && h != frames.size(2))) return ResizeBicubicAAU8Aten(frames, h, w);
   // Strides must be non-negative for the plane addressing; anything odd goes through a contiguous copy.
   for (int64_t d = 0; d < 4; ++d)
-    if (frames.stride(d) < 0) return ResizeBicubicAAU8(frames.contiguous(), h, w, impl);
-  return RunFast<uint8_t>(frames, h, w, s.capability == "AVX2" ? Model::Avx2 : Model::Plain);
+    if (frames.stride(d) < 0) return ResizeBicubicAAU8(frames.contiguous(), h, w, impl, threads);
+  return RunFast<uint8_t>(frames, h, w, s.capability == "AVX2" ? Model::Avx2 : Model::Plain, threads);
 }
 
 #else  // not x86-64: ATen only
@@ -450,7 +452,7 @@ const FastResizeStatus& FastResizeInfo() {
   return status;
 }
 
-at::Tensor ResizeBicubicAAU8(const at::Tensor& frames, int64_t h, int64_t w, ResizeImpl impl) {
+at::Tensor ResizeBicubicAAU8(const at::Tensor& frames, int64_t h, int64_t w, ResizeImpl impl, ResizeThreads) {
   TORCH_CHECK(frames.dim() == 4 && frames.scalar_type() == at::kByte, "expected uint8 frames [T,C,H,W]");
   TORCH_CHECK(impl != ResizeImpl::Fast, "the fast resize kernel is not available here: ", FastResizeInfo().reason);
   return ResizeBicubicAAU8Aten(frames, h, w);

@@ -32,10 +32,16 @@ const FastResizeStatus& FastResizeInfo();
 
 enum class ResizeImpl { Auto, Aten, Fast };
 
+// Pool: the fast kernel spreads planes over ATen's intra-op pool. Caller: it runs on the calling thread only, for
+// callers that resize one frame at a time beside a running decoder (frame_stream.cpp): waking the OpenMP pool per
+// frame costs more than the frame, and its spinning workers take CPU from ffmpeg. The ATen path always uses the pool.
+enum class ResizeThreads { Pool, Caller };
+
 // frames [T, C, H, W] uint8 (any strides; a permuted channels-last [T,H,W,C] view is read in place) -> [T, C, h, w]
 // uint8, contiguous. Fast throws when the fast kernel is not available on this machine. Non-CPU frames, and the
 // shapes the kernel delegates (output width 1 with a height change), always take the ATen path.
-at::Tensor ResizeBicubicAAU8(const at::Tensor& frames, int64_t h, int64_t w, ResizeImpl impl = ResizeImpl::Auto);
+at::Tensor ResizeBicubicAAU8(const at::Tensor& frames, int64_t h, int64_t w, ResizeImpl impl = ResizeImpl::Auto,
+                             ResizeThreads threads = ResizeThreads::Pool);
 
 // The reference: ATen in float32, clamp, round half-to-even, uint8.
 at::Tensor ResizeBicubicAAU8Aten(const at::Tensor& frames, int64_t h, int64_t w);

@@ -14,6 +14,7 @@ import { createReadStream, existsSync, mkdirSync, realpathSync, statSync } from 
 import { join } from 'node:path';
 import { loadSafetensors, saveSafetensors } from '../io/safetensors.js';
 import type { Tensor } from '../tensor/index.js';
+import type { NormalizeMode } from './patchify.js';
 import { assertReadableVideo } from './probe.js';
 import { type FramesInfo, type PreprocessedVideo, type ResizedFrames, type VideoPreprocessOptions, decodeResized, frameSettings, toModelInputs } from './preprocess.js';
 
@@ -72,8 +73,11 @@ export interface CachedFrames extends ResizedFrames {
   key: string;
 }
 
-/** Stage 1 through the cache: load on a hit, else decode + resize and store. */
-export async function cachedDecodeResized(path: string, opts: VideoPreprocessOptions, cache: VideoCacheOptions): Promise<CachedFrames> {
+/**
+ * Stage 1 through the cache: load on a hit, else decode + resize and store. `pixelsFor` as in decodeResized (a miss
+ * then also carries the pixel values computed during the decode; a hit never does).
+ */
+export async function cachedDecodeResized(path: string, opts: VideoPreprocessOptions, cache: VideoCacheOptions, pixelsFor?: NormalizeMode): Promise<CachedFrames> {
   const key = await cacheKey(path, opts, cache.identity);
   const file = cacheEntryPath(cache.dir, key);
   let corrupt: string | undefined;
@@ -82,20 +86,27 @@ export async function cachedDecodeResized(path: string, opts: VideoPreprocessOpt
     if (typeof e !== 'string') return { ...e, hit: true, key };
     corrupt = e;
   }
-  const r = await decodeResized(path, opts);
+  const r = await decodeResized(path, opts, pixelsFor);
   // An unreadable entry (interrupted copy, disk error) is replaced rather than failing the run forever.
   if (corrupt) r.info.warnings.push(`${path}: cache entry ${file} was unreadable (${corrupt}); decoded again and replaced`);
   mkdirSync(join(cache.dir, key.slice(0, 2)), { recursive: true });
-  await saveSafetensors(file, { frames: r.frames }, { info: JSON.stringify(r.info), settings: JSON.stringify(frameSettings(opts)), version: String(VIDEO_CACHE_VERSION) });
+  try {
+    await saveSafetensors(file, { frames: r.frames }, { info: JSON.stringify(r.info), settings: JSON.stringify(frameSettings(opts)), version: String(VIDEO_CACHE_VERSION) });
+  } catch (e) {
+    r.frames.dispose();
+    r.patchified?.pixelValues.dispose();
+    throw e;
+  }
   return { ...r, hit: false, key };
 }
 
 /** preprocessVideo through the cache. */
 export async function preprocessVideoCached(path: string, opts: VideoPreprocessOptions, cache: VideoCacheOptions): Promise<PreprocessedVideo> {
-  const r = await cachedDecodeResized(path, opts, cache);
+  const r = await cachedDecodeResized(path, opts, cache, opts.normalize ?? 'fused');
   try {
     return { ...(await toModelInputs(r, opts)), cacheHit: r.hit };
   } finally {
     r.frames.dispose();
+    r.patchified?.pixelValues.dispose(); // only left when toModelInputs failed before taking it
   }
 }

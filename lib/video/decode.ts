@@ -1,24 +1,31 @@
 /**
- * Decodes exactly the sampled frames of a video through one ffmpeg process, straight into a uint8 tensor
- * [K, H, W, 3] (RGB24, upright, ORIGINAL size: the resize to the model's size is torch's antialiased bicubic,
- * done afterwards by resizeBicubicAA, never by ffmpeg's scaler).
+ * Decodes exactly the sampled frames of a video through one ffmpeg process whose RGB24 output goes through a pipe
+ * straight into native code (csrc/video/frame_stream.h): no frame bytes cross the JS thread.
+ *
+ * - `decodeFrames`: the frames at their original (upright) size, [K, H, W, 3] uint8.
+ * - `decodeResizedFrames`: the pipeline's form: each frame is resized (torch's antialiased bicubic, never ffmpeg's
+ *   scaler) the moment it is whole, into [K, 3, h, w] uint8, and optionally normalised + patchified pair by pair into
+ *   `pixel_values_videos`, all while ffmpeg keeps decoding; when ffmpeg exits, one frame's work is left.
  *
  * - Frame selection: the `select` filter on `n`, the index of each decoded frame in presentation order (the
  *   decoder reorders B-frames before filters see them, so unordered.mov's out-of-order pts come out right), with
- *   passthrough timing so ffmpeg neither duplicates nor drops frames to reach a constant rate.
+ *   passthrough timing so ffmpeg neither duplicates nor drops frames to reach a constant rate. Repeated or unsorted
+ *   indices are decoded once and placed wherever asked.
  * - Rotation: like decord, `transpose` filters on the decoded planes (90: transpose=1, 180: transpose=1 twice,
  *   270: transpose=2), then the RGB conversion; ffmpeg's own autorotate is turned off so every ffmpeg version
  *   behaves the same.
- * - Memory: without a transform the frames land in one preallocated buffer (the result); with a ChunkTransform
- *   (the pipeline's resize) only one chunk of original-size frames is staged, handed over as soon as it is full.
  * - Undecodable frames (corrupted.mp4): the decoder drops them, so fewer frames than requested can come out.
  *   Default policy 'pad': repeat the last decoded frame for the missing tail and report a warning naming the file;
  *   'error': throw a DataError. Either way decoder errors are reported.
  */
 import { spawn } from 'node:child_process';
+import { closeSync } from 'node:fs';
 import { DataError } from '../errors.js';
-import { type Tensor, cat, fromTypedArray } from '../tensor/index.js';
+import { Tensor } from '../tensor/index.js';
+import { MERGE_SIZE, PATCH_SIZE, TEMPORAL_PATCH_SIZE } from './constants.js';
 import { type FfmpegResolveOptions, passthroughFlags, resolveFfmpeg } from './ffmpeg-binary.js';
+import { type NormalizeMode, type Patchified, normalizeLut } from './patchify.js';
+import { videoNative } from './native.js';
 
 export type CorruptPolicy = 'pad' | 'error';
 
@@ -32,6 +39,14 @@ export interface DecodedFrames {
   /** [K, H, W, 3] uint8, K = indices.length, in the order of `indices` (repeats allowed). */
   frames: Tensor<'uint8'>;
   /** Problems that did not stop decoding (decoder errors, padded frames), each naming the file. */
+  warnings: string[];
+}
+
+export interface DecodedResized {
+  /** [K, 3, h, w] uint8, in the order of `indices`. */
+  frames: Tensor<'uint8'>;
+  /** Normalised + patchified frames, when a normalisation was asked for. */
+  patchified?: Patchified;
   warnings: string[];
 }
 
@@ -58,112 +73,120 @@ export function ffmpegDecodeArgs(path: string, vf: string, passthrough: string[]
   ];
 }
 
-/**
- * Work to run on each chunk of decoded frames while ffmpeg keeps decoding (the resize, in the pipeline): `fn`
- * receives [k, H, W, 3] uint8 (k <= frames, in decode order) and returns a tensor whose dim 0 has k rows; the
- * results are concatenated. Valid only for per-frame work (results must not depend on the chunking).
- */
-export interface ChunkTransform {
+interface ConsumedFrames {
   frames: number;
-  fn: (chunkTHWC: Tensor<'uint8'>) => Promise<Tensor>;
+  pixelValues: number | null;
+  decoded: number;
+  bytes: number;
+  overflow: boolean;
 }
 
-export async function decodeFrames(path: string, geom: FrameGeometry, indices: readonly number[], opts: DecodeOptions = {}, transform?: ChunkTransform): Promise<DecodedFrames> {
+interface StreamBindings {
+  openFramePipe(): [number, number];
+  consumeFrames(
+    readFd: number, srcH: number, srcW: number, dstH: number, dstW: number, slotSource: number[], pipeFrames: number,
+    channelsLast: boolean, lut: number | null, patch: number, temporalPatch: number, merge: number,
+  ): Promise<ConsumedFrames>;
+}
+
+const streamNative = () => videoNative() as unknown as StreamBindings;
+
+interface StreamTarget {
+  /** Resize to this size; absent: keep the decoded size, channels-last. */
+  size?: { height: number; width: number };
+  normalize?: NormalizeMode;
+}
+
+/** Runs ffmpeg into the native frame sink; returns the tensors (owned by the caller) and the warnings. */
+async function decodeThroughPipe(path: string, geom: FrameGeometry, indices: readonly number[], opts: DecodeOptions, target: StreamTarget) {
   if (indices.length === 0) throw new DataError('no frames requested', { file: path });
   const tools = resolveFfmpeg(opts);
   const unique = [...new Set(indices)].sort((a, b) => a - b);
-  const frameBytes = geom.width * geom.height * 3;
-  const expectedBytes = unique.length * frameBytes;
-  // With a transform only one chunk of original-size frames is staged at a time (768 sampled 1080p frames would
-  // otherwise need 4.8 GB); without one, the whole decode is the result.
-  const cap = transform ? Math.min(unique.length, Math.max(1, transform.frames)) * frameBytes : expectedBytes;
-  const buf = Buffer.allocUnsafe(cap);
+  const position = new Map(unique.map((v, i) => [v, i]));
   const args = ffmpegDecodeArgs(path, selectFilter(unique, geom.rotation), passthroughFlags(tools), opts.threads);
-  const pending: Promise<Tensor>[] = [];
-  let fill = 0; // bytes staged in buf
-  let handed = 0; // frames handed to the transform so far
-  /** Hands the whole frames staged in buf to the transform (fromTypedArray copies them) and keeps any partial one. */
-  const flush = () => {
-    const k = Math.floor(fill / frameBytes);
-    if (!transform || k === 0) return;
-    const chunk = fromTypedArray(new Uint8Array(buf.buffer, buf.byteOffset, k * frameBytes), [k, geom.height, geom.width, 3], 'uint8');
-    const done = transform.fn(chunk).finally(() => chunk.dispose());
-    done.catch(() => {}); // observed later through Promise.all; avoid an unhandled rejection meanwhile
-    pending.push(done);
-    buf.copy(buf, 0, k * frameBytes, fill);
-    fill -= k * frameBytes;
-    handed += k;
-  };
-
-  const { written, stderr, code } = await new Promise<{ written: number; stderr: string; code: number | null }>((resolve, reject) => {
-    const p = spawn(tools.ffmpeg, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let written = 0;
-    let overflow = false;
-    const err: Buffer[] = [];
-    p.stdout.on('data', (chunk: Buffer) => {
-      if (overflow) return;
-      if (written + chunk.length > expectedBytes) {
-        overflow = true;
-        p.kill('SIGKILL');
-        return;
-      }
-      written += chunk.length;
-      for (let off = 0; off < chunk.length; ) {
-        const n = Math.min(chunk.length - off, cap - fill);
-        chunk.copy(buf, fill, off, off + n);
-        fill += n;
-        off += n;
-        if (fill === cap && transform) flush();
-      }
-    });
-    p.stderr.on('data', (b: Buffer) => err.push(b));
-    p.on('error', reject);
-    p.on('close', (code) => {
-      if (overflow) reject(new DataError(`ffmpeg produced more than the ${unique.length} frames selected (size ${geom.width}x${geom.height} assumed)`, { file: path }));
-      else resolve({ written, stderr: Buffer.concat(err).toString('utf8'), code });
-    });
-  });
-
-  const got = Math.floor(written / frameBytes);
-  flush();
-  const transformed = Promise.all(pending);
-  const fail = async (e: Error): Promise<never> => {
-    (await transformed.catch(() => [])).forEach((t) => t.dispose());
+  const native = streamNative();
+  const [readFd, writeFd] = native.openFramePipe();
+  let child;
+  try {
+    child = spawn(tools.ffmpeg, args, { stdio: ['ignore', writeFd, 'pipe'] });
+  } catch (e) {
+    closeSync(readFd);
     throw e;
-  };
-  const errText = stderr.trim();
-  if (code !== 0 && got === 0) return fail(new DataError(`ffmpeg failed to decode (exit ${code}): ${errText.split('\n').slice(0, 4).join(' | ') || 'no message'}`, { file: path }));
-  if (written % frameBytes !== 0) return fail(new DataError(`ffmpeg output ${written} bytes, not a whole number of ${geom.width}x${geom.height} RGB frames`, { file: path }));
-  const warnings: string[] = [];
-  if (errText) warnings.push(`${path}: decoder reported errors (undecodable frames are dropped; later indices shift by the number dropped): ${errText.split('\n').slice(0, 2).join(' | ')}`);
-  const missing = unique.length - got;
-  if (missing > 0) {
-    const msg = `only ${got} of ${unique.length} sampled frames could be decoded`;
-    if (opts.onCorrupt === 'error' || got === 0) return fail(new DataError(`${msg}${errText ? `: ${errText.split('\n')[0]}` : ''}`, { file: path }));
-    warnings.push(`${path}: ${msg}; the last decoded frame is repeated for the missing ${missing}`);
-  } else if (errText && opts.onCorrupt === 'error') {
-    return fail(new DataError(`decoder reported errors: ${errText.split('\n')[0]}`, { file: path }));
+  } finally {
+    closeSync(writeFd); // the child holds its own copy: EOF arrives when ffmpeg exits
   }
+  const size = target.size ?? { height: geom.height, width: geom.width };
+  const consumed = native.consumeFrames(
+    readFd, geom.height, geom.width, size.height, size.width, indices.map((i) => position.get(i)!), unique.length,
+    !target.size, target.normalize ? normalizeLut(target.normalize).handle : null, PATCH_SIZE, TEMPORAL_PATCH_SIZE, MERGE_SIZE,
+  );
+  const exited = new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
+    const err: Buffer[] = [];
+    child.stderr!.on('data', (b: Buffer) => err.push(b));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stderr: Buffer.concat(err).toString('utf8') }));
+  });
+  const [c, x] = await Promise.allSettled([consumed, exited]);
+  if (c.status === 'rejected') throw c.reason;
+  const out = c.value;
+  const frames = new Tensor<'uint8'>(out.frames, 'uint8');
+  const pixelValues = out.pixelValues === null ? undefined : new Tensor<'float32'>(out.pixelValues, 'float32');
+  try {
+    if (x.status === 'rejected') throw new DataError(`cannot run ffmpeg (${tools.ffmpeg}): ${(x.reason as Error).message}`, { file: path });
+    const warnings = judgeDecode(path, geom, { ...out, expected: unique.length, ...x.value }, opts.onCorrupt ?? 'pad');
+    const patchified = pixelValues && { pixelValues, grid: [Math.ceil(indices.length / TEMPORAL_PATCH_SIZE), size.height / PATCH_SIZE, size.width / PATCH_SIZE] as [number, number, number] };
+    return { frames, patchified, warnings };
+  } catch (e) {
+    frames.dispose();
+    pixelValues?.dispose();
+    throw e;
+  }
+}
 
-  // One tensor of the unique frames (transformed or raw), the missing tail padded with the last frame.
-  let all: Tensor;
-  if (transform) {
-    const parts = await transformed;
-    all = parts.length === 1 ? parts[0]! : cat(parts, 0);
-    if (parts.length > 1) parts.forEach((t) => t.dispose());
-  } else {
-    all = fromTypedArray(new Uint8Array(buf.buffer, buf.byteOffset, got * frameBytes), [got, geom.height, geom.width, 3], 'uint8');
+/** What the decode's outcome means: warnings to pass on, or a DataError naming the file. */
+function judgeDecode(
+  path: string,
+  geom: FrameGeometry,
+  r: { decoded: number; bytes: number; overflow: boolean; expected: number; code: number | null; stderr: string },
+  onCorrupt: CorruptPolicy,
+): string[] {
+  const frameBytes = geom.width * geom.height * 3;
+  const errText = r.stderr.trim();
+  const firstLines = (n: number) => errText.split('\n').slice(0, n).join(' | ');
+  if (r.overflow) throw new DataError(`ffmpeg produced more than the ${r.expected} frames selected (size ${geom.width}x${geom.height} assumed)`, { file: path });
+  if (r.code !== 0 && r.decoded === 0) throw new DataError(`ffmpeg failed to decode (exit ${r.code}): ${firstLines(4) || 'no message'}`, { file: path });
+  if (r.bytes % frameBytes !== 0) throw new DataError(`ffmpeg output ${r.bytes} bytes, not a whole number of ${geom.width}x${geom.height} RGB frames`, { file: path });
+  const warnings: string[] = [];
+  if (errText) warnings.push(`${path}: decoder reported errors (undecodable frames are dropped; later indices shift by the number dropped): ${firstLines(2)}`);
+  const missing = r.expected - r.decoded;
+  if (missing > 0) {
+    const msg = `only ${r.decoded} of ${r.expected} sampled frames could be decoded`;
+    if (onCorrupt === 'error' || r.decoded === 0) throw new DataError(`${msg}${errText ? `: ${errText.split('\n')[0]}` : ''}`, { file: path });
+    warnings.push(`${path}: ${msg}; the last decoded frame is repeated for the missing ${missing}`);
+  } else if (errText && onCorrupt === 'error') {
+    throw new DataError(`decoder reported errors: ${errText.split('\n')[0]}`, { file: path });
   }
-  if (transform && handed !== got) {
-    all.dispose();
-    throw new Error(`internal: ${handed} frames transformed, ${got} decoded`);
-  }
-  const pos = new Map(unique.map((v, i) => [v, Math.min(i, got - 1)]));
-  if (missing === 0 && unique.length === indices.length && unique.every((v, i) => v === indices[i])) return { frames: all as Tensor<'uint8'>, warnings };
-  // Padding, repeated or unsorted indices: gather rows of the unique decode.
-  const sel = fromTypedArray(BigInt64Array.from(indices, (i) => BigInt(pos.get(i)!)), [indices.length], 'int64');
-  const frames = all.indexSelect(0, sel);
-  all.dispose();
-  sel.dispose();
-  return { frames: frames as Tensor<'uint8'>, warnings };
+  return warnings;
+}
+
+/** The sampled frames at their decoded (upright) size. */
+export async function decodeFrames(path: string, geom: FrameGeometry, indices: readonly number[], opts: DecodeOptions = {}): Promise<DecodedFrames> {
+  const { frames, warnings } = await decodeThroughPipe(path, geom, indices, opts, {});
+  return { frames, warnings };
+}
+
+/**
+ * The sampled frames resized to `size` as they arrive, [K, 3, h, w] uint8 (bit-identical to decodeFrames followed by
+ * resizeBicubicAA), and with `normalize` also their pixel values (bit-identical to patchifyU8Async of those frames).
+ */
+export async function decodeResizedFrames(
+  path: string,
+  geom: FrameGeometry,
+  indices: readonly number[],
+  size: { height: number; width: number },
+  opts: DecodeOptions = {},
+  normalize?: NormalizeMode,
+): Promise<DecodedResized> {
+  const r = await decodeThroughPipe(path, geom, indices, opts, { size, ...(normalize ? { normalize } : {}) });
+  return { frames: r.frames, warnings: r.warnings, ...(r.patchified ? { patchified: r.patchified } : {}) };
 }

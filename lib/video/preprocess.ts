@@ -1,16 +1,17 @@
 /**
  * The whole video path for one file, in two stages:
- *  1. `decodeResized`: probe -> sample indices (Time-R1 rules) -> decode those frames at the original size ->
- *     torch antialiased bicubic resize to the per-frame budget. Output: uint8 frames [T, 3, H', W'] plus what
- *     the model inputs need. This is the expensive part and what the cache stores (4x smaller than float32).
- *  2. `toModelInputs`: normalise, pad, patchify (bit-identical to the HF processor), spg.
+ *  1. `decodeResized`: probe -> sample indices (Time-R1 rules) -> decode those frames, each resized (torch's
+ *     antialiased bicubic, to the per-frame budget) as ffmpeg delivers it. Output: uint8 frames [T, 3, H', W'] plus
+ *     what the model inputs need. This is the expensive part and what the cache stores (4x smaller than float32).
+ *  2. `toModelInputs`: normalise, pad, patchify (bit-identical to the HF processor), spg. Without the cache this
+ *     too runs during the decode, pair by pair (decodeResized's `pixelsFor`).
  * `preprocessVideo` runs both: `pixel_values_videos`, `video_grid_thw`, `second_per_grid_ts` as Time-R1 feeds them.
  */
 import { DataError } from '../errors.js';
 import { type Tensor, tidy } from '../tensor/index.js';
 import { TIMER1_MIN_PIXELS, TIMER1_TOTAL_PIXELS } from './constants.js';
-import { type DecodeOptions, decodeFrames } from './decode.js';
-import { type NormalizeMode, normalizeFrames, patchify, patchifyU8Async } from './patchify.js';
+import { type DecodeOptions, decodeResizedFrames } from './decode.js';
+import { type NormalizeMode, type Patchified, normalizeFrames, patchify, patchifyU8Async } from './patchify.js';
 import { type ProbeOptions, type VideoProbe, probeVideo } from './probe.js';
 import { resizeBicubicAAAsync } from './resize.js';
 import { type SamplingOptions, sampleFrames } from './sampling.js';
@@ -63,6 +64,8 @@ export interface ResizedFrames {
   /** [T, 3, H', W'] uint8. */
   frames: Tensor<'uint8'>;
   info: FramesInfo;
+  /** The pixel values in one normalisation, when decodeResized was asked for them (owned until toModelInputs takes them). */
+  patchified?: Patchified & { normalize: NormalizeMode };
 }
 
 export interface PreprocessedVideo {
@@ -78,9 +81,6 @@ export interface PreprocessedVideo {
   /** True when the frames came from the cache (no ffmpeg run). */
   cacheHit?: boolean;
 }
-
-/** Frames per resize job handed to libtorch while ffmpeg keeps decoding. */
-const RESIZE_CHUNK = 8;
 
 /** The HF processor smart-resizes again with the checkpoint's 3136..12845056 range; it must be a no-op. */
 const HF_MIN_PIXELS = 3136;
@@ -120,8 +120,11 @@ export async function framesToPixelValues(
   }
 }
 
-/** Stage 1: probe, sample, decode, resize. */
-export async function decodeResized(path: string, opts: VideoPreprocessOptions = {}): Promise<ResizedFrames> {
+/**
+ * Stage 1: probe, sample, decode, resize. With `pixelsFor`, stage 2's pixel values are computed during the decode
+ * too (in `patchified`, which toModelInputs then hands over instead of recomputing).
+ */
+export async function decodeResized(path: string, opts: VideoPreprocessOptions = {}, pixelsFor?: NormalizeMode): Promise<ResizedFrames> {
   const s = frameSettings(opts);
   const probe = await probeVideo(path, opts);
   let sampling;
@@ -141,32 +144,32 @@ export async function decodeResized(path: string, opts: VideoPreprocessOptions =
   checkProcessorRange(frameSize);
   const warnings: string[] = [];
   if (!probe.fpsExact) warnings.push(`${path}: frame rate ${probe.fps} read from ffmpeg's 2-decimal print (no ffprobe): sample_fps may differ slightly from decord's`);
-  // The resize runs chunk by chunk on libtorch's pool while ffmpeg is still decoding (per-frame work, so the
-  // result is the same as one resize of all frames: test/video/preprocess.test.ts).
-  const decoded = await decodeFrames(path, probe, sampling.indices, opts, {
-    frames: RESIZE_CHUNK,
-    fn: async (thwc) => {
-      const tchw = thwc.permute([0, 3, 1, 2]);
-      const resized = await resizeBicubicAAAsync(tchw, frameSize.height, frameSize.width);
-      // An unchanged size returns a view of the decoded [k,H,W,3] chunk: make it a plain contiguous [k,3,H,W]
-      // (a no-op for a fresh resize result).
-      const contiguous = resized.contiguous();
-      tchw.dispose();
-      resized.dispose();
-      return contiguous;
-    },
-  });
+  // Each frame is resized (and, when asked, each pair patchified) natively the moment ffmpeg delivers it: equal to
+  // one resize + patchify of all frames (test/video/preprocess.test.ts).
+  const decoded = await decodeResizedFrames(path, probe, sampling.indices, frameSize, opts, pixelsFor);
   warnings.push(...decoded.warnings);
   const { width, height, fps, fpsExact, frameCount, rotation, durationSec, codec } = probe;
   return {
     frames: decoded.frames,
     info: { path, indices: sampling.indices, sampleFps: sampling.sampleFps, frameSize, probe: { width, height, fps, fpsExact, frameCount, rotation, durationSec, codec }, warnings },
+    ...(decoded.patchified && pixelsFor ? { patchified: { ...decoded.patchified, normalize: pixelsFor } } : {}),
   };
 }
 
-/** Stage 2 plus spg: the model inputs from resized frames. Does not dispose `r.frames`. */
+/**
+ * Stage 2 plus spg: the model inputs from resized frames. Does not dispose `r.frames`; takes over `r.patchified` when
+ * it is in the requested normalisation (and clears it), else patchifies.
+ */
 export async function toModelInputs(r: ResizedFrames, opts: Pick<VideoPreprocessOptions, 'normalize' | 'spgMode'> = {}): Promise<PreprocessedVideo> {
-  const { pixelValues, grid } = await patchifyFrames(r.frames, opts.normalize ?? 'fused');
+  const mode = opts.normalize ?? 'fused';
+  let patchified: Patchified;
+  if (r.patchified?.normalize === mode) {
+    patchified = r.patchified;
+    delete r.patchified;
+  } else {
+    patchified = await patchifyFrames(r.frames, mode);
+  }
+  const { pixelValues, grid } = patchified;
   return {
     pixelValuesVideos: pixelValues,
     videoGridThw: grid,
@@ -180,10 +183,11 @@ export async function toModelInputs(r: ResizedFrames, opts: Pick<VideoPreprocess
 }
 
 export async function preprocessVideo(path: string, opts: VideoPreprocessOptions = {}): Promise<PreprocessedVideo> {
-  const r = await decodeResized(path, opts);
+  const r = await decodeResized(path, opts, opts.normalize ?? 'fused');
   try {
     return await toModelInputs(r, opts);
   } finally {
     r.frames.dispose();
+    r.patchified?.pixelValues.dispose(); // only left when toModelInputs failed before taking it
   }
 }

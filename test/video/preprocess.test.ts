@@ -45,11 +45,11 @@ describe('sampling and budget equal the Python reference on every shared video',
   }
 });
 
-describe('chunked resize during decode equals one resize of all frames', () => {
+describe('the resize done frame by frame during the decode equals one resize of all frames', () => {
   for (const name of ['charades.mp4', 'corrupted.mp4']) {
     it(name, async () => {
       const path = video(name);
-      const staged = await decodeResized(path); // resize in chunks of 8 while ffmpeg decodes (+ padding for corrupted)
+      const staged = await decodeResized(path); // each frame resized as ffmpeg delivers it (+ padding for corrupted)
       const p = await probeVideo(path);
       const { frames } = await decodeFrames(path, p, staged.info.indices);
       const oneShot = resizeBicubicAA(frames.permute([0, 3, 1, 2]), staged.info.frameSize.height, staged.info.frameSize.width);
