@@ -201,7 +201,7 @@ describe('ZeRO-3 trainer over 2 Gloo processes', () => {
     );
     const exits = procs.map((p, rank) => {
       const onData = (d: Buffer) => {
-        outs[rank] += d;
+        outs[rank] = outs[rank]! + d;
         if (rank === 1 && !killedAt && /^step 2$/m.test(outs[1]!)) {
           killedAt = performance.now();
           p.kill('SIGKILL');

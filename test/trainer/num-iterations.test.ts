@@ -29,8 +29,8 @@ describe('num_iterations > 1', () => {
     const m = r.history;
     expect(m.map((x) => x['rollout/iteration'])).toEqual([1, 2, 1, 2]);
     // generation (and old/ref log-probs) only at iteration 1
-    expect(m.map((x) => (x['time/generate'] ?? 0) > 0)).toEqual([true, false, true, false]);
-    expect(m.map((x) => (x['time/old_logprob'] ?? 0) > 0)).toEqual([true, false, true, false]);
+    expect(m.map((x) => Number(x['time/generate'] ?? 0) > 0)).toEqual([true, false, true, false]);
+    expect(m.map((x) => Number(x['time/old_logprob'] ?? 0) > 0)).toEqual([true, false, true, false]);
     // the replayed batch has the same rewards; its policy moved, so the ratio left 1 and the KL grew from 0
     expect(m[1]!.reward).toBe(m[0]!.reward);
     expect(m[0]!.kl as number).toBeLessThan(1e-6);
