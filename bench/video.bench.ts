@@ -8,9 +8,10 @@
  * shared machine hit them alike; medians of REPS repetitions after one warm-up. The 1-minute load average is
  * recorded before and after, since this box is shared.
  *
- * Also recorded, to show where the whole path's time goes (system ffmpeg): the stages on their own (ffprobe probe,
- * ffmpeg probe, sampled decode without resize, resize of the decoded frames, normalise/patchify), and the resize of
- * OHOFG's 70 sampled frames by the fast uint8 kernel against the ATen float path it reproduces bit for bit.
+ * Also recorded, to show where the whole path's time goes (system ffmpeg): the stages on their own (default probe,
+ * ffmpeg probe, sampled decode into the native sink without resize, then with the per-frame resize, then with the
+ * per-pair patchify too), and, for comparison, the resize and the patchify of all sampled frames at once (the fast
+ * uint8 resize kernel against the ATen float path it reproduces bit for bit).
  *
  * Run: npx vite-node bench/video.bench.ts   -> bench/results/video.json
  */
@@ -20,7 +21,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { preprocessVideoCached } from '../lib/video/cache.js';
 import { TIMER1_MIN_PIXELS, TIMER1_TOTAL_PIXELS } from '../lib/video/constants.js';
-import { decodeFrames } from '../lib/video/decode.js';
+import { decodeFrames, decodeResizedFrames } from '../lib/video/decode.js';
 import { resolveFfmpeg } from '../lib/video/ffmpeg-binary.js';
 import { patchifyU8Async } from '../lib/video/patchify.js';
 import { preprocessVideo } from '../lib/video/preprocess.js';
@@ -77,14 +78,24 @@ try {
       async () => void (await probeVideo(path, { ffmpegPath })),
       async () => void (await probeVideo(path, { ffmpegPath, probe: 'ffmpeg' })),
       async () => (await decodeFrames(path, p, s.indices, { ffmpegPath })).frames.dispose(),
+      async () => (await decodeResizedFrames(path, p, s.indices, size, { ffmpegPath })).frames.dispose(),
+      async () => {
+        const r = await decodeResizedFrames(path, p, s.indices, size, { ffmpegPath }, 'fused');
+        r.frames.dispose();
+        r.patchified!.pixelValues.dispose();
+      },
       async () => (await resizeBicubicAAAsync(tchw, size.height, size.width, 'fast')).dispose(),
       async () => (await resizeBicubicAAAsync(tchw, size.height, size.width, 'aten')).dispose(),
       async () => (await patchifyU8Async(resized)).pixelValues.dispose(),
     ]);
     const what = `${clip}, ${s.indices.length} frames ${p.width}x${p.height} -> ${size.width}x${size.height}`;
-    const names = ['probe (default: mp4 header, else ffprobe)', "probe (probe: 'ffmpeg')", 'sampled decode, no resize', `resize, fast uint8 kernel (${rinfo.capability})`, 'resize, ATen float path', 'normalise+patchify'];
+    const names = [
+      'probe (default: in-process header read, else ffprobe)', "probe (probe: 'ffmpeg')", 'sampled decode into the native sink, no resize',
+      'sampled decode, each frame resized on arrival', 'sampled decode, each frame resized and each pair patchified on arrival (whole path minus probe)',
+      `resize of all frames at once, fast uint8 kernel (${rinfo.capability})`, 'resize of all frames at once, ATen float path', 'normalise+patchify of all frames at once',
+    ];
     names.forEach((n, i) => records.push({ name: `stage alone: ${n}, ${what}, ffmpeg 5.1`, value: times[i]! * 1000, unit: 'ms' }));
-    records.push({ name: `resize speed-up of the fast kernel over ATen (bit-identical), ${what}`, value: times[4]! / times[3]!, unit: 'x' });
+    records.push({ name: `resize speed-up of the fast kernel over ATen (bit-identical), ${what}`, value: times[6]! / times[5]!, unit: 'x' });
     for (const t of [decoded, tchw, resized]) t.dispose();
   }
   for (const [label, ffmpegPath] of BINARIES) {
