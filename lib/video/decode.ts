@@ -63,12 +63,16 @@ export function selectFilter(uniqueSorted: readonly number[], rotation: number):
   return `select=${terms}${rot}`;
 }
 
-export function ffmpegDecodeArgs(path: string, vf: string, passthrough: string[], threads?: number): string[] {
+/**
+ * `-frames:v frames` ends ffmpeg as soon as the last selected frame is out, instead of decoding on to the end of the
+ * file (a clip read with videoEnd, or any sampling that stops short of the last frame).
+ */
+export function ffmpegDecodeArgs(path: string, vf: string, passthrough: string[], frames: number, threads?: number): string[] {
   return [
     '-nostdin', '-hide_banner', '-v', 'error', '-noautorotate',
     ...(threads ? ['-threads', String(threads)] : []),
     '-i', path, '-map', '0:v:0', '-an', '-sn', '-dn',
-    '-vf', vf, ...passthrough,
+    '-vf', vf, ...passthrough, '-frames:v', String(frames),
     '-pix_fmt', 'rgb24', '-f', 'rawvideo', 'pipe:1',
   ];
 }
@@ -103,7 +107,7 @@ async function decodeThroughPipe(path: string, geom: FrameGeometry, indices: rea
   const tools = resolveFfmpeg(opts);
   const unique = [...new Set(indices)].sort((a, b) => a - b);
   const position = new Map(unique.map((v, i) => [v, i]));
-  const args = ffmpegDecodeArgs(path, selectFilter(unique, geom.rotation), passthroughFlags(tools), opts.threads);
+  const args = ffmpegDecodeArgs(path, selectFilter(unique, geom.rotation), passthroughFlags(tools), unique.length, opts.threads);
   const native = streamNative();
   const [readFd, writeFd] = native.openFramePipe();
   let child;

@@ -74,7 +74,15 @@ describe('corrupted.mp4 (50 packets, frame 30 undecodable)', () => {
     const path = video('corrupted.mp4');
     const p = await probeVideo(path);
     await expect(decodeFrames(path, p, [0, 10, 20, 49], { onCorrupt: 'error' })).rejects.toThrow(DataError);
-    await expect(decodeFrames(path, p, [0, 10], { onCorrupt: 'error' })).rejects.toThrow(new RegExp(`^${path}: decoder reported errors`));
+    await expect(decodeFrames(path, p, [0, 40], { onCorrupt: 'error' })).rejects.toThrow(new RegExp(`^${path}: decoder reported errors`));
+  });
+  it('damage after the last selected frame is never reached: ffmpeg stops at that frame (-frames:v)', async () => {
+    const path = video('corrupted.mp4');
+    const p = await probeVideo(path);
+    const { frames, warnings } = await decodeFrames(path, p, [0, 10], { onCorrupt: 'error' });
+    expect(warnings).toEqual([]);
+    const fb = 1280 * 720 * 3;
+    expect(frameBytes(frames, 1).equals(referenceDecode(path).subarray(10 * fb, 11 * fb))).toBe(true);
   });
 });
 
