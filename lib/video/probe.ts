@@ -1,15 +1,18 @@
 /**
  * Probes a video file: size (upright, after rotation), frame rate, frame count, duration, rotation.
- * A plain MP4/MOV is read in-process (mp4-probe.ts); otherwise ffprobe's JSON is used when an ffprobe exists, and
+ * A plain MP4/MOV (mp4-probe.ts) or Matroska/WebM (mkv-probe.ts) file is read in-process, with no process start-up;
+ * otherwise, or when that reader is not certain to match ffprobe, ffprobe's JSON is used when an ffprobe exists, and
  * `ffmpeg -i` is parsed when not (see probe-parse.ts).
  *
  * Frame count follows decord, Time-R1's reader: decord's len(vr) is the number of video packets (it indexes every
  * packet at open), so the container's nb_frames is used when present and the packets are counted otherwise
- * (a demux-only stream copy, no decoding: Matroska/WebM carry no frame count).
+ * (Matroska/WebM carry no frame count: the in-process reader counts the video track's blocks and laces, ffprobe
+ * counts with -count_packets, the ffmpeg-only probe with a demux-only stream copy; none decodes).
  */
 import { statSync } from 'node:fs';
 import { DataError } from '../errors.js';
 import { type FfmpegResolveOptions, resolveFfmpeg } from './ffmpeg-binary.js';
+import { probeMatroska } from './mkv-probe.js';
 import { probeMp4 } from './mp4-probe.js';
 import { type StreamInfo, parseFfmpegInfo, parseFfprobeJson, parseFramecrc, refineFps } from './probe-parse.js';
 import { runProcess } from './run-process.js';
@@ -22,7 +25,7 @@ export interface VideoProbe extends StreamInfo {
   /** Frame count as decord reports it. */
   frameCount: number;
   frameCountSource: 'nb_frames' | 'counted packets';
-  probedWith: 'ffprobe' | 'ffmpeg' | 'mp4 header';
+  probedWith: 'ffprobe' | 'ffmpeg' | 'mp4 header' | 'matroska header';
 }
 
 const COUNT_UP_FRONT = /\.(mkv|webm|mka)$/i;
@@ -33,8 +36,9 @@ export interface ProbeOptions extends FfmpegResolveOptions {
    * 'auto' (default): ffprobe's JSON when an ffprobe exists, else the ffmpeg-only probe.
    * 'ffmpeg': one ffmpeg process (stream dump + packet list), even when ffprobe exists: faster with a static
    * ffmpeg (about 20 ms to start here, against about 170 ms for Debian's dynamically linked ffprobe).
-   * 'auto' first reads a plain MP4/MOV's header in-process (mp4-probe.ts: what ffprobe would report, or nothing,
-   * then the tools as above); 'ffprobe' always runs ffprobe (when there is one).
+   * 'auto' first reads a plain MP4/MOV's header or a Matroska/WebM file's elements in-process (mp4-probe.ts,
+   * mkv-probe.ts: what ffprobe would report, or nothing, then the tools as above); 'ffprobe' always runs ffprobe
+   * (when there is one).
    */
   probe?: 'auto' | 'ffmpeg' | 'ffprobe';
   /** Same as probe: 'ffmpeg'. */
@@ -73,6 +77,14 @@ function firstLines(s: string, n = 4): string {
   return s.trim().split('\n').slice(0, n).join(' | ') || '(no message)';
 }
 
+/** The in-process readers: what ffprobe would report for a plain MP4/MOV or Matroska/WebM file, or null. */
+function readInProcess(path: string): { info: StreamInfo; probedWith: 'mp4 header' | 'matroska header' } | null {
+  const mp4 = MP4_LIKE.test(path) ? probeMp4(path) : null;
+  if (mp4) return { info: mp4, probedWith: 'mp4 header' };
+  const mkv = COUNT_UP_FRONT.test(path) ? probeMatroska(path) : null;
+  return mkv ? { info: mkv, probedWith: 'matroska header' } : null;
+}
+
 export async function probeVideo(path: string, opts: ProbeOptions = {}): Promise<VideoProbe> {
   assertReadableVideo(path);
   const tools = resolveFfmpeg(opts);
@@ -81,10 +93,9 @@ export async function probeVideo(path: string, opts: ProbeOptions = {}): Promise
   let counted: number | undefined;
   const mode = opts.noFfprobe ? 'ffmpeg' : (opts.probe ?? 'auto');
   const useFfprobe = tools.ffprobe && mode !== 'ffmpeg';
-  const header = mode === 'auto' && MP4_LIKE.test(path) ? probeMp4(path) : null;
+  const header = mode === 'auto' ? readInProcess(path) : null;
   if (header) {
-    info = header; // no process start-up before the decode (the decode itself reports a broken stream)
-    probedWith = 'mp4 header';
+    ({ info, probedWith } = header); // no process start-up before the decode (the decode itself reports a broken stream)
   } else if (useFfprobe) {
     // Matroska/WebM never carry nb_frames: count the packets in the same ffprobe run instead of a second process.
     const countNow = COUNT_UP_FRONT.test(path);
