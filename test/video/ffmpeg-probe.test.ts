@@ -106,13 +106,14 @@ describe('probing the shared videos', () => {
     ['corrupted.mp4', { width: 1280, height: 720, fps: 10, frameCount: 50 }],
   ];
   for (const [name, want] of cases) {
-    it(`${name}: ffprobe JSON, ffmpeg-only parsing and the default (mp4 header when plain) agree`, async () => {
+    it(`${name}: ffprobe JSON, ffmpeg-only parsing and the default (in-process header read when plain) agree`, async () => {
       const a = await probeVideo(video(name), { ffmpegPath: '/usr/bin/ffmpeg', probe: 'ffprobe' });
       expect(a.probedWith).toBe('ffprobe');
       expect(a).toMatchObject(want);
       const d = await probeVideo(video(name), { ffmpegPath: '/usr/bin/ffmpeg' });
-      // plain MP4/MOV files are read in-process; the rotated one and Matroska/WebM still go to ffprobe
-      expect(d.probedWith).toBe(/\.(mp4|mov)$/.test(name) && name !== 'video_90.mov' ? 'mp4 header' : 'ffprobe');
+      // plain MP4/MOV and Matroska/WebM files are read in-process; the rotated MOV still goes to ffprobe
+      const inProcess = /\.(mkv|webm)$/.test(name) ? 'matroska header' : name !== 'video_90.mov' ? 'mp4 header' : 'ffprobe';
+      expect(d.probedWith).toBe(inProcess);
       const { probedWith: _a, ...fa } = a;
       const { probedWith: _d, ...fd } = d;
       expect(fd).toEqual(fa);
