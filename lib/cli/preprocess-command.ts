@@ -1,7 +1,7 @@
 /**
  * `rarft-data preprocess`: fills the video cache ahead of training/eval, so runs never wait on ffmpeg.
  *   rarft-data preprocess --videos DIR | --list FILE --cache DIR [--jobs N] [sampling/budget options]
- * Videos are decoded by N concurrent ffmpeg processes (resizes run on libtorch's thread pool meanwhile); cached
+ * Videos are decoded by N concurrent ffmpeg processes (each frame resized natively as it arrives); cached
  * videos are skipped after a cheap key check. Progress on stderr; warnings and failures are printed with the file
  * they concern, and any failure makes the exit status 1 (after all other videos are done).
  */
