@@ -15,11 +15,10 @@ import { readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { demoGrpoConfig, DEMO_SIZES } from '../lib/demo/demo-config.js';
+import { demoGrpoConfig, demoRewards, DEMO_SIZES } from '../lib/demo/demo-config.js';
 import { demoDomainTexts, writeDemoDataset } from '../lib/demo/synthetic-dataset.js';
 import { writeTinyCheckpoint } from '../lib/demo/tiny-checkpoint.js';
 import { buildTinyVocab } from '../lib/demo/tiny-tokenizer.js';
-import { SbertModelNotFoundError, resolveModelDir } from '../lib/sbert/model-dir.js';
 import { getNumThreads } from '../lib/index.js';
 import { Trainer } from '../lib/trainer/trainer.js';
 import { videoOptions } from '../lib/trainer/video-inputs.js';
@@ -39,14 +38,7 @@ const vocab = buildTinyVocab(demoDomainTexts());
 const modelDir = await writeTinyCheckpoint(join(work, 'tiny-qwen2.5vl'), vocab, seed);
 const ds = await writeDemoDataset(join(work, 'data'), { train: 36, heldout: 0, seed });
 
-// the demo's reward choice (run-demo.ts): explain_correction only when the SBERT weights are installed
-let rewards = ['format', 'refuse_iou', 'explain_correction'];
-try {
-  resolveModelDir();
-} catch (e) {
-  if (!(e instanceof SbertModelNotFoundError)) throw e;
-  rewards = ['format', 'refuse_iou'];
-}
+const { rewards } = demoRewards(); // the demo's choice: explain_correction only when the SBERT weights are installed
 const paths = { root: work, modelDir, trainFile: ds.trainFile, videoRoot: ds.videoRoot };
 // GRPO straight from the random tiny checkpoint (the demo starts from its warm-up): the HF script loads this same
 // folder, and a random policy rarely stops early, so every step generates close to max_completion_length tokens

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 
 import { type Overrides, deepMerge, loadConfig } from '../config/load.js';
 import type { TrainConfig } from '../config/schema.js';
+import { SbertModelNotFoundError, resolveModelDir } from '../sbert/model-dir.js';
 import { TINY_ARCH, type TinyArch } from './tiny-checkpoint.js';
 import type { TinyVocab } from './tiny-tokenizer.js';
 
@@ -99,4 +100,19 @@ export function demoGrpoConfig(p: DemoPaths, v: TinyVocab, s: DemoSizes, sftMode
       overrides,
     ),
   });
+}
+
+/**
+ * The demo's rewards: the reference's three when the SBERT weights are installed (`npm run setup:sbert`), else
+ * format + refuse_iou (the demo still runs, and `sbert: false` lets the caller say so). explain_correction is what
+ * makes answering an answerable query pay. The GRPO-step benchmark uses the same choice.
+ */
+export function demoRewards(): { rewards: string[]; sbert: boolean } {
+  try {
+    resolveModelDir();
+    return { rewards: ['format', 'refuse_iou', 'explain_correction'], sbert: true };
+  } catch (e) {
+    if (!(e instanceof SbertModelNotFoundError)) throw e;
+    return { rewards: ['format', 'refuse_iou'], sbert: false };
+  }
 }

@@ -20,8 +20,7 @@ import type { RaRftRecord } from '../data/types.js';
 import { type TrainResult, Trainer } from '../trainer/trainer.js';
 import type { StepMetrics } from '../train/policy-update.js';
 import { VideoInputCache, videoOptions } from '../trainer/video-inputs.js';
-import { SbertModelNotFoundError, resolveModelDir } from '../sbert/model-dir.js';
-import { DEMO_ARCH, DEMO_SIZES, type DemoSizes, demoGrpoConfig, demoSftConfig } from './demo-config.js';
+import { DEMO_ARCH, DEMO_SIZES, type DemoSizes, demoGrpoConfig, demoRewards, demoSftConfig } from './demo-config.js';
 import { type HeldoutResult, heldoutRefusalAccuracy } from './heldout-eval.js';
 import { type DemoScene, demoDomainTexts, referenceCompletion, writeDemoDataset } from './synthetic-dataset.js';
 import { writeTinyCheckpoint } from './tiny-checkpoint.js';
@@ -91,16 +90,8 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoSummary> {
   const heldoutRecords: RaRftRecord[] = readRaRftRecords(ds.heldoutFile).records.map((r) => ({ ...r, videoPath: isAbsolute(r.videoPath) ? r.videoPath : join(ds.videoRoot, r.videoPath) }));
 
   const paths = { root, modelDir, trainFile: ds.trainFile, videoRoot: ds.videoRoot };
-  // The reference's three rewards when SBERT is installed (`npm run setup:sbert`); without it the demo still runs,
-  // on format + refuse_iou, and says so (explain_correction is what makes answering an answerable query pay).
-  let rewards = ['format', 'refuse_iou', 'explain_correction'];
-  try {
-    resolveModelDir();
-  } catch (e) {
-    if (!(e instanceof SbertModelNotFoundError)) throw e;
-    rewards = ['format', 'refuse_iou'];
-    log('demo: SBERT weights not found (npm run setup:sbert): GRPO runs on format + refuse_iou only');
-  }
+  const { rewards, sbert } = demoRewards();
+  if (!sbert) log('demo: SBERT weights not found (npm run setup:sbert): GRPO runs on format + refuse_iou only');
   // flags given by the user: output_dir / seed / save_steps / max_steps are demo-level; the rest go to the GRPO stage
   const { output_dir: _o, seed: _s, save_steps: _ss, max_steps: _m, ...rest } = opts.overrides ?? {};
   const sftCfg = demoSftConfig(paths, vocab, sizes);
