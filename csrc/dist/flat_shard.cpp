@@ -2,6 +2,7 @@
 
 #include <ATen/core/grad_mode.h>
 
+#include <algorithm>
 #include <cmath>
 #include <set>
 #include <stdexcept>
@@ -61,12 +62,36 @@ std::vector<at::Tensor> UnpackViews(const FlatLayout& layout, const at::Tensor& 
   return out;
 }
 
+namespace {
+// Elements [lo, hi) of the flat padded buffer PackFlat would build, reading only the parts of `tensors` that fall in
+// that range: with memory-mapped inputs (a checkpoint's weights or optimizer state) a rank then touches 1/world of the
+// file instead of all of it, and no full block buffer is allocated.
+at::Tensor PackRange(const FlatLayout& layout, const std::vector<at::Tensor>& tensors, int64_t lo, int64_t hi,
+                     at::ScalarType dtype, at::Device device) {
+  if (tensors.size() != layout.names.size()) throw std::invalid_argument("PackFlat: tensor count differs from the layout");
+  at::NoGradGuard no_grad;
+  at::Tensor out = at::zeros({hi - lo}, at::TensorOptions().dtype(dtype).device(device));
+  for (size_t i = 0; i < tensors.size(); ++i) {
+    const at::Tensor& t = tensors[i];
+    if (!t.defined()) continue;
+    const int64_t off = layout.offsets[i], n = layout.numel(i);
+    if (t.numel() != n)
+      throw std::invalid_argument("PackFlat: '" + layout.names[i] + "' has " + std::to_string(t.numel()) +
+                                  " elements, the layout expects " + std::to_string(n));
+    const int64_t a = std::max(lo, off), b = std::min(hi, off + n);
+    if (a < b) out.narrow(0, a - lo, b - a).copy_(t.reshape({-1}).narrow(0, a - off, b - a));
+  }
+  return out;
+}
+}  // namespace
+
 at::Tensor SliceForRank(const FlatLayout& layout, const std::vector<at::Tensor>& tensors, int rank, at::ScalarType dtype) {
   if (rank < 0 || rank >= layout.world) throw std::invalid_argument("SliceForRank: rank out of range");
   at::Device dev = at::kCPU;
   for (const auto& t : tensors)
     if (t.defined()) dev = t.device();
-  return PackFlat(layout, tensors, dtype, dev).narrow(0, rank * layout.shard_size, layout.shard_size).clone();
+  const int64_t lo = rank * layout.shard_size;
+  return PackRange(layout, tensors, lo, lo + layout.shard_size, dtype, dev);
 }
 
 namespace {
@@ -100,9 +125,14 @@ FlatShard::FlatShard(std::shared_ptr<Group> group, std::vector<std::string> name
     : group_(std::move(group)), layout_(FlatLayout::Of(std::move(names), ShapesOf(params), group_->world_size())) {
   if (!at::isFloatingType(dtype)) throw std::invalid_argument("FlatShard: parameters must be floating point");
   at::NoGradGuard no_grad;
-  at::Tensor full = PackFlat(layout_, params, dtype, device);
-  if (sync_from_root && group_->world_size() > 1) group_->Broadcast(full, 0);
-  shard_ = full.narrow(0, group_->rank() * layout_.shard_size, layout_.shard_size).clone();
+  const int64_t lo = group_->rank() * layout_.shard_size;
+  if (sync_from_root && group_->world_size() > 1) {
+    at::Tensor full = PackFlat(layout_, params, dtype, device);
+    group_->Broadcast(full, 0);
+    shard_ = full.narrow(0, lo, layout_.shard_size).clone();
+  } else {
+    shard_ = PackRange(layout_, params, lo, lo + layout_.shard_size, dtype, device);  // only this rank's part is read
+  }
   shard_.requires_grad_(true);
 }
 

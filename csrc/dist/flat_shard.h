@@ -46,7 +46,7 @@ class FlatShard {
   FlatShard(std::shared_ptr<Group> group, std::vector<std::string> names, const std::vector<at::Tensor>& params,
             bool sync_from_root);
   // The same, converting into `dtype` on `device` while packing (params may differ in dtype: a memory-mapped
-  // checkpoint's tensors as stored). Only one block's flat buffer exists at a time.
+  // checkpoint's tensors as stored). Without sync_from_root only this rank's part of each tensor is read.
   FlatShard(std::shared_ptr<Group> group, std::vector<std::string> names, const std::vector<at::Tensor>& params,
             bool sync_from_root, at::ScalarType dtype, at::Device device);
   // From this rank's slice only (a re-sharded checkpoint): no communication.
