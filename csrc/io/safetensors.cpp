@@ -8,9 +8,9 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <fstream>
 #include <stdexcept>
 
+#include "io/safetensors_writer.h"
 #include "util/json.h"
 
 namespace rarft::io {
@@ -162,52 +162,12 @@ at::Tensor SafetensorsFile::Get(const std::string& name) const {
 
 void SaveSafetensors(const std::string& path, const std::vector<std::pair<std::string, at::Tensor>>& tensors,
                      const std::map<std::string, std::string>& metadata) {
-  std::vector<at::Tensor> host;
-  host.reserve(tensors.size());
-  util::Json::Object header;
-  size_t offset = 0;
-  for (const auto& [name, t] : tensors) {
-    if (name == "__metadata__") Fail(path, "'__metadata__' is reserved and cannot name a tensor");
-    if (header.count(name)) Fail(path, "duplicate tensor name '" + name + "'");
-    at::Tensor h = t.detach().to(at::kCPU).contiguous();
-    util::Json::Array shape;
-    for (auto d : h.sizes()) shape.emplace_back(static_cast<int64_t>(d));
-    size_t n = h.nbytes();
-    header[name] = util::Json(util::Json::Object{
-        {"dtype", util::Json(DtypeToSafetensors(h.scalar_type()))},
-        {"shape", util::Json(std::move(shape))},
-        {"data_offsets", util::Json(util::Json::Array{util::Json(static_cast<int64_t>(offset)), util::Json(static_cast<int64_t>(offset + n))})},
-    });
-    offset += n;
-    host.push_back(std::move(h));
-  }
-  if (!metadata.empty()) {
-    util::Json::Object meta;
-    for (const auto& [k, v] : metadata) meta[k] = util::Json(v);
-    header["__metadata__"] = util::Json(std::move(meta));
-  }
-  std::string text = util::Json(std::move(header)).Dump();
-  while ((8 + text.size()) % 8 != 0) text += ' ';  // keep the data section 8-byte aligned, as HF's writer does
-  std::string tmp = path + ".tmp-" + std::to_string(::getpid());
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) Fail(path, std::string("cannot write temp file ") + tmp + ": " + std::strerror(errno));
-    uint64_t len = text.size();
-    out.write(reinterpret_cast<const char*>(&len), 8);
-    out.write(text.data(), static_cast<std::streamsize>(text.size()));
-    for (const auto& h : host)
-      if (h.nbytes()) out.write(static_cast<const char*>(h.data_ptr()), static_cast<std::streamsize>(h.nbytes()));
-    out.flush();
-    if (!out) {
-      ::unlink(tmp.c_str());
-      Fail(path, "write failed (disk full?)");
-    }
-  }
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    int err = errno;
-    ::unlink(tmp.c_str());
-    Fail(path, std::string("rename from temp file failed: ") + std::strerror(err));
-  }
+  std::vector<SafetensorsEntry> entries;
+  entries.reserve(tensors.size());
+  for (const auto& [name, t] : tensors) entries.push_back({name, t.scalar_type(), t.sizes().vec()});
+  SafetensorsWriter writer(path, std::move(entries), metadata);
+  for (const auto& [name, t] : tensors) writer.Append(name, t);
+  writer.Finish();
 }
 
 }  // namespace rarft::io

@@ -19,7 +19,8 @@ export interface OptimizerHyper {
   weightDecay: number;
 }
 
-const metaOf = (h: OptimizerHyper) => ({
+/** The metadata the file carries (also for writers that stream the state: ZeroOptimizer.writeFullState). */
+export const optimizerMetadata = (h: OptimizerHyper): Record<string, string> => ({
   format: 'rarft-adamw/1',
   betas: JSON.stringify(h.betas),
   eps: String(h.eps),
@@ -38,7 +39,7 @@ export async function saveOptimizerState(dir: string, opt: AdamW, hyper: Optimiz
 /** Writes an already-exported state (AdamW naming; a ZeRO run's gathered full state). The caller disposes it. */
 export async function writeOptimizerState(dir: string, state: Readonly<Record<string, Tensor>>, hyper: OptimizerHyper): Promise<string> {
   const path = join(dir, OPTIMIZER_FILE);
-  await saveSafetensors(path, state, metaOf(hyper));
+  await saveSafetensors(path, state, optimizerMetadata(hyper));
   return path;
 }
 
@@ -56,7 +57,7 @@ export async function readOptimizerState(dir: string, hyper: OptimizerHyper): Pr
   const path = join(dir, OPTIMIZER_FILE);
   if (!existsSync(path)) throw new DataError('no optimizer state in this checkpoint (saved with save_only_model?); resume would not be exact', { file: path });
   const { tensors, metadata } = await loadSafetensors(path);
-  const want = metaOf(hyper);
+  const want = optimizerMetadata(hyper);
   for (const [k, v] of Object.entries(want))
     if (metadata[k] !== v) {
       dispose([...tensors.values()]);

@@ -6,13 +6,15 @@
  * Either way checkpoints have one format (HF weights + optimizer state in the non-sharded naming), so a run resumes
  * in any world size.
  */
+import { join } from 'node:path';
+
 import type { TrainConfig } from '../config/schema.js';
 import { ZeroOptimizer, type UpdateOptimizer } from '../dist/zero-optimizer.js';
 import { QwenVL } from '../model/qwen.js';
 import { AdamW } from '../optim/adamw.js';
 import { BYTES_PER_ELEMENT, type Tensor, dispose, keep } from '../tensor/index.js';
 import { partitionParams } from '../train/freeze.js';
-import { loadOptimizerState, readOptimizerState, writeOptimizerState } from '../train/optimizer-checkpoint.js';
+import { OPTIMIZER_FILE, loadOptimizerState, optimizerMetadata, readOptimizerState } from '../train/optimizer-checkpoint.js';
 import type { DistContext } from './dist-context.js';
 import { type OptimizerWriter, type Stage, adamwWriter, optimizerHyper } from './run-checkpoint.js';
 
@@ -87,15 +89,8 @@ export async function setupPolicy(c: TrainConfig, stage: Stage, weightsDir: stri
     const bytes = BYTES_PER_ELEMENT[c.dtype];
     // one process: full weights, and fp32 moments (+ fp32 masters for 16-bit weights) for every trainable element
     const unshardedOptimizer = trainableNumel * (8 + (bytes < 4 ? 4 : 0));
-    const gatherAndWrite: OptimizerWriter = async (dir) => {
-      const st = await optimizer.gatherFullState();
-      if (!st) return;
-      try {
-        await writeOptimizerState(dir, st, optimizerHyper(c));
-      } finally {
-        dispose(Object.values(st));
-      }
-    };
+    // rank 0 writes block by block as the state is gathered; the other ranks join the same gathers (joinSave)
+    const gatherAndWrite: OptimizerWriter = (dir) => optimizer.writeFullState(join(dir, OPTIMIZER_FILE), optimizerMetadata(optimizerHyper(c)));
     return {
       ...base,
       ref,
@@ -103,7 +98,7 @@ export async function setupPolicy(c: TrainConfig, stage: Stage, weightsDir: stri
       writeOptimizer: gatherAndWrite,
       joinSave: async () => {
         await model.save(''); // collective gather; only rank 0 writes
-        if (!c.save_only_model) await optimizer.gatherFullState();
+        if (!c.save_only_model) await optimizer.writeFullState('', {}); // collective; only rank 0 writes
       },
       restoreOptimizer: async (dir) => {
         const st = await readOptimizerState(dir, optimizerHyper(c));

@@ -2,13 +2,14 @@
 // log-probs, gradients (collected from the block shards), greedy generation and saved checkpoint equal the plain
 // model's; a released block's weights are really gone between uses; the whole model is gathered once per generate.
 // (2-rank equivalence through the trainer: test/dist/trainer-zero.test.ts.)
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { freePort, initProcessGroup, type ProcessGroup } from '../../lib/dist/index.js';
-import { loadSafetensors } from '../../lib/io/safetensors.js';
+import { ZeroOptimizer } from '../../lib/dist/zero-optimizer.js';
+import { loadSafetensors, saveSafetensors } from '../../lib/io/safetensors.js';
 import { type ModelShards, QwenVL } from '../../lib/model/qwen.js';
 import type { Tensor } from '../../lib/tensor/index.js';
 import { TINY, batchInputs, floats, reference, report } from './helpers.js';
@@ -156,6 +157,37 @@ describe('ZeRO-3 sharded QwenVL (1 rank)', () => {
     } finally {
       qwenNative().qwenFree(id);
     }
+  });
+
+  // last: it takes an optimizer step on the sharded model
+  it('ZeroOptimizer.writeFullState streams the file gatherFullState + a whole-state save would write', async () => {
+    const opt = new ZeroOptimizer(sharded, shards, group, { stateDevice: 'cpu' });
+    const inputs = batchInputs(refs);
+    const comp = inputs.inputIds.narrow(1, 185 - 6, 6).contiguous();
+    await (await sharded.logprobs(inputs, comp)).logprobs.sum().backward();
+    await opt.clipGradNorm(1.0);
+    await opt.step(1e-3);
+    const d = mkdtempSync(join(tmpdir(), 'rarft-zero-write-'));
+    const meta = { format: 'rarft-adamw/1', eps: '1e-8' };
+    await opt.writeFullState(join(d, 'streamed.safetensors'), meta);
+    const whole = (await opt.gatherFullState())!;
+    await saveSafetensors(join(d, 'whole.safetensors'), whole, meta);
+    const a = await loadSafetensors(join(d, 'streamed.safetensors'));
+    const b = await loadSafetensors(join(d, 'whole.safetensors'));
+    expect([...a.tensors.keys()].sort()).toEqual([...b.tensors.keys()].sort());
+    expect([...a.tensors.keys()].filter((k) => k.startsWith('exp_avg.')).length).toBe(TRAIN.length);
+    for (const [n, t] of a.tensors) {
+      expect(t.shape, n).toEqual(b.tensors.get(n)!.shape);
+      expect(t.dtype, n).toBe(b.tensors.get(n)!.dtype);
+      const bytes = (x: Tensor) => {
+        const v = x.contiguous().toArray() as unknown as ArrayBufferView;
+        return Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+      };
+      expect(bytes(t).equals(bytes(b.tensors.get(n)!)), n).toBe(true);
+    }
+    expect(floats(a.tensors.get('exp_avg.lm_head.weight')!).some((v) => v !== 0)).toBe(true);
+    expect(a.metadata).toEqual(b.metadata);
+    expect(readdirSync(d).sort()).toEqual(['streamed.safetensors', 'whole.safetensors']); // no temp file left
   });
 
   it('rejects an unknown trainable name', async () => {
