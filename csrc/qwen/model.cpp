@@ -1,7 +1,11 @@
 #include "qwen/model.h"
 
 #include <filesystem>
+#include <map>
+#include <memory>
 #include <stdexcept>
+
+#include "io/safetensors_writer.h"
 
 namespace rarft::qwen {
 
@@ -36,10 +40,23 @@ int64_t QwenModel::ParameterCount() const {
 void QwenModel::Save(const std::string& dir) const {
   CheckLoaded();
   if (!sharding_) return SaveCheckpoint(dir, config_, weights_);
-  std::vector<std::string> names;
-  for (auto& [n, t] : weights_.named) names.push_back(n);
-  auto full = sharding_->GatherFull(names);  // collective: every rank takes part
-  if (sharding_->group().rank() == 0) SaveCheckpoint(dir, config_, BindWeights(config_, std::move(full)));
+  // Collective: every rank takes part in each block's gather; rank 0 appends the block to model.safetensors and drops
+  // it before the next one, so no rank ever holds the whole model (DeepSpeed gathers 16-bit weights layer by layer
+  // for the same reason). The header is fixed up front from the blocks' layouts.
+  const bool root = sharding_->group().rank() == 0;
+  std::unique_ptr<io::SafetensorsWriter> writer;
+  if (root) {
+    std::filesystem::create_directories(dir);
+    writer = std::make_unique<io::SafetensorsWriter>((std::filesystem::path(dir) / "model.safetensors").string(),
+                                                     sharding_->FileEntries(), std::map<std::string, std::string>{{"format", "pt"}});
+  }
+  for (const auto& block : sharding_->blocks())
+    for (const auto& [name, t] : block->GatherFull())
+      if (writer) writer->Append(name, t);
+  if (writer) {
+    writer->Finish();
+    SaveConfig(dir, config_);
+  }
 }
 
 void QwenModel::Shard(std::shared_ptr<dist::Group> group, const std::set<std::string>& trainable, bool sync_from_root) {

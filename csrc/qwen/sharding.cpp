@@ -306,6 +306,17 @@ std::vector<std::pair<std::string, at::Tensor>> ModelSharding::GatherFull(const 
   return out;
 }
 
+std::vector<io::SafetensorsEntry> ModelSharding::FileEntries() const {
+  std::vector<io::SafetensorsEntry> out;
+  for (auto& b : all_)
+    for (const auto& sh : {b->trainable_shard(), b->frozen_shard()}) {
+      if (!sh) continue;
+      const dist::FlatLayout& l = sh->layout();
+      for (size_t i = 0; i < l.names.size(); ++i) out.push_back({l.names[i], sh->shard().scalar_type(), l.shapes[i]});
+    }
+  return out;
+}
+
 std::pair<int64_t, int64_t> ModelSharding::GatherCounts() const {
   std::pair<int64_t, int64_t> n{0, 0};
   for (auto& b : all_) {

@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "dist/flat_shard.h"
+#include "io/safetensors_writer.h"
 
 namespace rarft::qwen {
 
@@ -107,6 +108,9 @@ class ModelSharding {
 
   // Every parameter in full, in `names` order (collective).
   std::vector<std::pair<std::string, at::Tensor>> GatherFull(const std::vector<std::string>& names) const;
+  // Name, dtype and shape of every parameter in the order blocks() and ShardedBlock::GatherFull yield them (the
+  // header of a streamed save).
+  std::vector<io::SafetensorsEntry> FileEntries() const;
   int64_t LocalBytes() const;
   // Summed over blocks: (gathers, gathers served by a prefetch).
   std::pair<int64_t, int64_t> GatherCounts() const;

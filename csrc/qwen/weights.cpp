@@ -191,6 +191,11 @@ void SaveCheckpoint(const std::string& dir, const QwenConfig& c, const QwenWeigh
   std::vector<std::pair<std::string, at::Tensor>> out;
   for (auto& [n, t] : w.named) out.emplace_back(n, t.detach());
   io::SaveSafetensors((fs::path(dir) / "model.safetensors").string(), out, {{"format", "pt"}});
+  SaveConfig(dir, c);
+}
+
+void SaveConfig(const std::string& dir, const QwenConfig& c) {
+  fs::create_directories(dir);
   const fs::path cfg = fs::path(dir) / "config.json";
   const fs::path tmp = fs::path(dir) / "config.json.tmp";
   {

@@ -59,5 +59,7 @@ QwenWeights BindWeights(const QwenConfig& config, std::vector<std::pair<std::str
 // Writes config.json (the loaded text, verbatim) and model.safetensors with legacy names, in the weights' dtype, so
 // transformers' from_pretrained loads it.
 void SaveCheckpoint(const std::string& dir, const QwenConfig& config, const QwenWeights& w);
+// config.json alone (atomically); SaveCheckpoint writes it after the weights, and so does the streamed sharded save.
+void SaveConfig(const std::string& dir, const QwenConfig& config);
 
 }  // namespace rarft::qwen

@@ -2,7 +2,7 @@
 // log-probs, gradients (collected from the block shards), greedy generation and saved checkpoint equal the plain
 // model's; a released block's weights are really gone between uses; the whole model is gathered once per generate.
 // (2-rank equivalence through the trainer: test/dist/trainer-zero.test.ts.)
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -130,7 +130,14 @@ describe('ZeRO-3 sharded QwenVL (1 rank)', () => {
     const A = (await loadSafetensors(join(da, 'model.safetensors'))).tensors;
     const B = (await loadSafetensors(join(db, 'model.safetensors'))).tensors;
     expect([...B.keys()].sort()).toEqual([...A.keys()].sort());
-    for (const [n, t] of A) expect(maxRel(floats(t), floats(B.get(n)!))).toBe(0);
+    for (const [n, t] of A) {
+      expect(B.get(n)!.dtype, n).toBe(t.dtype);
+      expect(maxRel(floats(t), floats(B.get(n)!))).toBe(0);
+    }
+    // streamed block by block (each block appended, then dropped) but the same config and metadata
+    expect(readFileSync(join(db, 'config.json'), 'utf8')).toBe(readFileSync(join(da, 'config.json'), 'utf8'));
+    expect((await loadSafetensors(join(db, 'model.safetensors'))).metadata).toEqual({ format: 'pt' });
+    expect(readdirSync(db).sort()).toEqual(['config.json', 'model.safetensors']);
   });
 
   it('loadSharded (memory-mapped, straight into slices) equals load + shard; a lazy model cannot be used unsharded', async () => {
