@@ -4,8 +4,9 @@
  * metrics.json / metrics.md / report.html count and list them, and a rerun tries them again (they are not in
  * predictions.jsonl). Grouped by video: a benchmark run against a partial video folder can miss thousands of items.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { readJsonFile } from '../data/json-file.js';
 import { DataError } from '../errors.js';
 import { writeJsonAtomic } from './run-manifest.js';
 
@@ -53,12 +54,7 @@ export function writeMissing(dir: string, items: readonly MissingItem[]): void {
 export function readMissing(dir: string): MissingItem[] {
   const file = path.join(dir, 'missing.json');
   if (!existsSync(file)) return [];
-  let parsed: MissingSummary;
-  try {
-    parsed = JSON.parse(readFileSync(file, 'utf8')) as MissingSummary;
-  } catch (e) {
-    throw new DataError(`invalid JSON: ${(e as Error).message}`, { file });
-  }
-  if (!Array.isArray(parsed.list)) throw new DataError('expected {items, videos, list: [...]}', { file, field: 'list' });
+  const parsed = readJsonFile(file) as MissingSummary;
+  if (!Array.isArray(parsed?.list)) throw new DataError('expected {items, videos, list: [...]}', { file, field: 'list' });
   return flattenMissing(parsed);
 }

@@ -3,8 +3,9 @@
  * shard). A rerun into the same folder must match it, otherwise resumed and new answers would come from different
  * setups and be scored together; merge checks that all shards agree on it.
  */
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { readJsonFile } from '../data/json-file.js';
 import { DataError } from '../errors.js';
 import type { DecodingOptions } from '../infer/index.js';
 import type { PromptTemplate } from '../text/index.js';
@@ -34,11 +35,7 @@ export function identityOf(m: RunManifest): Record<string, unknown> {
 export function readManifest(dir: string): RunManifest | null {
   const file = path.join(dir, 'run.json');
   if (!existsSync(file)) return null;
-  try {
-    return JSON.parse(readFileSync(file, 'utf8')) as RunManifest;
-  } catch (e) {
-    throw new DataError(`invalid JSON: ${(e as Error).message}`, { file });
-  }
+  return readJsonFile(file) as RunManifest;
 }
 
 /** Throws (naming the field) when `next` differs from an existing manifest in `dir`; writes `next` otherwise. */
