@@ -7,7 +7,9 @@
  *   avg_frame_rate = timescale * Σ stts counts / Σ stts count*delta (mov.c's nb_frames_for_fps / duration_for_fps),
  *                    null unless both products fit in an int (av_reduce would otherwise approximate);
  *   width, height  = the visual sample entry's (H.264/HEVC/MPEG-4 only: the decoder reports the same);
- *   rotation 0     = identity track matrix (anything else goes to ffprobe).
+ *   rotation       = 0/90/180/270 for a track matrix that is a pure quarter turn (unit scale, any translation) under
+ *                    an identity movie matrix: the value parseFfprobeJson derives from ffprobe's display-matrix
+ *                    rotation (phone videos; anything else, flips and scaled matrices included, goes to ffprobe).
  * Null also for: fragmented files (moof/mvex), several video tracks, edit lists other than one normal-rate entry, compact
  * sample sizes (stz2), a moov larger than 64 MiB. test/video/mp4-probe.test.ts checks every case against ffprobe.
  */
@@ -150,6 +152,28 @@ function readTrack(buf: Buffer, trak: Box): Track | null {
 }
 
 const IDENTITY = [0x10000, 0, 0, 0, 0x10000, 0, 0, 0, 0x40000000];
+const ONE = 0x10000; // 16.16 fixed point
+
+/**
+ * Clockwise rotation that makes frames upright for a quarter-turn track matrix [a b u; c d v; x y w], or null.
+ * libavformat exports the matrix as display-matrix side data; ffprobe's rotation is -atan2(b, a) in degrees and
+ * normaliseRotation turns that into decord's convention: (0, 1, -1, 0) -> 90, (-1, 0, 0, -1) -> 180, (0, -1, 1, 0) -> 270.
+ */
+function quarterTurn(m: readonly number[]): number | null {
+  const [a, b, u, c, d, v, , , w] = m;
+  if (u !== 0 || v !== 0 || w !== 0x40000000) return null;
+  if (a === ONE && b === 0 && c === 0 && d === ONE) return 0;
+  if (a === 0 && b === ONE && c === -ONE && d === 0) return 90;
+  if (a === -ONE && b === 0 && c === 0 && d === -ONE) return 180;
+  if (a === 0 && b === -ONE && c === ONE && d === 0) return 270;
+  return null;
+}
+
+/** The movie header's matrix (it composes with every track's). */
+function movieMatrix(buf: Buffer, mvhd: Box): number[] {
+  const off = mvhd.start + (buf.readUInt8(mvhd.start) === 1 ? 48 : 36);
+  return Array.from({ length: 9 }, (_, i) => buf.readInt32BE(off + 4 * i));
+}
 
 /** ffprobe-equal stream info for a plain MP4/MOV, or null (then use ffprobe). Never throws on odd files. */
 export function probeMp4(path: string): StreamInfo | null {
@@ -174,7 +198,9 @@ export function probeMp4(path: string): StreamInfo | null {
     const t = video[0]!;
     const codec = t.codec ? CODECS[t.codec] : undefined;
     if (!codec || !t.width || !t.height || t.sampleCount === null || t.sampleCount < 1 || !t.plainEdits) return null;
-    if (t.matrix.some((x, i) => x !== IDENTITY[i])) return null;
+    if (mvhd && movieMatrix(buf, mvhd).some((x, i) => x !== IDENTITY[i])) return null;
+    const rotation = quarterTurn(t.matrix);
+    if (rotation === null) return null;
     let frames = 0, duration = 0;
     for (const [count, delta] of t.stts) {
       frames += count;
@@ -198,7 +224,7 @@ export function probeMp4(path: string): StreamInfo | null {
       fpsExact: true,
       nbFrames: t.sampleCount,
       durationSec,
-      rotation: 0,
+      rotation,
     };
   } catch {
     return null; // a truncated or malformed box: ffprobe will say what is wrong

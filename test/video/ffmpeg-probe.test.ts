@@ -111,8 +111,8 @@ describe('probing the shared videos', () => {
       expect(a.probedWith).toBe('ffprobe');
       expect(a).toMatchObject(want);
       const d = await probeVideo(video(name), { ffmpegPath: '/usr/bin/ffmpeg' });
-      // plain MP4/MOV and Matroska/WebM files are read in-process; the rotated MOV still goes to ffprobe
-      const inProcess = /\.(mkv|webm)$/.test(name) ? 'matroska header' : name !== 'video_90.mov' ? 'mp4 header' : 'ffprobe';
+      // MP4/MOV (the rotated phone clip included) and Matroska/WebM files are all read in-process
+      const inProcess = /\.(mkv|webm)$/.test(name) ? 'matroska header' : 'mp4 header';
       expect(d.probedWith).toBe(inProcess);
       const { probedWith: _a, ...fa } = a;
       const { probedWith: _d, ...fd } = d;

@@ -42,12 +42,39 @@ describe('probeMp4', () => {
     });
   }
 
-  it('the shared MP4/MOV clips: equal ffprobe, except the rotated one, which is left to ffprobe', () => {
-    for (const name of ['charades.mp4', 'OHOFG.mp4', 'corrupted.mp4', 'unordered.mov', 'video_0.mov']) {
+  it('the shared MP4/MOV clips, the rotated phone clip included, equal ffprobe', () => {
+    for (const name of ['charades.mp4', 'OHOFG.mp4', 'corrupted.mp4', 'unordered.mov', 'video_0.mov', 'video_90.mov']) {
       const f = sharedDataset(`videos/${name}`);
       expect(probeMp4(f), name).toEqual(ffprobe(f));
     }
-    expect(probeMp4(sharedDataset('videos/video_90.mov'))).toBeNull();
+    expect(probeMp4(sharedDataset('videos/video_90.mov'))!.rotation).toBe(90);
+  });
+
+  // ffmpeg 5.1 no longer turns `-metadata rotate=` into a matrix, so the track matrix is written into tkhd directly
+  // (version 0: the matrix sits 40 bytes into the payload), translation included as phones write it.
+  const withMatrix = (name: string, m: number[]) => {
+    const b = Buffer.from(readFileSync(join(dir, 'half.mp4')));
+    const at = b.indexOf('tkhd') + 4 + 40;
+    m.forEach((x, i) => b.writeInt32BE(x, at + 4 * i));
+    writeFileSync(join(dir, name), b);
+    return join(dir, name);
+  };
+  const O = 0x10000, W = 0x40000000;
+  for (const [deg, m] of [
+    [90, [0, O, 0, -O, 0, 0, 64 * O, 0, W]],
+    [180, [-O, 0, 0, 0, -O, 0, 96 * O, 64 * O, W]],
+    [270, [0, -O, 0, O, 0, 0, 0, 96 * O, W]],
+  ] as Array<[number, number[]]>) {
+    it(`a ${deg} degree track matrix: rotation ${deg}, equal to ffprobe`, () => {
+      const f = withMatrix(`rot${deg}.mp4`, m);
+      const theirs = ffprobe(f);
+      expect(theirs.rotation).toBe(deg);
+      expect(probeMp4(f)).toEqual(theirs);
+    });
+  }
+  it('a mirrored or scaled track matrix is left to ffprobe', () => {
+    expect(probeMp4(withMatrix('mirror.mp4', [-O, 0, 0, 0, O, 0, 96 * O, 0, W]))).toBeNull();
+    expect(probeMp4(withMatrix('scaled.mp4', [2 * O, 0, 0, 0, 2 * O, 0, 0, 0, W]))).toBeNull();
   });
 
   it('steps aside for fragmented, truncated, non-MP4 and missing files', () => {
