@@ -16,8 +16,9 @@
  * each block are read (payloads are skipped by position), so a long file costs one small read per block.
  * test/video/mkv-probe.test.ts checks every case against ffprobe.
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { fstatSync, readSync } from 'node:fs';
 
+import { readHeaderOrNull } from './header-file.js';
 import type { StreamInfo } from './probe-parse.js';
 
 /** EBML element IDs (the Matroska specification), kept with their length-marker bits as they are written. */
@@ -478,17 +479,5 @@ function probeFile(r: WindowReader): StreamInfo {
 
 /** ffprobe-equal stream info for a Matroska/WebM file, or null (then use ffprobe). Never throws on odd files. */
 export function probeMatroska(path: string): StreamInfo | null {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch {
-    return null;
-  }
-  try {
-    return probeFile(new WindowReader(fd, fstatSync(fd).size));
-  } catch {
-    return null; // not certain, truncated or malformed: ffprobe will say what it makes of the file
-  } finally {
-    closeSync(fd);
-  }
+  return readHeaderOrNull(path, (fd) => probeFile(new WindowReader(fd, fstatSync(fd).size)));
 }

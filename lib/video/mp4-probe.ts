@@ -13,8 +13,9 @@
  * Null also for: fragmented files (moof/mvex), several video tracks, edit lists other than one normal-rate entry, compact
  * sample sizes (stz2), a moov larger than 64 MiB. test/video/mp4-probe.test.ts checks every case against ffprobe.
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { fstatSync, readSync } from 'node:fs';
 
+import { readHeaderOrNull } from './header-file.js';
 import type { StreamInfo } from './probe-parse.js';
 
 interface Box {
@@ -177,58 +178,51 @@ function movieMatrix(buf: Buffer, mvhd: Box): number[] {
 
 /** ffprobe-equal stream info for a plain MP4/MOV, or null (then use ffprobe). Never throws on odd files. */
 export function probeMp4(path: string): StreamInfo | null {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch {
-    return null;
+  return readHeaderOrNull(path, fromMoov);
+}
+
+/** The stream info from the file's moov box, or null; throws on a truncated or malformed box (see readHeaderOrNull). */
+function fromMoov(fd: number): StreamInfo | null {
+  const buf = readMoov(fd);
+  if (!buf) return null;
+  const moov: Box = { type: 'moov', start: 8, end: buf.length };
+  if (buf.readUInt32BE(0) === 1) moov.start = 16;
+  const kids = children(buf, moov.start, moov.end);
+  if (!kids || kids.some((k) => k.type === 'mvex')) return null;
+  const mvhd = kids.find((k) => k.type === 'mvhd');
+  const tracks = kids.filter((k) => k.type === 'trak').map((t) => readTrack(buf, t));
+  if (tracks.some((t) => t === null)) return null;
+  const video = tracks.filter((t) => t!.handler === 'vide');
+  if (video.length !== 1) return null;
+  const t = video[0]!;
+  const codec = t.codec ? CODECS[t.codec] : undefined;
+  if (!codec || !t.width || !t.height || t.sampleCount === null || t.sampleCount < 1 || !t.plainEdits) return null;
+  if (mvhd && movieMatrix(buf, mvhd).some((x, i) => x !== IDENTITY[i])) return null;
+  const rotation = quarterTurn(t.matrix);
+  if (rotation === null) return null;
+  let frames = 0, duration = 0;
+  for (const [count, delta] of t.stts) {
+    frames += count;
+    duration += count * delta;
   }
-  try {
-    const buf = readMoov(fd);
-    if (!buf) return null;
-    const moov: Box = { type: 'moov', start: 8, end: buf.length };
-    if (buf.readUInt32BE(0) === 1) moov.start = 16;
-    const kids = children(buf, moov.start, moov.end);
-    if (!kids || kids.some((k) => k.type === 'mvex')) return null;
-    const mvhd = kids.find((k) => k.type === 'mvhd');
-    const tracks = kids.filter((k) => k.type === 'trak').map((t) => readTrack(buf, t));
-    if (tracks.some((t) => t === null)) return null;
-    const video = tracks.filter((t) => t!.handler === 'vide');
-    if (video.length !== 1) return null;
-    const t = video[0]!;
-    const codec = t.codec ? CODECS[t.codec] : undefined;
-    if (!codec || !t.width || !t.height || t.sampleCount === null || t.sampleCount < 1 || !t.plainEdits) return null;
-    if (mvhd && movieMatrix(buf, mvhd).some((x, i) => x !== IDENTITY[i])) return null;
-    const rotation = quarterTurn(t.matrix);
-    if (rotation === null) return null;
-    let frames = 0, duration = 0;
-    for (const [count, delta] of t.stts) {
-      frames += count;
-      duration += count * delta;
-    }
-    if (!(frames > 0 && duration > 0 && t.timescale > 0) || t.timescale * frames > INT_MAX || duration > INT_MAX) return null;
-    let durationSec: number | null = null;
-    if (mvhd) {
-      const v = buf.readUInt8(mvhd.start);
-      const ts = buf.readUInt32BE(mvhd.start + (v === 1 ? 20 : 12));
-      const d = v === 1 ? Number(buf.readBigUInt64BE(mvhd.start + 24)) : buf.readUInt32BE(mvhd.start + 16);
-      // libavformat keeps the container duration in microseconds (av_rescale, rounding to nearest)
-      if (ts > 0 && d * 1e6 < Number.MAX_SAFE_INTEGER) durationSec = Math.round((d * 1e6) / ts) / 1e6;
-    }
-    return {
-      codec,
-      codedWidth: t.width,
-      codedHeight: t.height,
-      fps: (t.timescale * frames) / duration,
-      fpsSource: 'avg_frame_rate',
-      fpsExact: true,
-      nbFrames: t.sampleCount,
-      durationSec,
-      rotation,
-    };
-  } catch {
-    return null; // a truncated or malformed box: ffprobe will say what is wrong
-  } finally {
-    closeSync(fd);
+  if (!(frames > 0 && duration > 0 && t.timescale > 0) || t.timescale * frames > INT_MAX || duration > INT_MAX) return null;
+  let durationSec: number | null = null;
+  if (mvhd) {
+    const v = buf.readUInt8(mvhd.start);
+    const ts = buf.readUInt32BE(mvhd.start + (v === 1 ? 20 : 12));
+    const d = v === 1 ? Number(buf.readBigUInt64BE(mvhd.start + 24)) : buf.readUInt32BE(mvhd.start + 16);
+    // libavformat keeps the container duration in microseconds (av_rescale, rounding to nearest)
+    if (ts > 0 && d * 1e6 < Number.MAX_SAFE_INTEGER) durationSec = Math.round((d * 1e6) / ts) / 1e6;
   }
+  return {
+    codec,
+    codedWidth: t.width,
+    codedHeight: t.height,
+    fps: (t.timescale * frames) / duration,
+    fpsSource: 'avg_frame_rate',
+    fpsExact: true,
+    nbFrames: t.sampleCount,
+    durationSec,
+    rotation,
+  };
 }
