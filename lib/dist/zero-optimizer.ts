@@ -84,36 +84,10 @@ export class ZeroOptimizer implements UpdateOptimizer {
   }
 
   /**
-   * Collective. Rank 0 gets the full optimizer state in the non-sharded naming; other ranks get null (and drop each
-   * gathered piece at once, so their peak is one block's state).
-   */
-  async gatherFullState(): Promise<Record<string, Tensor> | null> {
-    const root = this.group.rank === 0;
-    const state = this.adamw.exportState();
-    const out: Record<string, Tensor> = {};
-    try {
-      for (const b of this.#blocks) {
-        for (const kind of MOMENTS) {
-          const t = state[`${kind}.${b.name}`];
-          if (!t) continue;
-          for (const [n, v] of await b.shard.gatherNamed(t)) {
-            if (root) out[`${kind}.${n}`] = v;
-            else v.dispose();
-          }
-        }
-        const step = state[`step.${b.name}`];
-        if (step && root) for (const n of b.shard.layout.names) out[`step.${n}`] = step.clone();
-      }
-    } finally {
-      for (const t of Object.values(state)) t.dispose();
-    }
-    return root ? out : null;
-  }
-
-  /**
-   * Collective. Writes the same file as gatherFullState + writeOptimizerState, but rank 0 appends each block's state to
-   * the file as soon as it is gathered (SafetensorsWriter) instead of holding the whole state: its peak is one block,
-   * where the whole is 12 bytes per trainable parameter (~90 GB for 7B). Other ranks only take part in the gathers.
+   * Collective. Writes the full optimizer state in the non-sharded naming (the file an unsharded AdamW's
+   * saveOptimizerState writes, so a run resumes in any world size). Rank 0 appends each block's state to the file as
+   * soon as it is gathered (SafetensorsWriter) instead of holding the whole state: its peak is one block, where the
+   * whole is 12 bytes per trainable parameter (~90 GB for 7B). Other ranks only take part in the gathers.
    */
   async writeFullState(path: string, metadata: Record<string, string>): Promise<void> {
     const root = this.group.rank === 0;
