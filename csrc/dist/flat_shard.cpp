@@ -39,31 +39,8 @@ int64_t FlatLayout::numel(size_t i) const {
   return n;
 }
 
-at::Tensor PackFlat(const FlatLayout& layout, const std::vector<at::Tensor>& tensors, at::ScalarType dtype, at::Device device) {
-  if (tensors.size() != layout.names.size()) throw std::invalid_argument("PackFlat: tensor count differs from the layout");
-  at::NoGradGuard no_grad;
-  at::Tensor flat = at::zeros({layout.padded}, at::TensorOptions().dtype(dtype).device(device));
-  for (size_t i = 0; i < tensors.size(); ++i) {
-    const at::Tensor& t = tensors[i];
-    if (!t.defined()) continue;
-    if (t.numel() != layout.numel(i))
-      throw std::invalid_argument("PackFlat: '" + layout.names[i] + "' has " + std::to_string(t.numel()) +
-                                  " elements, the layout expects " + std::to_string(layout.numel(i)));
-    flat.narrow(0, layout.offsets[i], layout.numel(i)).copy_(t.reshape({-1}));
-  }
-  return flat;
-}
-
-std::vector<at::Tensor> UnpackViews(const FlatLayout& layout, const at::Tensor& flat) {
-  std::vector<at::Tensor> out;
-  out.reserve(layout.names.size());
-  for (size_t i = 0; i < layout.names.size(); ++i)
-    out.push_back(flat.narrow(0, layout.offsets[i], layout.numel(i)).view(layout.shapes[i]));
-  return out;
-}
-
 namespace {
-// Elements [lo, hi) of the flat padded buffer PackFlat would build, reading only the parts of `tensors` that fall in
+// Elements [lo, hi) of the flat padded buffer of `tensors` laid out by `layout`, reading only the parts of `tensors` that fall in
 // that range: with memory-mapped inputs (a checkpoint's weights or optimizer state) a rank then touches 1/world of the
 // file instead of all of it, and no full block buffer is allocated.
 at::Tensor PackRange(const FlatLayout& layout, const std::vector<at::Tensor>& tensors, int64_t lo, int64_t hi,
@@ -84,6 +61,19 @@ at::Tensor PackRange(const FlatLayout& layout, const std::vector<at::Tensor>& te
   return out;
 }
 }  // namespace
+
+at::Tensor PackFlat(const FlatLayout& layout, const std::vector<at::Tensor>& tensors, at::ScalarType dtype, at::Device device) {
+  return PackRange(layout, tensors, 0, layout.padded, dtype, device);
+}
+
+std::vector<at::Tensor> UnpackViews(const FlatLayout& layout, const at::Tensor& flat) {
+  std::vector<at::Tensor> out;
+  out.reserve(layout.names.size());
+  for (size_t i = 0; i < layout.names.size(); ++i)
+    out.push_back(flat.narrow(0, layout.offsets[i], layout.numel(i)).view(layout.shapes[i]));
+  return out;
+}
+
 
 at::Tensor SliceForRank(const FlatLayout& layout, const std::vector<at::Tensor>& tensors, int rank, at::ScalarType dtype) {
   if (rank < 0 || rank >= layout.world) throw std::invalid_argument("SliceForRank: rank out of range");
@@ -111,18 +101,17 @@ FlatShard::FlatShard(std::shared_ptr<Group> group, std::vector<std::string> name
     if (params[i].scalar_type() != dtype || params[i].device() != dev)
       throw std::invalid_argument("FlatShard: '" + layout_.names[i] + "' differs in dtype or device from '" + layout_.names[0] +
                                   "' (one FlatShard per dtype/device)");
-    if (!at::isFloatingType(dtype)) throw std::invalid_argument("FlatShard: parameters must be floating point");
   }
-  at::NoGradGuard no_grad;
-  at::Tensor full = PackFlat(layout_, params, dtype, dev);
-  if (sync_from_root && group_->world_size() > 1) group_->Broadcast(full, 0);
-  shard_ = full.narrow(0, group_->rank() * layout_.shard_size, layout_.shard_size).clone();
-  shard_.requires_grad_(true);
+  InitShard(params, sync_from_root, dtype, dev);
 }
 
 FlatShard::FlatShard(std::shared_ptr<Group> group, std::vector<std::string> names, const std::vector<at::Tensor>& params,
                      bool sync_from_root, at::ScalarType dtype, at::Device device)
     : group_(std::move(group)), layout_(FlatLayout::Of(std::move(names), ShapesOf(params), group_->world_size())) {
+  InitShard(params, sync_from_root, dtype, device);
+}
+
+void FlatShard::InitShard(const std::vector<at::Tensor>& params, bool sync_from_root, at::ScalarType dtype, at::Device device) {
   if (!at::isFloatingType(dtype)) throw std::invalid_argument("FlatShard: parameters must be floating point");
   at::NoGradGuard no_grad;
   const int64_t lo = group_->rank() * layout_.shard_size;

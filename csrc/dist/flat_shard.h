@@ -76,6 +76,10 @@ class FlatShard {
   std::vector<at::Tensor> GatherNamed(const at::Tensor& local);
 
  private:
+  // This rank's slice of `params` (converted to dtype/device); with sync_from_root rank 0's values, else only this
+  // rank's part of each tensor is read.
+  void InitShard(const std::vector<at::Tensor>& params, bool sync_from_root, at::ScalarType dtype, at::Device device);
+
   std::shared_ptr<Group> group_;
   FlatLayout layout_;
   at::Tensor shard_;

@@ -102,7 +102,7 @@ interface StreamTarget {
 }
 
 /** Runs ffmpeg into the native frame sink; returns the tensors (owned by the caller) and the warnings. */
-async function decodeThroughPipe(path: string, geom: FrameGeometry, indices: readonly number[], opts: DecodeOptions, target: StreamTarget) {
+async function decodeThroughPipe(path: string, geom: FrameGeometry, indices: readonly number[], opts: DecodeOptions, target: StreamTarget): Promise<DecodedResized> {
   if (indices.length === 0) throw new DataError('no frames requested', { file: path });
   const tools = resolveFfmpeg(opts);
   const unique = [...new Set(indices)].sort((a, b) => a - b);
@@ -191,6 +191,5 @@ export async function decodeResizedFrames(
   opts: DecodeOptions = {},
   normalize?: NormalizeMode,
 ): Promise<DecodedResized> {
-  const r = await decodeThroughPipe(path, geom, indices, opts, { size, ...(normalize ? { normalize } : {}) });
-  return { frames: r.frames, warnings: r.warnings, ...(r.patchified ? { patchified: r.patchified } : {}) };
+  return decodeThroughPipe(path, geom, indices, opts, { size, normalize });
 }
