@@ -93,8 +93,11 @@ qwen::SpgMode SpgField(const Napi::Object& o) {
 
 }  // namespace
 
+// The model moves its inputs to its device and returns results there (device audit: results on the model's device).
 std::shared_ptr<QwenModel> ModelArg(const Napi::CallbackInfo& info, size_t i) {
-  return Models::For(info.Env()).Arg(info, i, "Qwen model");
+  auto m = Models::For(info.Env()).Arg(info, i, "Qwen model");
+  audit::ResultsOnObject(m.get());
+  return m;
 }
 
 // qwenLoad(dir, dtypeCode, device, lazy?) -> Promise<id>
@@ -210,6 +213,9 @@ static Napi::Value qwenVisionFeatures(const Napi::CallbackInfo& info) {
 // qwenRopeIndex(id, inputs, spgMode) -> [positionIds, ropeDeltas]
 RARFT_OP(qwenRopeIndex) {
   auto m = ModelArg(info, 0);
+  // positions are returned on the input ids' device, not the model's (rope_index.cpp)
+  if (info[1].IsObject() && info[1].As<Napi::Object>().Get("inputIds").IsNumber())
+    audit::ResultsOn(TensorRegistry::For(info.Env()).LabelOf(info[1].As<Napi::Object>().Get("inputIds").As<Napi::Number>().DoubleValue()));
   auto r = m->Rope(InputsArg(info, 1), SpgArg(info, 2));
   return WrapTensors(info.Env(), {r.position_ids, r.rope_deltas});
 }
@@ -217,6 +223,7 @@ RARFT_OP(qwenRopeIndex) {
 // qwenVisionLayout(id, gridThw) -> {windowIndex, cuWindow, cuFull, rotAngles (handle)}
 RARFT_OP(qwenVisionLayout) {
   auto m = ModelArg(info, 0);
+  audit::ResultsOn(audit::kCpu);  // rotAngles are built on the CPU
   auto grids = qwen::GridsFromTensor(TensorArg(info, 1), m->config().vision, "grid_thw");
   auto wi = qwen::ComputeWindowIndex(grids, m->config().vision);
   Napi::Env env = info.Env();
