@@ -287,6 +287,8 @@ static Napi::Value qwenGenerate(const Napi::CallbackInfo& info) {
     opts.pad_id = IntField(o, "padId", opts.pad_id);
     opts.num_return_sequences = IntField(o, "numReturnSequences", 1);
     opts.repetition_penalty = NumField(o, "repetitionPenalty", 1.0);
+    opts.kv_bucket = IntField(o, "kvBucket", 0);
+    opts.stop_check_every = IntField(o, "stopCheckEvery", 0);
     if (Present(Field(o, "seed"))) opts.seed = static_cast<uint64_t>(IntField(o, "seed", 0));
     Napi::Value stops = Field(o, "stopIds");
     if (Present(stops)) {
@@ -297,6 +299,7 @@ static Napi::Value qwenGenerate(const Napi::CallbackInfo& info) {
     opts.spg_mode = SpgField(o);
     if (opts.temperature < 0 || opts.top_p <= 0 || opts.top_p > 1 || opts.top_k < 0 || !(opts.repetition_penalty > 0))
       throw ArgError("options: need temperature >= 0, 0 < topP <= 1, topK >= 0, repetitionPenalty > 0");
+    if (opts.kv_bucket < 0 || opts.stop_check_every < 0) throw ArgError("options: kvBucket and stopCheckEvery must be >= 0 (0 = auto)");
     auto out = std::make_shared<qwen::GenerateResult>();
     return PromiseWorker::Start(
         info.Env(), "qwenGenerate", [=]() { *out = qwen::Generate(*m, in, opts); },
