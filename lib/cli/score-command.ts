@@ -13,6 +13,7 @@ import {
   type ItemScore,
   metricsSummaryMarkdown,
   readPredictions,
+  referenceMetricsJson,
   type RefusalMetrics,
   scorePredictions,
 } from '../metrics/index.js';
@@ -81,7 +82,7 @@ export async function runScore(o: ScoreRunOptions): Promise<{ metrics: RefusalMe
     mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
     writeFileSync(file, text);
   };
-  write(o.out, `${JSON.stringify(metrics, null, 2)}\n`);
+  write(o.out, referenceMetricsJson(metrics, ['scoring']));
   write(itemsOut, items.map((it) => JSON.stringify(it)).join('\n') + '\n');
   write(summaryOut, metricsSummaryMarkdown(metrics, `RA-VTG evaluation of ${path.basename(o.predictions)}`));
   log(

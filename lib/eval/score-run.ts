@@ -12,6 +12,7 @@ import {
   type ItemScore,
   metricsSummaryMarkdown,
   parsePredictionItem,
+  referenceMetricsJson,
   type RefusalMetrics,
   scorePredictions,
 } from '../metrics/index.js';
@@ -129,7 +130,8 @@ export function scoreRun(
   markdown += coverageMarkdown(coverage);
   // The metrics' own keys first, so a refusal-aware metrics.json starts exactly as the reference's does.
   const metricsJson = { ...(metrics ?? { metrics: null }), benchmark: manifest.benchmark, metric_kind: kind, run: coverage };
-  writeFileSync(out('metrics.json'), JSON.stringify(metricsJson, null, 2) + '\n');
+  // Refusal-aware numbers are written with the reference's int/float types (lib/metrics/reference-json.ts).
+  writeFileSync(out('metrics.json'), kind === 'refusal' ? referenceMetricsJson(metricsJson, ['metrics', 'scoring', 'benchmark', 'metric_kind', 'run']) : JSON.stringify(metricsJson, null, 2) + '\n');
   writeFileSync(out('metrics.items.jsonl'), itemLines.map((l) => l + '\n').join(''));
   writeFileSync(out('metrics.md'), markdown);
   const html = htmlReport({
