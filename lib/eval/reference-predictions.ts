@@ -5,10 +5,12 @@
  * inference output, and `rarft-eval score` reads it back. One extra field closes the reference's hardness gap
  * (§3.4 item 7): `hardness_level` (original/weak/moderate/strong, "" when the source has none) is the key its
  * evaluator reads for the hardness table and its inference never writes, so its table is filled on our files.
+ * Written as its aggregate script's `json.dump(indent=2)` writes (spans as floats, non-ASCII escaped).
  */
 import { renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { levelForName } from '../metrics/hardness.js';
+import { pythonJson } from '../util/python-json.js';
 import type { EvalPrediction } from './prediction-record.js';
 
 export const REFERENCE_PREDICTIONS_FILE = 'inference_results_merged.json';
@@ -44,7 +46,7 @@ export function toReferenceItem(p: EvalPrediction): ReferencePredictionItem {
 export function writeReferencePredictions(dir: string, ordered: readonly EvalPrediction[]): string {
   const file = path.join(dir, REFERENCE_PREDICTIONS_FILE);
   const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync(tmp, `${JSON.stringify(ordered.map(toReferenceItem), null, 2)}\n`);
+  writeFileSync(tmp, pythonJson(ordered.map(toReferenceItem), { asciiOnly: true }));
   renameSync(tmp, file);
   return file;
 }

@@ -44,4 +44,4 @@ export {
 export { computeRefusalMetrics, type NotMeasured, type RefusalMetrics, type RefusalMetricsOptions } from './refusal.js';
 export { scorePredictions, type ScoreOptions } from './score-predictions.js';
 export { metricsSummaryMarkdown } from './summary-markdown.js';
-export { pythonFloatRepr, referenceMetricsJson, REFERENCE_INT_KEYS } from './reference-json.js';
+export { referenceMetricsJson, REFERENCE_INT_KEYS } from './reference-json.js';
