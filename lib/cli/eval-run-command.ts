@@ -42,7 +42,7 @@ export function evalRunCommand(): Command {
     .addOption(new Option('--benchmark <name>', 'benchmark kind of the annotation file').choices([...BENCHMARKS]).makeOptionMandatory())
     .requiredOption('--annotations <file>', 'annotation file (Charades-STA txt, ActivityNet json, TVGBench json, RA-RFT anno json)')
     .requiredOption('--videos <dir>', 'folder holding the videos (searched recursively by path, file name, then video id)')
-    .option('--out <dir>', 'run folder: predictions.jsonl, missing.json, metrics.json, metrics.md, report.html', 'runs/eval')
+    .option('--out <dir>', 'run folder: predictions.jsonl, missing.json, metrics.json, metrics.md, report.html (refusal-aware: also inference_results_merged.json)', 'runs/eval')
     .option('--batch-size <n>', 'queries of one video per generate call', positiveInt, 8)
     .option('--shard <i/n>', 'answer only the i-th of n contiguous record slices (0-based); join with `rarft-eval merge`', parseShard)
     .option('--cache <dir>', 'video cache folder (default <out>/video-cache)')
