@@ -137,7 +137,14 @@ QwenConfig QwenConfig::FromFile(const std::string& path) {
   if (!f) throw std::invalid_argument("cannot open " + path);
   std::stringstream ss;
   ss << f.rdbuf();
-  return FromJson(ss.str(), path);
+  try {
+    return FromJson(ss.str(), path);
+  } catch (const std::exception& e) {
+    // the reader's own messages start with the path; a JSON syntax or type error does not
+    const std::string what = e.what();
+    if (what.rfind(path + ":", 0) == 0) throw;
+    throw std::invalid_argument(path + ": " + what);
+  }
 }
 
 }  // namespace rarft::qwen

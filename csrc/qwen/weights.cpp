@@ -120,19 +120,41 @@ QwenWeights BindWeights(const QwenConfig& c, std::vector<std::pair<std::string, 
   return w;
 }
 
+namespace {
+
+// The shard file names of model.safetensors.index.json's weight_map. Every failure names the index file; a shard
+// must be a plain file name beside the index (a path could point the loader at any file on the machine).
+std::set<std::string> ShardNamesFromIndex(const std::string& index) {
+  std::ifstream f(index, std::ios::binary);
+  if (!f) throw std::invalid_argument("qwen load: cannot open " + index);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  std::set<std::string> uniq;
+  try {
+    const util::Json j = util::Json::Parse(ss.str());
+    if (!j.IsObject()) throw std::runtime_error("expected a JSON object");
+    for (auto& [name, file] : j["weight_map"].AsObject()) {
+      const std::string& shard = file.AsString();
+      if (shard.empty() || shard == "." || shard == ".." || shard.find('/') != std::string::npos)
+        throw std::runtime_error("weight_map['" + name + "'] = '" + shard + "' is not a file name beside the index");
+      uniq.insert(shard);
+    }
+  } catch (const std::exception& e) {
+    throw std::invalid_argument("qwen load: " + index + ": " + e.what());
+  }
+  if (uniq.empty()) throw std::invalid_argument("qwen load: " + index + ": weight_map is empty");
+  return uniq;
+}
+
+}  // namespace
+
 QwenWeights LoadWeights(const std::string& dir, const QwenConfig& c, at::ScalarType dtype, const at::Device& device,
                         bool lazy) {
   // Which files hold the tensors: the index's weight_map when sharded, else the single file.
   std::vector<std::string> files;
   const fs::path index = fs::path(dir) / "model.safetensors.index.json";
   if (fs::exists(index)) {
-    std::ifstream f(index);
-    std::stringstream ss;
-    ss << f.rdbuf();
-    util::Json j = util::Json::Parse(ss.str());
-    std::set<std::string> uniq;
-    for (auto& [name, file] : j["weight_map"].AsObject()) uniq.insert(file.AsString());
-    for (auto& f2 : uniq) files.push_back((fs::path(dir) / f2).string());
+    for (auto& f2 : ShardNamesFromIndex(index.string())) files.push_back((fs::path(dir) / f2).string());
   } else {
     const fs::path single = fs::path(dir) / "model.safetensors";
     if (!fs::exists(single))
