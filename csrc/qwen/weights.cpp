@@ -1,5 +1,9 @@
 #include "qwen/weights.h"
 
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -9,6 +13,7 @@
 #include <stdexcept>
 
 #include "io/safetensors.h"
+#include "util/exclusive_temp.h"
 #include "util/json.h"
 
 namespace rarft::qwen {
@@ -219,13 +224,22 @@ void SaveCheckpoint(const std::string& dir, const QwenConfig& c, const QwenWeigh
 void SaveConfig(const std::string& dir, const QwenConfig& c) {
   fs::create_directories(dir);
   const fs::path cfg = fs::path(dir) / "config.json";
-  const fs::path tmp = fs::path(dir) / "config.json.tmp";
-  {
-    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-    f << c.raw_json;
-    if (!f) throw std::runtime_error("qwen save: cannot write " + tmp.string());
+  // written beside config.json under a fresh, exclusively created name, then renamed over it
+  const util::ExclusiveTemp tmp = util::CreateExclusiveTemp(cfg.string());
+  const std::string& text = c.raw_json;
+  size_t done = 0;
+  while (done < text.size()) {
+    const ssize_t n = ::write(tmp.fd, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    done += static_cast<size_t>(n);
   }
-  fs::rename(tmp, cfg);
+  const bool closed = ::close(tmp.fd) == 0;
+  if (done != text.size() || !closed || ::rename(tmp.path.c_str(), cfg.c_str()) != 0) {
+    const int err = errno;
+    ::unlink(tmp.path.c_str());
+    throw std::runtime_error("qwen save: cannot write " + cfg.string() + ": " + std::strerror(err));
+  }
 }
 
 }  // namespace rarft::qwen
