@@ -16,6 +16,7 @@ import {
   type RefusalMetrics,
   scorePredictions,
 } from '../metrics/index.js';
+import { reversedGtSpans, reversedGtWarning } from '../metrics/reversed-gt.js';
 
 export interface ScoreRunOptions {
   predictions: string;
@@ -41,6 +42,8 @@ const stem = (file: string) => file.replace(/\.json$/i, '');
 export async function runScore(o: ScoreRunOptions): Promise<{ metrics: RefusalMetrics; items: ItemScore[]; files: string[] }> {
   const log = o.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const predictions = readPredictions(o.predictions);
+  const reversedWarning = reversedGtWarning(o.predictions, reversedGtSpans(predictions));
+  if (reversedWarning) log(reversedWarning);
   const policy = { strictGt: o.strictGt ?? false, file: o.predictions };
   let judgeModel: string | null = null;
   let decisions;
