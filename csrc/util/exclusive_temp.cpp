@@ -14,6 +14,7 @@ namespace rarft::util {
 ExclusiveTemp CreateExclusiveTemp(const std::string& final_path) {
   std::random_device rd;
   int err = 0;
+  std::string tried;
   // EEXIST on a fresh 64-bit random name means someone planted that exact name: retry a few names, then give up
   for (int attempt = 0; attempt < 8; ++attempt) {
     char suffix[48];
@@ -24,9 +25,10 @@ ExclusiveTemp CreateExclusiveTemp(const std::string& final_path) {
     t.fd = ::open(t.path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
     if (t.fd >= 0) return t;
     err = errno;
+    tried = t.path;
     if (err != EEXIST) break;
   }
-  throw std::runtime_error(final_path + ": cannot create a temp file beside it: " + std::strerror(err));
+  throw std::runtime_error(final_path + ": cannot write temp file " + tried + ": " + std::strerror(err));
 }
 
 }  // namespace rarft::util
