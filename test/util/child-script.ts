@@ -15,6 +15,8 @@ export interface ChildResult {
   stdout: string;
   stderr: string;
   timedOut: boolean;
+  /** The child printed nothing for idleTimeoutMs and was killed. */
+  idle: boolean;
 }
 
 export const REPO = fileURLToPath(new URL('../..', import.meta.url));
@@ -24,6 +26,8 @@ export const libPath = (rel: string) => JSON.stringify(join(REPO, 'lib', rel));
 
 export interface ChildOptions {
   timeoutMs?: number;
+  /** Kill the child when it prints no line for this long (a hang inside one unit of work). */
+  idleTimeoutMs?: number;
   /** V8 heap limit of the child (MiB): a runaway JS allocation ends the child, not the machine. */
   maxOldSpaceMb?: number;
   args?: string[];
@@ -48,8 +52,18 @@ export function runChildScript(source: string, opts: ChildOptions = {}): Promise
     let stderr = '';
     let partial = '';
     let timedOut = false;
+    let idle = false;
+    let lastLine = Date.now();
+    const idleTimer = opts.idleTimeoutMs
+      ? setInterval(() => {
+          if (Date.now() - lastLine < opts.idleTimeoutMs!) return;
+          idle = true;
+          killGroup(child.pid);
+        }, 250)
+      : null;
     child.stdout.on('data', (d: Buffer) => {
       const text = d.toString('utf8');
+      if (text.includes('\n')) lastLine = Date.now();
       stdout += text;
       if (!opts.onLine) return;
       const lines = (partial + text).split('\n');
@@ -64,8 +78,9 @@ export function runChildScript(source: string, opts: ChildOptions = {}): Promise
     child.on('error', reject);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
+      if (idleTimer) clearInterval(idleTimer);
       if (opts.onLine && partial) opts.onLine(partial);
-      resolve({ code, signal, stdout, stderr, timedOut });
+      resolve({ code, signal, stdout, stderr, timedOut, idle });
     });
   });
 }
