@@ -92,9 +92,11 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoSummary> {
   const paths = { root, modelDir, trainFile: ds.trainFile, videoRoot: ds.videoRoot };
   const { rewards, sbert } = demoRewards();
   if (!sbert) log('demo: SBERT weights not found (npm run setup:sbert): GRPO runs on format + refuse_iou only');
-  // flags given by the user: output_dir / seed / save_steps / max_steps are demo-level; the rest go to the GRPO stage
+  // flags given by the user: output_dir / seed / save_steps / max_steps are demo-level; device and dtype (where and in
+  // what the model runs) go to both stages; the rest go to the GRPO stage
   const { output_dir: _o, seed: _s, save_steps: _ss, max_steps: _m, ...rest } = opts.overrides ?? {};
-  const sftCfg = demoSftConfig(paths, vocab, sizes);
+  const hardware = Object.fromEntries(Object.entries(rest).filter(([k]) => k === 'device' || k === 'dtype'));
+  const sftCfg = demoSftConfig(paths, vocab, sizes, hardware);
   const evalVideos = new VideoInputCache(videoOptions(sftCfg.video), join(root, 'video-cache'));
   const stopIds = sftCfg.stop_token_ids;
   const evalOpts = { maxNewTokens: 56, stopIds };
