@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 import { saveConfig } from '../../lib/config/load.js';
+import { writeReferencePredictions } from '../../lib/eval/reference-predictions.js';
 import { writeJsonAtomic } from '../../lib/eval/run-manifest.js';
 import { saveSafetensors } from '../../lib/io/safetensors.js';
 import { MetricsWriter } from '../../lib/logging/metrics-jsonl.js';
@@ -52,14 +53,16 @@ describe('atomic writers never follow a planted symlink', () => {
     expect(JSON.parse(readFileSync(join(out, 'checkpoint-5', 'trainer_state.json'), 'utf8')).global_step).toBe(5);
   });
 
-  it('config.yaml, metrics.jsonl (resume truncation) and the eval run manifest', () => {
+  it('config.yaml, metrics.jsonl (resume truncation), the eval run manifest and the reference predictions file', () => {
     const dir = tmp();
-    const victim = plant(dir, [`config.yaml.tmp-${process.pid}`, `metrics.jsonl.tmp-${process.pid}`, `run.json.tmp-${process.pid}`]);
+    const victim = plant(dir, [`config.yaml.tmp-${process.pid}`, `metrics.jsonl.tmp-${process.pid}`, `run.json.tmp-${process.pid}`, `inference_results_merged.json.tmp-${process.pid}`]);
     saveConfig(dir, { output_dir: dir } as never);
     writeFileSync(join(dir, 'metrics.jsonl'), '{"step":1}\n{"step":2}\n');
     new MetricsWriter(join(dir, 'metrics.jsonl'), { truncateAfterStep: 1 }).close();
     writeJsonAtomic(join(dir, 'run.json'), { ok: true });
+    writeReferencePredictions(dir, []);
     expect(readFileSync(victim, 'utf8')).toBe(VICTIM_TEXT);
+    expect(readFileSync(join(dir, 'inference_results_merged.json'), 'utf8').trim()).toBe('[]');
     expect(readFileSync(join(dir, 'metrics.jsonl'), 'utf8')).toBe('{"step":1}\n');
     expect(JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8'))).toEqual({ ok: true });
     expect(readFileSync(join(dir, 'config.yaml'), 'utf8')).toMatch(/output_dir: /);
