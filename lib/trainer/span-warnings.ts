@@ -1,6 +1,6 @@
 /**
  * Suspicious ground-truth spans in training data are kept as the reference keeps them, but never silently: one line
- * per annotation file says how many there were and what was done. The reference (rarft-reference §3.1, §7 item 8)
+ * per annotation file says how many there were and what was done. The reference (rarft-reference §7 item 8)
  * does not clip ends past the video (refuse_iou's boundary factors then go negative, a documented corner case), and
  * the reader swaps reversed spans (its default `reversed: swap` policy, lib/data/span-policy.ts) since a reversed
  * span has no meaningful IoU.

@@ -97,7 +97,6 @@ export interface TrainResult {
   history: StepMetrics[];
 }
 
-
 export class Trainer extends EventEmitter {
   readonly cfg: TrainConfig;
   readonly opts: TrainerOptions;
@@ -128,14 +127,6 @@ export class Trainer extends EventEmitter {
     const dist = this.opts.dist !== undefined ? this.opts.dist : await initTrainingDist(c);
     const root = !dist || dist.rank === 0;
     mkdirSync(c.output_dir, { recursive: true });
-    // one writer per run folder: rank 0 writes logs and checkpoints, and a second run is refused before it touches them
-    const unlock = root ? lockRunDir(c.output_dir, { tool: 'rarft-train run', hint: 'use another output_dir or wait for it' }) : () => {};
-    try {
-      cleanStaleTemps(c.output_dir);
-    } catch (e) {
-      unlock();
-      throw e;
-    }
     // prompts per optimizer step over all ranks: per_device_train_batch_size is per rank, as in HF/TRL
     const promptsPerStep = c.per_device_train_batch_size * c.gradient_accumulation_steps * (dist?.world ?? 1);
     // num_iterations: each rollout batch is used for that many optimizer steps (an epoch has that many more steps)
@@ -144,8 +135,11 @@ export class Trainer extends EventEmitter {
     const warmupSteps = warmupStepsFor(totalSteps, c.warmup_steps, c.warmup_ratio);
     const sched: LrScheduleSpec = { type: c.lr_scheduler_type, peakLr: c.learning_rate, totalSteps, warmupSteps };
 
-    const owned: { dispose(): void }[] = [{ dispose: unlock }];
+    const owned: { dispose(): void }[] = [];
     try {
+      // one writer per run folder: rank 0 writes logs and checkpoints, and a second run is refused before it touches them
+      if (root) owned.push({ dispose: lockRunDir(c.output_dir, { tool: 'rarft-train run', hint: 'use another output_dir or wait for it' }) });
+      cleanStaleTemps(c.output_dir);
       const tokenizer = loadTextTokenizer(c.model_path);
       const padId = tokenizer.tokenId('<|endoftext|>');
       const eosId = tokenizer.tokenId('<|im_end|>');
