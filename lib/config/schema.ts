@@ -53,6 +53,7 @@ export const trainConfigSchema = z.strictObject({
   refusable_pool_size: posInt().default(3).describe('Refusable queries kept per record for dynamic negative sampling (reference: the first 3).'),
   prompt_template: z.enum(['train', 'inference']).default('train').describe('Prompt wording: the reference trainer\'s (train) or its inference script\'s (§2.1 vs §2.2, §7.2).'),
   video: videoSchema.prefault({}),
+  max_unreadable_videos: nonNegInt().default(10).describe('Videos that still fail to decode mid-run (all pass a probe before step 1) skip their step, logged with the record; past this many in one run (per process) the trainer writes a checkpoint and stops.'),
   max_prompt_length: posInt().default(8192).describe('Most prompt tokens (text + video). Enforced: a longer prompt is skipped with a logged reason (the reference stores it but never checks, §7.13).'),
   // ---- rollout ---------------------------------------------------------------------------------------------------
   num_generations: z.number().int().min(2).default(8).describe('Completions sampled per prompt (G).'),

@@ -18,7 +18,8 @@ import { type PolicyUpdateInput, type StepMetrics, policyUpdate } from '../train
 import { checkPromptLength } from '../train/step-guard.js';
 import { rankShare } from './dist-context.js';
 import { repeatedInputs } from './policy-inputs.js';
-import { type PreparedPrompt, type StepContext, preparePrompt } from './step-context.js';
+import type { PreparedPrompt, StepContext } from './step-context.js';
+import { prepareOrSkip } from './unreadable-videos.js';
 
 /** What the completions file records per prompt. */
 export interface RolloutSample {
@@ -47,8 +48,9 @@ const now = () => performance.now() / 1000;
 /** Video tensors + prompt ids for one example; a string says why the step must be skipped. */
 async function prepare(ctx: StepContext, ex: ResolvedExample, t: Record<string, number>): Promise<PreparedPrompt | string> {
   const t0 = now();
-  const prompt = await preparePrompt(ctx, ex, ctx.cfg.num_generations);
+  const prompt = await prepareOrSkip(ctx, ex, ctx.cfg.num_generations);
   t.video! += now() - t0;
+  if (typeof prompt === 'string') return prompt;
   const tooLong = checkPromptLength(prompt.promptTokens, ctx.cfg.max_prompt_length);
   return tooLong ? `${tooLong.stage}: ${tooLong.reason}` : prompt;
 }
@@ -158,7 +160,7 @@ export async function collectRollouts(ctx: StepContext, stepExamples: readonly R
   }
   // generation is a collective for a sharded model: every rank generates, or none does
   if (ctx.dist ? await ctx.dist.anyTrue(skipReason !== null) : skipReason)
-    return { ok: false, metrics: { skipped: 1, skip_reason: skipReason ?? 'prompt: too long on another rank', ...timeMetrics(t) } };
+    return { ok: false, metrics: { skipped: 1, skip_reason: skipReason ?? 'another rank skipped (a prompt too long or a video unreadable)', ...timeMetrics(t) } };
   const rolls: Rollout[] = [];
   for (let k = 0; k < prompts.length; k++) rolls.push(await rollout(ctx, prompts[k]!, seeds[k]!, t));
   const t0 = now();
