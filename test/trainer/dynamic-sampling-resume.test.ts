@@ -78,4 +78,24 @@ describe('dynamic sampling in the trainer', () => {
     const init = await weightsOf(join(run.modelDir, 'model.safetensors'));
     expect(Buffer.from(a.get('lm_head.weight')!.buffer).equals(Buffer.from(init.get('lm_head.weight')!.buffer))).toBe(false);
   });
+
+  it('with num_iterations 2 a mid-cycle checkpoint stores each kept group\'s own draw: 4 straight == 3 + resume', async () => {
+    // the kept groups come from several rounds, so they are not one contiguous draw: the buffer records each one's
+    const mu = { ...over, num_iterations: 2, max_steps: 4, save_steps: 1 };
+    const straight = tinyConfig(run, 'ds-mu-straight', mu);
+    const r = await new Trainer(straight, quiet).train();
+    expect(r.history.map((x) => x['rollout/iteration'])).toEqual([1, 2, 1, 2]);
+    console.log(`[ds-mu] rounds ${r.history.map((x) => x['dynamic_sampling/rounds']).join(',')}`);
+    // the batch the checkpoint at step 3 holds came from more than one round (its groups are not one contiguous draw)
+    expect(r.history[2]!['dynamic_sampling/rounds']).toBeGreaterThan(1);
+    const split = tinyConfig(run, 'ds-mu-split', mu);
+    const ctl = new AbortController();
+    await new Trainer(split, { ...quiet, signal: ctl.signal, onStep: (e) => e.step === 3 && ctl.abort() }).train();
+    const second = await new Trainer({ ...split, resume_from_checkpoint: 'latest' }, quiet).train();
+    expect(second.history.map((x) => x['rollout/iteration'])).toEqual([2]);
+    const a = await weightsOf(join(straight.output_dir, 'checkpoint-4', 'model.safetensors'));
+    const b = await weightsOf(join(split.output_dir, 'checkpoint-4', 'model.safetensors'));
+    for (const [n, w] of a) expect(Buffer.from(b.get(n)!.buffer).equals(Buffer.from(w.buffer)), n).toBe(true);
+    expect(readJsonl(join(split.output_dir, 'metrics.jsonl')).map(stable)).toEqual(readJsonl(join(straight.output_dir, 'metrics.jsonl')).map(stable));
+  });
 });
