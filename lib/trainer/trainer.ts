@@ -187,7 +187,9 @@ export class Trainer extends EventEmitter {
       });
       if (root) this.#log(
         `${stage}: ${data.examples.length} examples, ${totalSteps} steps of ${promptsPerStep} prompt(s)` +
-          `${stage === 'grpo' ? ` x ${c.num_generations} completions` : ''}; ${policy.trainable.length} trainable / ${policy.frozen.length} frozen tensors` +
+          `${stage === 'grpo' ? ` x ${c.num_generations} completions` : ''}` +
+          `${stage === 'grpo' && c.dynamic_sampling.enabled ? ` (dynamic sampling: zero-std groups replaced, up to ${c.dynamic_sampling.max_rounds} generation rounds)` : ''}` +
+          `; ${policy.trainable.length} trainable / ${policy.frozen.length} frozen tensors` +
           `${dist ? `; ZeRO-3 over ${dist.world} ranks (${promptsPerStep / dist.world} prompt(s) each)` : ''}`,
       );
       this.emit('start', { stage, startStep: step, totalSteps, examples: data.examples.length });
