@@ -43,6 +43,7 @@ export const dynamicSamplingSchema = z
   .strictObject({
     enabled: z.boolean().default(false).describe('Drop groups whose G rewards are all equal (zero advantages) and replace them with groups of fresh prompts.'),
     max_rounds: posInt().default(3).describe('Most generation rounds per optimizer step, the first included; a rank still short after them fills up with zero-std groups.'),
+    reward: z.string().min(1).nullable().default(null).describe('Judge groups by this reward function\'s std instead of the total\'s (verl\'s filter_groups.metric; e.g. refuse_iou). null = the weighted total (exactly the zero-advantage groups).'),
   })
   .describe('DAPO\'s dynamic sampling (see docs/training.md).');
 
@@ -127,6 +128,8 @@ export function crossFieldIssues(c: TrainConfig): { path: (string | number)[]; m
     out.push({ path: ['example_ratio'], message: 'answerable and refusable are both 0: no examples' });
   if (c.delta !== null && !(c.delta > 1 + c.epsilon_high))
     out.push({ path: ['delta'], message: `must exceed 1 + epsilon_high = ${Number((1 + c.epsilon_high).toPrecision(12))} (else it also clips positive advantages)` });
+  if (c.dynamic_sampling.reward !== null && !c.reward_funcs.includes(c.dynamic_sampling.reward))
+    out.push({ path: ['dynamic_sampling', 'reward'], message: `"${c.dynamic_sampling.reward}" is not in reward_funcs (${c.reward_funcs.join(', ')})` });
   if (c.max_steps === 0 || c.max_steps < -1) out.push({ path: ['max_steps'], message: 'must be -1 (use num_train_epochs) or a positive step count' });
   return out;
 }

@@ -11,6 +11,7 @@ export const SIGNAL_METRICS: readonly string[] = [
   'reward_std',
   'frac_reward_zero_std',
   'dynamic_sampling/rounds',
+  'dynamic_sampling/frac_dropped',
   'dynamic_sampling/reward_trained',
   'entropy',
   'generation_entropy',

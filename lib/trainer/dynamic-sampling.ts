@@ -4,6 +4,11 @@
  * and replaced by groups of fresh prompts, generated in further rounds, so the optimizer step trains on the
  * configured number of informative groups whenever max_rounds allows.
  *
+ * `dynamic_sampling.reward` names one reward function to judge by instead of the total (verl's filter_groups.metric):
+ * e.g. refuse_iou, whose groups often agree on refusing while a continuous reward (explain_correction's SBERT
+ * similarity) still differs a little in every completion, so the total is never exactly constant. Groups dropped
+ * that way may still carry advantages from the other rewards; that is the trade the option makes.
+ *
  * Per step, on every rank (target = this rank's prompts per step, W ranks):
  *   round 1: the step's own prompts; keep the informative groups (in draw order)
  *   while rounds < max_rounds and the largest shortfall over ranks S = max_r(target - kept_r) > 0:
@@ -26,6 +31,16 @@ export function isZeroStdGroup(total: readonly number[]): boolean {
   return total.every((r) => r === total[0]);
 }
 
+/** Decides which groups dynamic sampling drops: zero std of the total, or of one named reward. */
+export function uninformativeBy(reward: string | null): (g: ScoredGroup & { perReward: Readonly<Record<string, readonly number[]>> }) => boolean {
+  if (reward === null) return (g) => isZeroStdGroup(g.total);
+  return (g) => {
+    const r = g.perReward[reward];
+    if (!r) throw new RangeError(`dynamic_sampling.reward "${reward}" is not among the step's rewards (${Object.keys(g.perReward).join(', ')})`);
+    return isZeroStdGroup(r);
+  };
+}
+
 export interface DynamicSamplingOptions<G extends ScoredGroup> {
   /** Groups this rank trains on per step. */
   target: number;
@@ -39,6 +54,8 @@ export interface DynamicSamplingOptions<G extends ScoredGroup> {
    * step must be skipped (agreed by all ranks, as for round 1).
    */
   round: (globalPrompts: number) => Promise<G[] | null>;
+  /** Which groups to drop; default: zero std of the total (exactly the groups with all-zero advantages). */
+  uninformative?: (g: G) => boolean;
 }
 
 export interface DynamicSamplingResult<G> {
@@ -48,8 +65,10 @@ export interface DynamicSamplingResult<G> {
   sampled: G[];
   /** Generation rounds used (1 = no refill). */
   rounds: number;
-  /** Zero-std groups used to fill up after max_rounds. */
+  /** Dropped-kind groups used to fill up after max_rounds. */
   filled: number;
+  /** Fraction of the sampled groups the filter judged uninformative (= frac_reward_zero_std when it judges the total). */
+  fracUninformative: number;
   /** Prompts drawn beyond the step's own, over all ranks. */
   extraPrompts: number;
 }
@@ -58,8 +77,9 @@ export interface DynamicSamplingResult<G> {
 export async function sampleInformativeGroups<G extends ScoredGroup>(first: G[], o: DynamicSamplingOptions<G>): Promise<DynamicSamplingResult<G> | null> {
   if (!Number.isInteger(o.target) || o.target < 1) throw new RangeError(`dynamic sampling: target must be a positive integer, got ${o.target}`);
   if (!Number.isInteger(o.maxRounds) || o.maxRounds < 1) throw new RangeError(`dynamic sampling: max_rounds must be a positive integer, got ${o.maxRounds}`);
+  const drop = o.uninformative ?? ((g: G) => isZeroStdGroup(g.total));
   const sampled = [...first];
-  const informative = first.filter((g) => !isZeroStdGroup(g.total));
+  const informative = first.filter((g) => !drop(g));
   let rounds = 1;
   let extraPrompts = 0;
   while (rounds < o.maxRounds) {
@@ -70,12 +90,12 @@ export async function sampleInformativeGroups<G extends ScoredGroup>(first: G[],
     rounds++;
     extraPrompts += shortfall * o.world;
     sampled.push(...more);
-    informative.push(...more.filter((g) => !isZeroStdGroup(g.total)));
+    informative.push(...more.filter((g) => !drop(g)));
   }
   const groups = informative.slice(0, o.target);
   const filled = o.target - groups.length;
-  if (filled > 0) groups.push(...sampled.filter((g) => isZeroStdGroup(g.total)).slice(0, filled));
-  return { groups, sampled, rounds, filled, extraPrompts };
+  if (filled > 0) groups.push(...sampled.filter((g) => drop(g)).slice(0, filled));
+  return { groups, sampled, rounds, filled, extraPrompts, fracUninformative: sampled.filter((g) => drop(g)).length / sampled.length };
 }
 
 /**

@@ -18,7 +18,7 @@ import { type PolicyUpdateInput, type StepMetrics, policyUpdate } from '../train
 import { checkPromptLength } from '../train/step-guard.js';
 import type { CursorTake } from './data-cursor.js';
 import { rankShare } from './dist-context.js';
-import { sampleInformativeGroups, sampledRewardMetrics } from './dynamic-sampling.js';
+import { sampleInformativeGroups, sampledRewardMetrics, uninformativeBy } from './dynamic-sampling.js';
 import { repeatedInputs } from './policy-inputs.js';
 import { type PreparedPrompt, type StepContext, preparePrompt } from './step-context.js';
 
@@ -239,6 +239,7 @@ export async function collectRollouts(ctx: StepContext, source: PromptSource, { 
       maxRounds: c.dynamic_sampling.max_rounds,
       world: ctx.dist?.world ?? 1,
       maxOverRanks: ctx.dist ? ctx.dist.max : async (x) => x,
+      uninformative: uninformativeBy(c.dynamic_sampling.reward),
       round: async (n) => {
         const r = await generateRound(ctx, more(n), t);
         if (r.ok) return r.rollouts;
@@ -254,7 +255,8 @@ export async function collectRollouts(ctx: StepContext, source: PromptSource, { 
       ...sampledRewardMetrics(ds.sampled),
       'dynamic_sampling/rounds': ds.rounds,
       'dynamic_sampling/extra_prompts': ds.extraPrompts,
-      'dynamic_sampling/filled_zero_std': ds.filled,
+      'dynamic_sampling/filled': ds.filled,
+      'dynamic_sampling/frac_dropped': ds.fracUninformative,
     };
   } else samples = rollouts.map((r) => toSample(r));
 

@@ -24,7 +24,7 @@ describe('schema defaults are the reference recipe (§4.4)', () => {
       reward_funcs: ['format', 'refuse_iou', 'explain_correction'], reward_weights: null,
       logprob_second_per_grid_ts: 'same_as_rollout', example_ratio: { answerable: 1, refusable: 1 },
       // issue 19's options default to the reference's behaviour: off
-      importance_sampling_level: 'token', delta: null, top_entropy_quantile: 1, dynamic_sampling: { enabled: false, max_rounds: 3 },
+      importance_sampling_level: 'token', delta: null, top_entropy_quantile: 1, dynamic_sampling: { enabled: false, max_rounds: 3, reward: null },
     });
     expect(c.video).toEqual({ fps: 2, total_pixels: 2809856, min_pixels: 12544, min_frames: 4, max_frames: 768 });
     expect(c.datasets[0]).toEqual({ path: 'a.json', format: 'rarft', video_root: 'v', max_records: null });
@@ -124,6 +124,7 @@ describe('command-line flags', () => {
     expect(help).toContain('--dynamic-sampling-enabled');
     expect(help).toContain('--no-dynamic-sampling-enabled');
     expect(help).toContain('--dynamic-sampling-max-rounds <integer>');
+    expect(help).toContain('--dynamic-sampling-reward <string>');
     expect(help).toContain('--no-gradient-checkpointing');
     expect(help).toContain('Peak learning rate. (default: 0.000001)');
   });
@@ -157,6 +158,10 @@ describe('command-line flags', () => {
     expect(load({ dynamic_sampling: { enabled: true, max_rounds: 0 } })).toThrow(/field "dynamic_sampling.max_rounds"/);
     expect(load({ dynamic_sampling: { enable: true } })).toThrow(/field "dynamic_sampling"/);
     expect(load({ importance_sampling_level: 'group' })).toThrow(/field "importance_sampling_level"/);
+    expect(load({ reward_funcs: ['format', 'refuse_iou'], dynamic_sampling: { enabled: true, reward: 'explain_correction' } })).toThrow(
+      'command line, field "dynamic_sampling.reward": "explain_correction" is not in reward_funcs (format, refuse_iou)',
+    );
+    expect(load({ dynamic_sampling: { enabled: true, reward: 'refuse_iou' } })).not.toThrow();
     expect(load({ loss_type: 'dapo2' })).toThrow(/field "loss_type"/);
   });
   it('rejects a bad number or choice at parse time, naming the flag', () => {

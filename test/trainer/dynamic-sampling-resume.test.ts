@@ -17,8 +17,13 @@ beforeAll(async () => {
   run = await makeTinyRun(3);
   // refusable prompts: every completion scores 0.5 (zero std); answerable ones: by length (spread on a random model)
   registerReward({ name: 'ds_chars', score: (cs, ex) => cs.map((c) => (ex.task_type === 'refusable' ? 0.5 : c.length / 10)) });
+  // a small spread on every completion (the total then never has exactly zero std)
+  registerReward({ name: 'ds_jitter', score: (cs) => cs.map((_c, i) => 1e-3 * i) });
 });
-afterAll(() => unregisterReward('ds_chars'));
+afterAll(() => {
+  unregisterReward('ds_chars');
+  unregisterReward('ds_jitter');
+});
 
 const quiet = { progress: null, log: () => {} } as const;
 const stable = (r: Record<string, unknown>) => Object.fromEntries(Object.entries(r).filter(([k]) => !k.startsWith('time/')));
@@ -47,14 +52,14 @@ describe('dynamic sampling in the trainer', () => {
       expect(m[i]!.frac_reward_zero_std).toBeCloseTo(zero.length / s.samples.length, 12);
       // informative groups first; a zero-std one is trained only when the rounds ran out (filled)
       const filled = trained.filter((x) => x.total.every((v) => v === x.total[0])).length;
-      expect(filled).toBe(m[i]!['dynamic_sampling/filled_zero_std']);
+      expect(filled).toBe(m[i]!['dynamic_sampling/filled']);
       if (filled) expect(rounds[i]).toBe(4);
       // dropped groups are all zero-std ones
       expect(s.samples.filter((x) => !x.trained).every((x) => x.total.every((v) => v === x.total[0]))).toBe(true);
       expect(m[i]!['dynamic_sampling/extra_prompts']).toBe(s.samples.length - 2);
       extra += s.samples.length - 2;
     }
-    console.log(`[ds] rounds ${rounds.join(",")} extra ${extra} frac ${m.map((x) => x.frac_reward_zero_std).join(",")} filled ${m.map((x) => x["dynamic_sampling/filled_zero_std"]).join(",")} loss ${m.map((x) => x.loss).join(",")}`);
+    console.log(`[ds] rounds ${rounds.join(",")} extra ${extra} frac ${m.map((x) => x.frac_reward_zero_std).join(",")} filled ${m.map((x) => x["dynamic_sampling/filled"]).join(",")} loss ${m.map((x) => x.loss).join(",")}`);
     expect(extra).toBeGreaterThan(0);
     // the cursor took the steps' 8 prompts plus every extra draw
     const cur = readTrainerState(join(straight.output_dir, 'checkpoint-4')).data_cursor;
@@ -97,5 +102,24 @@ describe('dynamic sampling in the trainer', () => {
     const b = await weightsOf(join(split.output_dir, 'checkpoint-4', 'model.safetensors'));
     for (const [n, w] of a) expect(Buffer.from(b.get(n)!.buffer).equals(Buffer.from(w.buffer)), n).toBe(true);
     expect(readJsonl(join(split.output_dir, 'metrics.jsonl')).map(stable)).toEqual(readJsonl(join(straight.output_dir, 'metrics.jsonl')).map(stable));
+  });
+
+  it('dynamic_sampling.reward judges groups by one reward: with a jittered total only that filter drops them', async () => {
+    const base = { ...over, max_steps: 2, save_steps: 10, reward_funcs: ['ds_chars', 'ds_jitter'] };
+    const byTotal = await new Trainer(tinyConfig(run, 'ds-total', base), quiet).train();
+    const byReward = await new Trainer(tinyConfig(run, 'ds-reward', { ...base, dynamic_sampling: { enabled: true, max_rounds: 4, reward: 'ds_chars' } }), quiet).train();
+    const frac = (r: typeof byTotal, k: string) => r.history.map((x) => x[k] as number);
+    // the total is never constant: nothing dropped, one round
+    expect(frac(byTotal, 'dynamic_sampling/frac_dropped')).toEqual([0, 0]);
+    expect(frac(byTotal, 'dynamic_sampling/rounds')).toEqual([1, 1]);
+    // judged by ds_chars the refusable groups (constant 0.5) are dropped and replaced
+    expect(Math.max(...frac(byReward, 'dynamic_sampling/frac_dropped'))).toBeGreaterThan(0);
+    expect(Math.max(...frac(byReward, 'dynamic_sampling/rounds'))).toBeGreaterThan(1);
+    const steps = readJsonl(join(byReward.outputDir, 'completions.jsonl')) as { samples: (Sample & { rewards: Record<string, number[]> })[] }[];
+    for (const s of steps) {
+      const trained = s.samples.filter((x) => x.trained);
+      expect(trained).toHaveLength(2);
+      for (const x of s.samples.filter((y) => !y.trained)) expect(x.rewards.ds_chars!.every((v) => v === x.rewards.ds_chars![0])).toBe(true);
+    }
   });
 });

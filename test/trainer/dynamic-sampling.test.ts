@@ -3,7 +3,7 @@
 // the before-filtering reward metrics, all worked out by hand.
 import { describe, expect, it } from 'vitest';
 
-import { isZeroStdGroup, sampleInformativeGroups, sampledRewardMetrics } from '../../lib/trainer/dynamic-sampling.js';
+import { isZeroStdGroup, sampleInformativeGroups, sampledRewardMetrics, uninformativeBy } from '../../lib/trainer/dynamic-sampling.js';
 
 interface G {
   id: string;
@@ -92,6 +92,23 @@ describe('sampleInformativeGroups over ranks', () => {
     expect(asked1).toEqual([4, 2]);
     expect(r1!.groups.map((g) => g.id)).toEqual(['c', 'e']);
     expect(r1!.rounds).toBe(r0!.rounds);
+  });
+});
+
+describe('judging by one reward (dynamic_sampling.reward)', () => {
+  // decision reward d agrees within the group, a continuous reward c does not: the total varies
+  const g = (id: string, d: number[]): G => ({ id, total: d.map((x, i) => x + 0.01 * i), perReward: { d, c: [0, 0.01, 0.02, 0.03] } });
+  it('drops groups whose named reward agrees, even when the total varies', async () => {
+    const by = uninformativeBy('d');
+    expect(by(g('x', [1, 1, 1, 1]))).toBe(true);
+    expect(by(g('y', [1, 0, 1, 1]))).toBe(false);
+    expect(uninformativeBy(null)(g('x', [1, 1, 1, 1]))).toBe(false); // the total differs
+    expect(() => uninformativeBy('iou')(g('x', [1, 1, 1, 1]))).toThrow('dynamic_sampling.reward "iou" is not among the step\'s rewards (d, c)');
+    const r = await sampleInformativeGroups([g('a', [1, 1, 1, 1]), g('b', [0, 1, 0, 0])], {
+      target: 2, maxRounds: 2, world: 1, maxOverRanks: alone, uninformative: by, round: async (n) => (expect(n).toBe(1), [g('c', [0, 0, 1, 0])]),
+    });
+    expect(r!.groups.map((x) => x.id)).toEqual(['b', 'c']);
+    expect(r!.fracUninformative).toBeCloseTo(1 / 3, 12);
   });
 });
 
