@@ -71,6 +71,7 @@ export function renderComparison(runs: readonly ComparedRun[], opts: CompareOpti
     const series: PlotSeries[] = [];
     for (const label of labels) {
       const mine = runs.filter((r) => r.label === label).map((r) => smoothedSeries(r.records, key, smooth));
+      if (!mine.some((points) => points.some((p) => p[1] !== null))) continue; // this label never logged it: no legend entry
       if (mine.length > 1) for (const points of mine) series.push({ points, color: color.get(label)!, width: 1, opacity: 0.35 });
       series.push({ points: mine.length > 1 ? meanSeries(mine) : mine[0]!, color: color.get(label)!, width: 2.2, label: mine.length > 1 ? `${label} (mean of ${mine.length})` : label });
     }

@@ -67,6 +67,10 @@ describe('comparison', () => {
     expect(html).toContain('r1: 0.15 → 1.95<br>r2: 0.35 → 2.15');
     expect(html).toContain('<tr data-summary="reward" data-label="dapo"><td>reward</td><td>dapo</td><td>1.15</td><td>2.95</td>');
     expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/);
+    // a metric only one label logged has only that label in its legend
+    const only = renderComparison([{ label: 'ref', name: 'r1', records: run() }, { label: 'ds', name: 'd1', records: [{ step: 1, 'dynamic_sampling/rounds': 2 }, { step: 2, 'dynamic_sampling/rounds': 1 }] }], { metrics: ['dynamic_sampling/rounds'] });
+    expect(only.svgs.get('dynamic_sampling/rounds')).toContain('>ds</text>');
+    expect(only.svgs.get('dynamic_sampling/rounds')).not.toContain('>ref</text>');
   });
   it('the report command with several folders writes the comparison and one SVG per metric', async () => {
     const root = tmp();
