@@ -39,7 +39,7 @@ import { type DistContext, initTrainingDist } from './dist-context.js';
 import { setupPolicy } from './policy-setup.js';
 import { trainingDevice } from './training-device.js';
 import { ExampleCursor } from './data-cursor.js';
-import { type RolloutSample, grpoStep } from './grpo-step.js';
+import { type PromptDraw, type PromptSource, type RolloutSample, grpoStep } from './grpo-step.js';
 import { type BufferedRollouts, disposeBuffer, loadBuffer, replayStep, stageBuffer, writeBuffers } from './rollout-buffer.js';
 import { type Stage, checkpointStage, saveRunCheckpoint } from './run-checkpoint.js';
 import { type SftTarget, defaultSftTarget, sftStep } from './sft-step.js';
@@ -194,7 +194,9 @@ export class Trainer extends EventEmitter {
       });
       if (root) this.#log(
         `${stage}: ${data.examples.length} examples, ${totalSteps} steps of ${promptsPerStep} prompt(s)` +
-          `${stage === 'grpo' ? ` x ${c.num_generations} completions` : ''}; ${policy.trainable.length} trainable / ${policy.frozen.length} frozen tensors` +
+          `${stage === 'grpo' ? ` x ${c.num_generations} completions` : ''}` +
+          `${stage === 'grpo' && c.dynamic_sampling.enabled ? ` (dynamic sampling: zero-std groups replaced, up to ${c.dynamic_sampling.max_rounds} generation rounds)` : ''}` +
+          `; ${policy.trainable.length} trainable / ${policy.frozen.length} frozen tensors` +
           `${dist ? `; ZeRO-3 over ${dist.world} ranks (${promptsPerStep / dist.world} prompt(s) each)` : ''}`,
       );
       this.emit('start', { stage, startStep: step, totalSteps, examples: data.examples.length });
@@ -232,16 +234,18 @@ export class Trainer extends EventEmitter {
           }
           const t0 = performance.now();
           const lr = lrAt(sched, step);
-          const takeExamples = () => {
-            const picks = cursor.take(promptsPerStep);
+          const takeExamples = (n = promptsPerStep): PromptDraw => {
+            const picks = cursor.take(n);
             return { picks, examples: picks.map((p) => resolveExample(data.examples[p.example] as TrainingExample, { seed: c.data_seed, epoch: p.epoch, step })) };
           };
+          // dynamic sampling's refill rounds draw further prompts from the same cursor (checkpointed: exact resume)
+          const source = (): PromptSource => ({ first: takeExamples(), more: takeExamples });
           let metrics: StepMetrics = {};
           let samples: RolloutSample[] = [];
           if (stage === 'sft') metrics = await sftStep(ctx, takeExamples().examples, lr, this.opts.sftTarget ?? defaultSftTarget, eosId);
-          else if (mu === 1) ({ metrics, samples } = await grpoStep(ctx, takeExamples().examples, lr));
+          else if (mu === 1) ({ metrics, samples } = await grpoStep(ctx, source(), lr));
           else {
-            const r = await replayStep(ctx, buffered, { mu, step, lr, take: takeExamples });
+            const r = await replayStep(ctx, buffered, { mu, step, lr, source });
             ({ metrics, samples } = r.result);
             buffered = r.buffer;
           }
