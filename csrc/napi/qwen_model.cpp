@@ -289,6 +289,8 @@ static Napi::Value qwenGenerate(const Napi::CallbackInfo& info) {
     opts.repetition_penalty = NumField(o, "repetitionPenalty", 1.0);
     opts.kv_bucket = IntField(o, "kvBucket", 0);
     opts.stop_check_every = IntField(o, "stopCheckEvery", 0);
+    if (Present(Field(o, "staticDecode"))) opts.static_decode = Field(o, "staticDecode").ToBoolean().Value();
+    if (Present(Field(o, "cudaGraphs"))) opts.cuda_graphs = Field(o, "cudaGraphs").ToBoolean().Value();
     if (Present(Field(o, "seed"))) opts.seed = static_cast<uint64_t>(IntField(o, "seed", 0));
     Napi::Value stops = Field(o, "stopIds");
     if (Present(stops)) {

@@ -8,6 +8,9 @@
 #include <random>
 #include <stdexcept>
 
+#include "qwen/decode_step.h"
+#include "qwen/step_graph.h"
+
 namespace rarft::qwen {
 namespace {
 
@@ -110,9 +113,13 @@ GenerateResult Generate(const QwenModel& model, const QwenInputs& in, const Gene
   key_mask.narrow(1, 0, L).copy_(mask);
   at::Tensor done = at::zeros({R}, at::TensorOptions().dtype(at::kBool).device(dev));
   at::Tensor lengths = at::zeros({R}, at::TensorOptions().dtype(at::kLong).device(dev));
+  // the decode step: fixed addresses (graph-replayable) unless sharded (its layers gather and free per use)
+  std::optional<DecodeState> fixed;
+  if (opts.static_decode && !model.sharding()) fixed = MakeDecodeState(c.text, R, cap, deltas, key_mask, dev);
+  StepGraph graph(fixed.has_value() && opts.cuda_graphs, dev);
   std::vector<at::Tensor> toks, lps;
+  at::Tensor z = at::linear(h, w.text.lm_head).to(at::kFloat);  // [R, V]: the prompt's next-token logits
   for (int64_t step = 0; step < opts.max_new_tokens; ++step) {
-    at::Tensor z = at::linear(h, w.text.lm_head).to(at::kFloat);  // [B, V]
     if (penalize) z = at::where(seen, at::where(z < 0, z * opts.repetition_penalty, z / opts.repetition_penalty), z);
     at::Tensor tok;
     at::Tensor lp_all;
@@ -138,9 +145,18 @@ GenerateResult Generate(const QwenModel& model, const QwenInputs& in, const Gene
     // Decode step: the new token at cache index c0 gets position c0 + rope_deltas on all three rows. The key mask
     // already covers it (ones past the prompt; the causal mask hides positions not written yet).
     const int64_t c0 = cache.length();
-    at::Tensor p = (deltas + c0).view({1, R, 1}).expand({3, R, 1}).contiguous();
-    at::Tensor e = at::embedding(w.text.embed, tok.view({R, 1}));
-    h = DecoderForward(w.text, c.text, e, p, key_mask, &cache).select(1, 0);
+    if (fixed) {
+      fixed->tok.copy_(tok);
+      fixed->pos.fill_(c0);
+      graph.Run([&] { DecodeStepStatic(w.text, c.text, cache, *fixed); });
+      cache.len = c0 + 1;
+      z = fixed->logits;  // read by the next iteration before the next step overwrites it (same stream)
+    } else {
+      at::Tensor p = (deltas + c0).view({1, R, 1}).expand({3, R, 1}).contiguous();
+      at::Tensor e = at::embedding(w.text.embed, tok.view({R, 1}));
+      h = DecoderForward(w.text, c.text, e, p, key_mask, &cache).select(1, 0);
+      z = at::linear(h, w.text.lm_head).to(at::kFloat);
+    }
   }
   GenerateResult r;
   r.lengths = lengths;

@@ -38,6 +38,11 @@ struct GenerateOptions {
   // the last stop only write padding, and the result is cut to the steps the old per-step check would have taken,
   // so tokens, lengths and log-probs are unchanged. 0 = auto: 8 on a GPU, 1 on the CPU.
   int64_t stop_check_every = 0;
+  // Decode steps with fixed tensor addresses (decode_step.h), the form a CUDA graph can replay; same tokens as the
+  // plain step. Off = the plain step (a ZeRO-3 sharded model always uses the plain step). Default on.
+  bool static_decode = true;
+  // Replay the static decode step as a CUDA graph (step_graph.h) on a GPU. Default on; ignored on the CPU.
+  bool cuda_graphs = true;
 };
 
 struct GenerateResult {

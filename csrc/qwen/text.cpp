@@ -97,12 +97,20 @@ void KvCache::RepeatRows(int64_t times) {
   vbuf.clear();
 }
 
-std::pair<at::Tensor, at::Tensor> MropeCosSin(const TextConfig& t, const at::Tensor& position_ids,
-                                              at::ScalarType dtype) {
+at::Tensor MropeInvFreq(const TextConfig& t, const at::Device& device) {
   const int64_t hd = t.head_dim();
   at::Tensor ar = at::arange(0, hd, 2, at::kLong).to(at::kFloat) / static_cast<double>(hd);
-  at::Tensor inv = at::reciprocal(at::pow(t.rope_theta, ar)).to(position_ids.device());  // [hd/2] fp32
-  at::Tensor freqs = position_ids.to(at::kFloat).unsqueeze(-1) * inv;                   // [3, B, s, hd/2]
+  return at::reciprocal(at::pow(t.rope_theta, ar)).to(device);  // [hd/2] fp32
+}
+
+std::pair<at::Tensor, at::Tensor> MropeCosSin(const TextConfig& t, const at::Tensor& position_ids,
+                                              at::ScalarType dtype) {
+  return MropeCosSin(t, position_ids, dtype, MropeInvFreq(t, position_ids.device()));
+}
+
+std::pair<at::Tensor, at::Tensor> MropeCosSin(const TextConfig& t, const at::Tensor& position_ids,
+                                              at::ScalarType dtype, const at::Tensor& inv) {
+  at::Tensor freqs = position_ids.to(at::kFloat).unsqueeze(-1) * inv;  // [3, B, s, hd/2]
   std::vector<at::Tensor> parts;
   int64_t off = 0;
   for (size_t i = 0; i < t.mrope_section.size(); ++i) {

@@ -50,6 +50,11 @@ at::Tensor LayerOutput(const DecoderLayerWeights& L, double eps, int64_t nh, int
 // of each rotary pair picks its row (t/h/w), then cast to the activation dtype (spec §3.3, §7.1).
 std::pair<at::Tensor, at::Tensor> MropeCosSin(const TextConfig& t, const at::Tensor& position_ids,
                                               at::ScalarType dtype);
+// The same with the inverse frequencies [hd/2] fp32 (MropeInvFreq) made once beforehand, on position_ids' device: no
+// host-to-device copy inside, as a captured CUDA graph requires.
+at::Tensor MropeInvFreq(const TextConfig& t, const at::Device& device);
+std::pair<at::Tensor, at::Tensor> MropeCosSin(const TextConfig& t, const at::Tensor& position_ids,
+                                              at::ScalarType dtype, const at::Tensor& inv);
 
 // x [B, s, d] embeddings of the s new tokens; position_ids [3, B, s]; key_mask [B, S_past + s] (1 = real token,
 // 0 = padding) covering cached and new keys. Appends to `cache` when given. Returns the final-normed hidden states

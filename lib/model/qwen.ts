@@ -93,6 +93,13 @@ export interface GenerateOptions {
    * = auto: 8 on a GPU, 1 on the CPU. Tokens, lengths and log-probs are the same for any value.
    */
   stopCheckEvery?: number;
+  /**
+   * Decode with fixed tensor addresses (what a CUDA graph replays); the tokens are the same either way. Default true
+   * (a ZeRO-3 sharded model always uses the plain step).
+   */
+  staticDecode?: boolean;
+  /** On a GPU, replay the static decode step as a CUDA graph (falls back to eager if capture fails). Default true. */
+  cudaGraphs?: boolean;
 }
 
 export interface GenerateResult {

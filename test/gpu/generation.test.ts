@@ -59,6 +59,18 @@ describe.runIf(HAS_GPU)(`generate on ${GPU}${skipNote()}`, () => {
     });
   }
 
+  it('the CUDA-graph decode, the static eager step and the plain step give the same tokens (greedy and sampled)', async () => {
+    const inputs = batchInputs(refs);
+    for (const o of [{}, { temperature: 1.0, topK: 50, seed: 3, numReturnSequences: 3 }] as GenerateOptions[]) {
+      const graphed = await gpu.generate(inputs, { maxNewTokens: 12, ...o });
+      const eager = await gpu.generate(inputs, { maxNewTokens: 12, ...o, cudaGraphs: false });
+      const plain = await gpu.generate(inputs, { maxNewTokens: 12, ...o, staticDecode: false, kvBucket: 1, stopCheckEvery: 1 });
+      expect(ints(graphed.tokens)).toEqual(ints(eager.tokens));
+      expect(ints(graphed.tokens)).toEqual(ints(plain.tokens));
+      expect(ints(graphed.lengths)).toEqual(ints(plain.lengths));
+    }
+  });
+
   it('top-k 1 equals greedy; stop ids end rows and pad the rest', async () => {
     const inputs = batchInputs(refs);
     const greedy = await gpu.generate(inputs, { maxNewTokens: 8 });

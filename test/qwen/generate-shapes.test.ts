@@ -1,7 +1,8 @@
 // Rollout-speed options of generate (GPU defaults, forced here on the CPU): bucketed fixed-shape KV buffers (decode
-// attends over the whole reserved buffer, so shapes do not depend on the prompt length) and the periodic stop check
-// (one host sync every k steps, result cut to what a per-step check gives). Both must leave tokens, lengths and
-// log-probs exactly as the CPU defaults (exact capacity, a check every step) give them, for every sampling setting.
+// attends over the whole reserved buffer, so shapes do not depend on the prompt length), the periodic stop check
+// (one host sync every k steps, result cut to what a per-step check gives) and the static decode step (fixed tensor
+// addresses: what a CUDA graph replays). All must leave tokens, lengths and log-probs exactly as the plain step with
+// exact capacity and a check every step gives them, for every sampling setting.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { type GenerateOptions, QwenVL } from '../../lib/model/qwen.js';
@@ -18,13 +19,14 @@ afterAll(() => model.dispose());
 
 const GPU_LIKE: GenerateOptions[] = [
   { kvBucket: 256, stopCheckEvery: 8 },
-  { kvBucket: 64, stopCheckEvery: 3 },
+  { kvBucket: 64, stopCheckEvery: 3, staticDecode: false },
   { kvBucket: 1000, stopCheckEvery: 16 },
+  { kvBucket: 1, stopCheckEvery: 1, staticDecode: true },
 ];
 
 async function same(o: GenerateOptions): Promise<void> {
   const inputs = batchInputs(refs);
-  const base = await model.generate(inputs, { ...o, kvBucket: 1, stopCheckEvery: 1 });
+  const base = await model.generate(inputs, { ...o, kvBucket: 1, stopCheckEvery: 1, staticDecode: false });
   for (const g of GPU_LIKE) {
     const r = await model.generate(inputs, { ...o, ...g });
     expect(r.tokens.shape, JSON.stringify(g)).toEqual(base.tokens.shape);
