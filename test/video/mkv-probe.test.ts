@@ -11,8 +11,9 @@ import { avReduce, probeMatroska } from '../../lib/video/mkv-probe.js';
 import type { StreamInfo } from '../../lib/video/probe-parse.js';
 import { type VideoProbe, probeVideo } from '../../lib/video/probe.js';
 import { sharedDataset } from '../data/datasets-path.js';
+import { NPM_FFMPEG, NPM_FFPROBE } from './binaries.js';
 
-const FFMPEG = '/usr/bin/ffmpeg';
+const FFMPEG = NPM_FFMPEG;
 const dir = mkdtempSync(join(tmpdir(), 'rarft-mkvprobe-'));
 const at = (name: string) => join(dir, name);
 
@@ -30,7 +31,7 @@ const SAME: Array<[string, string[], string[]]> = [
   ['av1.mkv', [], ['-r', '24', '-c:v', 'libaom-av1', '-cpu-used', '8']],
   ['alpha-blockgroups.webm', [], ['-vf', 'format=yuva420p', '-c:v', 'libvpx-vp9']],
 ];
-// rotate tags: ffmpeg 5.1 turns a lower-case `rotate` stream key into a display matrix, which its Matroska muxer
+// rotate tags: ffmpeg (5.1 at least) turns a lower-case `rotate` stream key into a display matrix, which its Matroska muxer
 // drops (no tag, rotation 0 both ways); `Rotate` and a global `rotate` reach the file as ROTATE SimpleTags.
 const ROTATE: Array<[string, string[], string[]]> = [
   ['rotate-lower.mkv', [], ['-c:v', 'libx264', '-metadata:s:v:0', 'rotate=90']],
@@ -155,7 +156,7 @@ function vp8Frames(): Buffer[] {
 
 const FIELDS = ['codec', 'codedWidth', 'codedHeight', 'fps', 'fpsSource', 'fpsExact', 'nbFrames', 'countedPackets', 'durationSec', 'rotation'] as const;
 const streamInfoOf = (p: VideoProbe): StreamInfo => Object.fromEntries(FIELDS.map((k) => [k, p[k]])) as unknown as StreamInfo;
-const viaFfprobe = (f: string) => probeVideo(f, { ffmpegPath: FFMPEG, probe: 'ffprobe' });
+const viaFfprobe = (f: string) => probeVideo(f, { ffmpegPath: FFMPEG, ffprobePath: NPM_FFPROBE, probe: 'ffprobe' });
 
 /** probeMatroska equals the ffprobe path field by field, and probeVideo's default uses it. */
 async function expectSameAsFfprobe(f: string): Promise<StreamInfo> {
