@@ -17,11 +17,12 @@ function requestedProjects(argv: readonly string[]): string[] | null {
 const requested = requestedProjects(process.argv);
 const probed = (requested ?? SUITES).some((s) => s === 'gpu' || s === 'multiprocess');
 const unavailable = probed ? unavailableSuites(probeAddon(root)) : {};
-if (!process.env.RARFT_SUITE_SKIPS) {
+// printed once: here under plain `npx vitest`, or by scripts/test.mjs (`npm test`) beside its closing line
+if (!process.env.RARFT_SUITE_SKIPS && !process.env.RARFT_TEST_SUMMARY) {
   for (const [suite, why] of Object.entries(unavailable))
     if (!requested || requested.includes(suite)) console.log(`[rarft test] ${suite} suite skipped: ${why}`);
 }
-// read by scripts/lib/vitest-summary.mjs, which repeats these lines beside the closing count
+// read by scripts/lib/vitest-summary.mjs, which hands them to test.mjs
 process.env.RARFT_SUITE_SKIPS = JSON.stringify(unavailable);
 
 const include: Record<Suite, string[]> = {

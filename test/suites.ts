@@ -22,7 +22,8 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 export const SUITES = ['unit', 'native', 'multiprocess', 'gpu'] as const;
 export type Suite = (typeof SUITES)[number];
 
-const TAG = /@suite\s+(unit|native|multiprocess|gpu)\b/;
+// a comment line `// @suite native` (or ` * @suite native` in a block comment)
+const TAG = /^\s*(?:\/\/|\*)\s*@suite\s+(unit|native|multiprocess|gpu)\b/m;
 const LAUNCHES = /\b(?:initProcessGroup|launch|launchWorkers|spawnRanks)\s*\(/;
 // `import x from './y.js'`, `export { x } from './y.js'`, `import './y.js'`, `await import('./y.js')`; not `import type`.
 const RELATIVE_IMPORT = /(?:^|[;\s])(?:import(?!\s+type\b)[^'";]*?\sfrom\s*|export[^'";]*?\sfrom\s*|import\s*\(\s*|import\s+)['"](\.{1,2}\/[^'"]+)['"]/g;
