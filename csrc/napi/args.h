@@ -93,10 +93,16 @@ inline std::optional<at::ScalarType> OptDtypeArg(const Napi::CallbackInfo& info,
   return DtypeArg(info, i);
 }
 
-// "cpu", "cuda", "cuda:1"
+// "cpu", "cuda", "cuda:1". Also makes it the device of the call's results for the device audit, which answers the CPU
+// for a simulated GPU (device_audit.h). A missing argument means the CPU but leaves the results' device to the inputs.
 inline at::Device DeviceArg(const Napi::CallbackInfo& info, size_t i) {
   if (IsMissing(info, i)) return at::Device(at::kCPU);
-  return at::Device(StringArg(info, i));
+  std::string s = StringArg(info, i);
+  try {
+    return audit::Resolve(at::Device(s));
+  } catch (const c10::Error&) {
+    throw ArgError(ArgName(i) + ": not a device: '" + s + "' (expected cpu, cuda or cuda:N)");
+  }
 }
 
 inline at::TensorOptions Options(const Napi::CallbackInfo& info, size_t dtype_i, size_t device_i,

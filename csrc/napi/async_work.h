@@ -49,6 +49,7 @@ class PromiseWorker : public Napi::AsyncWorker {
       deferred_.Reject(MakeTorchError(env, error_, op_).Value());
       return;
     }
+    audit::Restore(audit_);  // results get the device the call was made for (device_audit.h)
     try {
       deferred_.Resolve(done_ ? done_(env) : env.Undefined());
     } catch (const Napi::Error& e) {
@@ -67,13 +68,15 @@ class PromiseWorker : public Napi::AsyncWorker {
         op_(std::move(op)),
         work_(std::move(work)),
         done_(std::move(done)),
-        grad_enabled_(at::GradMode::is_enabled()) {}
+        grad_enabled_(at::GradMode::is_enabled()),
+        audit_(audit::Save()) {}
 
   Napi::Promise::Deferred deferred_;
   std::string op_;
   Work work_;
   Done done_;
   bool grad_enabled_;
+  audit::CallRecord audit_;
   bool failed_ = false;
   std::string error_;
 };

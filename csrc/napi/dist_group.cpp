@@ -33,7 +33,9 @@ Napi::Value Undefined(Napi::Env env) { return env.Undefined(); }
 }  // namespace
 
 std::shared_ptr<dist::Group> GroupArg(const Napi::CallbackInfo& info, size_t i) {
-  return Groups::For(info.Env()).Arg(info, i, "process group");
+  auto g = Groups::For(info.Env()).Arg(info, i, "process group");
+  audit::NoteObject(g.get(), "process group");  // a group made for cuda:k takes only tensors on cuda:k, as NCCL does
+  return g;
 }
 
 // distBackends() -> {gloo, nccl}: what this build can create.
@@ -52,7 +54,8 @@ RARFT_OP(distBackends) {
   return o;
 }
 
-// distInit({backend, rank, worldSize, localRank, masterAddr, masterPort, timeoutMs}) -> Promise<id>
+// distInit({backend, rank, worldSize, localRank, masterAddr, masterPort, timeoutMs, device?}) -> Promise<id>
+// `device`: where the group's tensors live (the device audit holds collectives to it; NCCL needs this rank's GPU).
 RARFT_OP(distInit) {
   if (!info[0].IsObject()) throw ArgError("argument 0 must be an options object");
   auto o = info[0].As<Napi::Object>();
@@ -64,6 +67,12 @@ RARFT_OP(distInit) {
   opts.master_addr = StrField(o, "masterAddr", "127.0.0.1");
   opts.master_port = static_cast<int>(IntField(o, "masterPort", 29500));
   opts.timeout = std::chrono::milliseconds(IntField(o, "timeoutMs", 30 * 60 * 1000));
+  std::string device = StrField(o, "device", "cpu");
+  try {
+    audit::Resolve(at::Device(device));
+  } catch (const c10::Error&) {
+    throw ArgError("options.device: not a device: '" + device + "'");
+  }
   auto out = std::make_shared<std::shared_ptr<dist::Group>>();
   return PromiseWorker::Start(
       info.Env(), "distInit", [opts, out] { *out = std::make_shared<dist::Group>(opts); },

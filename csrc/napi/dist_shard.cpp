@@ -12,7 +12,9 @@ namespace {
 using Shards = ObjectMap<dist::FlatShard>;
 
 std::shared_ptr<dist::FlatShard> ShardArg(const Napi::CallbackInfo& info, size_t i) {
-  return Shards::For(info.Env()).Arg(info, i, "flat shard");
+  auto sh = Shards::For(info.Env()).Arg(info, i, "flat shard");
+  audit::ResultsOnObject(sh.get());  // a shard's buffers live on its parameters' device
+  return sh;
 }
 
 Napi::Value Register(Napi::Env env, std::shared_ptr<dist::FlatShard> sh) { return Shards::For(env).Add(env, std::move(sh)); }

@@ -4,6 +4,8 @@
 #include <napi.h>
 #include <c10/util/Exception.h>
 
+#include "napi/device_audit.h"
+
 #include <exception>
 #include <string>
 
@@ -23,10 +25,12 @@ struct ArgError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// Runs `body` and converts every C++ exception into a thrown JS TorchError.
+// Runs `body` and converts every C++ exception into a thrown JS TorchError. Every binding runs under it, so it also
+// starts the call's device-audit record (device_audit.h).
 template <typename F>
 Napi::Value Guard(const Napi::CallbackInfo& info, const char* op, F&& body) {
   try {
+    audit::BeginCall();
     return body();
   } catch (const Napi::Error&) {
     throw;

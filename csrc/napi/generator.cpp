@@ -13,7 +13,9 @@ using Generators = ObjectMap<at::Generator>;
 
 std::optional<at::Generator> GenArg(const Napi::CallbackInfo& info, size_t i) {
   if (IsMissing(info, i)) return std::nullopt;
-  return *Generators::For(info.Env()).Arg(info, i, "generator");
+  auto gen = Generators::For(info.Env()).Arg(info, i, "generator");
+  audit::NoteObject(gen.get(), "generator");  // generators here are CPU ones: a CUDA draw from one fails in libtorch
+  return *gen;
 }
 
 at::Tensor OnDevice(at::Tensor t, const Napi::CallbackInfo& info, size_t device_i) {

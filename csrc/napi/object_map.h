@@ -10,6 +10,7 @@
 #include <unordered_map>
 
 #include "napi/args.h"
+#include "napi/device_audit.h"
 
 namespace rarft::napi {
 
@@ -27,8 +28,10 @@ class ObjectMap {
     return *tl_map_;
   }
 
-  // Stores `obj` and returns its id as a JS number.
+  // Stores `obj` and returns its id as a JS number. Under the device audit the object keeps the device of the call
+  // that made it (device_audit.h).
   Napi::Value Add(Napi::Env env, std::shared_ptr<T> obj) {
+    audit::TagObject(obj.get());
     int64_t id = next_++;
     map_.emplace(id, std::move(obj));
     return Napi::Number::New(env, static_cast<double>(id));
@@ -47,6 +50,7 @@ class ObjectMap {
     if (it == map_.end()) return nullptr;
     auto obj = std::move(it->second);
     map_.erase(it);
+    audit::ForgetObject(obj.get());
     return obj;
   }
 

@@ -13,7 +13,9 @@ namespace {
 using Optimizers = ObjectMap<optim::AdamW>;
 
 std::shared_ptr<optim::AdamW> OptimArg(const Napi::CallbackInfo& info, size_t i) {
-  return Optimizers::For(info.Env()).Arg(info, i, "optimizer");
+  auto opt = Optimizers::For(info.Env()).Arg(info, i, "optimizer");
+  audit::ResultsOnObject(opt.get());  // state import copies into place; exports are on the parameters' device
+  return opt;
 }
 
 double OptField(const Napi::Object& o, const char* key, double dflt) {

@@ -93,8 +93,11 @@ qwen::SpgMode SpgField(const Napi::Object& o) {
 
 }  // namespace
 
+// The model moves its inputs to its device and returns results there (device audit: results on the model's device).
 std::shared_ptr<QwenModel> ModelArg(const Napi::CallbackInfo& info, size_t i) {
-  return Models::For(info.Env()).Arg(info, i, "Qwen model");
+  auto m = Models::For(info.Env()).Arg(info, i, "Qwen model");
+  audit::ResultsOnObject(m.get());
+  return m;
 }
 
 // qwenLoad(dir, dtypeCode, device, lazy?) -> Promise<id>
@@ -210,6 +213,9 @@ static Napi::Value qwenVisionFeatures(const Napi::CallbackInfo& info) {
 // qwenRopeIndex(id, inputs, spgMode) -> [positionIds, ropeDeltas]
 RARFT_OP(qwenRopeIndex) {
   auto m = ModelArg(info, 0);
+  // positions are returned on the input ids' device, not the model's (rope_index.cpp)
+  if (info[1].IsObject() && info[1].As<Napi::Object>().Get("inputIds").IsNumber())
+    audit::ResultsOn(TensorRegistry::For(info.Env()).LabelOf(info[1].As<Napi::Object>().Get("inputIds").As<Napi::Number>().DoubleValue()));
   auto r = m->Rope(InputsArg(info, 1), SpgArg(info, 2));
   return WrapTensors(info.Env(), {r.position_ids, r.rope_deltas});
 }
@@ -217,6 +223,7 @@ RARFT_OP(qwenRopeIndex) {
 // qwenVisionLayout(id, gridThw) -> {windowIndex, cuWindow, cuFull, rotAngles (handle)}
 RARFT_OP(qwenVisionLayout) {
   auto m = ModelArg(info, 0);
+  audit::ResultsOn(audit::kCpu);  // rotAngles are built on the CPU
   auto grids = qwen::GridsFromTensor(TensorArg(info, 1), m->config().vision, "grid_thw");
   auto wi = qwen::ComputeWindowIndex(grids, m->config().vision);
   Napi::Env env = info.Env();
@@ -280,6 +287,8 @@ static Napi::Value qwenGenerate(const Napi::CallbackInfo& info) {
     opts.pad_id = IntField(o, "padId", opts.pad_id);
     opts.num_return_sequences = IntField(o, "numReturnSequences", 1);
     opts.repetition_penalty = NumField(o, "repetitionPenalty", 1.0);
+    opts.kv_bucket = IntField(o, "kvBucket", 0);
+    opts.stop_check_every = IntField(o, "stopCheckEvery", 0);
     if (Present(Field(o, "seed"))) opts.seed = static_cast<uint64_t>(IntField(o, "seed", 0));
     Napi::Value stops = Field(o, "stopIds");
     if (Present(stops)) {
@@ -290,6 +299,7 @@ static Napi::Value qwenGenerate(const Napi::CallbackInfo& info) {
     opts.spg_mode = SpgField(o);
     if (opts.temperature < 0 || opts.top_p <= 0 || opts.top_p > 1 || opts.top_k < 0 || !(opts.repetition_penalty > 0))
       throw ArgError("options: need temperature >= 0, 0 < topP <= 1, topK >= 0, repetitionPenalty > 0");
+    if (opts.kv_bucket < 0 || opts.stop_check_every < 0) throw ArgError("options: kvBucket and stopCheckEvery must be >= 0 (0 = auto)");
     auto out = std::make_shared<qwen::GenerateResult>();
     return PromiseWorker::Start(
         info.Env(), "qwenGenerate", [=]() { *out = qwen::Generate(*m, in, opts); },

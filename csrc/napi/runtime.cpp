@@ -39,16 +39,36 @@ RARFT_OP(setNumThreads) {
   return info.Env().Undefined();
 }
 RARFT_OP(getNumThreads) { return Napi::Number::New(info.Env(), at::get_num_threads()); }
-RARFT_OP(cudaIsAvailable) { return Napi::Boolean::New(info.Env(), torch::cuda::is_available()); }
-RARFT_OP(cudaDeviceCount) { return Napi::Number::New(info.Env(), static_cast<double>(torch::cuda::device_count())); }
+// Under the device audit (device_audit.h) CUDA is "available" with the simulated device count.
+RARFT_OP(cudaIsAvailable) { return Napi::Boolean::New(info.Env(), audit::Enabled() || torch::cuda::is_available()); }
+RARFT_OP(cudaDeviceCount) {
+  if (audit::Enabled()) return Napi::Number::New(info.Env(), audit::SimulatedDevices());
+  return Napi::Number::New(info.Env(), static_cast<double>(torch::cuda::device_count()));
+}
 RARFT_OP(cudaSynchronize) {
-  if (torch::cuda::is_available()) torch::cuda::synchronize();
+  if (!audit::Enabled() && torch::cuda::is_available()) torch::cuda::synchronize();
+  return info.Env().Undefined();
+}
+// setDeviceAudit(devices): simulate `devices` GPUs on the CPU (0 = off); see device_audit.h. deviceAudit() -> count.
+RARFT_OP(setDeviceAudit) {
+  audit::Configure(static_cast<int>(IntArg(info, 0)));
+  return info.Env().Undefined();
+}
+RARFT_OP(deviceAudit) { return Napi::Number::New(info.Env(), audit::SimulatedDevices()); }
+// setDeterministic(on): deterministic kernels only (torch.use_deterministic_algorithms + cuDNN deterministic, no
+// cuDNN benchmark). cuBLAS also needs CUBLAS_WORKSPACE_CONFIG before its first handle (the TS side sets it).
+RARFT_OP(setDeterministic) {
+  bool on = BoolArg(info, 0);
+  at::globalContext().setDeterministicAlgorithms(on, /*warn_only=*/false);
+  at::globalContext().setDeterministicCuDNN(on);
+  if (on) at::globalContext().setBenchmarkCuDNN(false);
   return info.Env().Undefined();
 }
 
 RARFT_EXPORTS(env, exports) {
 #define E(name) SetFn(env, exports, #name, name);
   E(buildInfo) E(setNumThreads) E(getNumThreads) E(cudaIsAvailable) E(cudaDeviceCount) E(cudaSynchronize)
+  E(setDeviceAudit) E(deviceAudit) E(setDeterministic)
 #undef E
 }
 

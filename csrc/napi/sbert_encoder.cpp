@@ -17,7 +17,9 @@ using sbert::BertEncoder;
 using Encoders = ObjectMap<BertEncoder>;
 
 std::shared_ptr<BertEncoder> EncoderArg(const Napi::CallbackInfo& info, size_t i) {
-  return Encoders::For(info.Env()).Arg(info, i, "SBERT encoder");
+  auto enc = Encoders::For(info.Env()).Arg(info, i, "SBERT encoder");
+  audit::ResultsOnObject(enc.get());  // Encode moves ids and mask to the encoder's device
+  return enc;
 }
 
 // The config object made by lib/sbert/config.ts; every field is required so the two sides never disagree.

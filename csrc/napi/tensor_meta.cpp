@@ -10,13 +10,23 @@ RARFT_OP(shape) {
   return arr;
 }
 RARFT_OP(dtype) { return Napi::Number::New(info.Env(), static_cast<int>(T(0).scalar_type())); }
-RARFT_OP(device) { return Napi::String::New(info.Env(), T(0).device().str()); }
+RARFT_OP(device) {
+  if (audit::Enabled()) return Napi::String::New(info.Env(), audit::LabelName(TensorLabelArg(info, 0)));
+  return Napi::String::New(info.Env(), T(0).device().str());
+}
 RARFT_OP(numel) { return Napi::Number::New(info.Env(), static_cast<double>(T(0).numel())); }
 RARFT_OP(dim) { return Napi::Number::New(info.Env(), static_cast<double>(T(0).dim())); }
 RARFT_OP(isContiguous) { return Napi::Boolean::New(info.Env(), T(0).is_contiguous()); }
 // toDtype(t, dtype), toDevice(t, device)
 RARFT_OP(toDtype) { return Ret(info, T(0).to(DtypeArg(info, 1))); }
-RARFT_OP(toDevice) { return Ret(info, T(0).to(DeviceArg(info, 1))); }
+RARFT_OP(toDevice) {
+  const at::Tensor& t = T(0);
+  audit::Label from = audit::Enabled() ? TensorLabelArg(info, 0) : audit::kCpu;
+  at::Device dev = DeviceArg(info, 1);
+  // a simulated move is a copy, as a real one is (writes to the result must not reach the source)
+  bool copy = audit::Enabled() && audit::ResultLabel() != from;
+  return Ret(info, t.to(dev, /*non_blocking=*/false, copy));
+}
 // allclose(a, b, rtol, atol)
 RARFT_OP(allclose) {
   return Napi::Boolean::New(info.Env(), at::allclose(T(0), T(1), NumberArg(info, 2), NumberArg(info, 3)));

@@ -31,7 +31,7 @@ TensorRegistry& TensorRegistry::For(Napi::Env env) {
   return *tl_registry;
 }
 
-double TensorRegistry::Add(Napi::Env env, at::Tensor t) {
+double TensorRegistry::Add(Napi::Env env, at::Tensor t, audit::Label label) {
   uint32_t index;
   if (!free_.empty()) {
     index = free_.back();
@@ -43,6 +43,7 @@ double TensorRegistry::Add(Napi::Env env, at::Tensor t) {
   }
   Slot& s = slots_[index];
   s.bytes = HostBytes(t);
+  s.label = label;
   s.tensor = std::move(t);
   s.live = true;
   ++live_;
@@ -53,15 +54,19 @@ double TensorRegistry::Add(Napi::Env env, at::Tensor t) {
   return static_cast<double>(s.generation) * kSlotSpace + index;
 }
 
-const at::Tensor& TensorRegistry::Get(double handle) const {
+const TensorRegistry::Slot& TensorRegistry::SlotOf(double handle) const {
   if (!(handle >= 0) || handle != std::floor(handle)) throw ArgError("not a tensor handle");
   double gen = std::floor(handle / kSlotSpace);
   auto index = static_cast<size_t>(handle - gen * kSlotSpace);
   if (index >= slots_.size()) throw ArgError("unknown tensor handle");
   const Slot& s = slots_[index];
   if (!s.live || s.generation != static_cast<uint32_t>(gen)) throw ArgError("tensor was disposed");
-  return s.tensor;
+  return s;
 }
+
+const at::Tensor& TensorRegistry::Get(double handle) const { return SlotOf(handle).tensor; }
+
+audit::Label TensorRegistry::LabelOf(double handle) const { return SlotOf(handle).label; }
 
 bool TensorRegistry::Free(Napi::Env env, double handle) {
   if (!(handle >= 0)) return false;
@@ -86,12 +91,22 @@ bool TensorRegistry::Free(Napi::Env env, double handle) {
 const at::Tensor& TensorArg(const Napi::CallbackInfo& info, size_t index) {
   const Napi::Value v = info[index];
   if (!v.IsNumber()) throw ArgError("argument " + std::to_string(index) + " must be a tensor");
-  return TensorRegistry::For(info.Env()).Get(v.As<Napi::Number>().DoubleValue());
+  auto& reg = TensorRegistry::For(info.Env());
+  double h = v.As<Napi::Number>().DoubleValue();
+  const at::Tensor& t = reg.Get(h);
+  if (audit::Enabled()) audit::NoteInput(reg.LabelOf(h), t);
+  return t;
+}
+
+audit::Label TensorLabelArg(const Napi::CallbackInfo& info, size_t index) {
+  const Napi::Value v = info[index];
+  if (!v.IsNumber()) throw ArgError("argument " + std::to_string(index) + " must be a tensor");
+  return TensorRegistry::For(info.Env()).LabelOf(v.As<Napi::Number>().DoubleValue());
 }
 
 Napi::Value WrapTensor(Napi::Env env, at::Tensor t) {
   if (!t.defined()) return env.Null();
-  return Napi::Number::New(env, TensorRegistry::For(env).Add(env, std::move(t)));
+  return Napi::Number::New(env, TensorRegistry::For(env).Add(env, std::move(t), audit::ResultLabel()));
 }
 
 Napi::Value WrapTensors(Napi::Env env, const std::vector<at::Tensor>& ts) {
@@ -109,7 +124,9 @@ std::vector<at::Tensor> TensorListArg(const Napi::CallbackInfo& info, size_t ind
   for (uint32_t i = 0; i < arr.Length(); ++i) {
     Napi::Value v = arr.Get(i);
     if (!v.IsNumber()) throw ArgError("element " + std::to_string(i) + " is not a tensor");
-    out.push_back(reg.Get(v.As<Napi::Number>().DoubleValue()));
+    double h = v.As<Napi::Number>().DoubleValue();
+    out.push_back(reg.Get(h));
+    if (audit::Enabled()) audit::NoteInput(reg.LabelOf(h), out.back());
   }
   return out;
 }

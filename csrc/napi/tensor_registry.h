@@ -6,6 +6,8 @@
 #include <napi.h>
 #include <ATen/core/Tensor.h>
 
+#include "napi/device_audit.h"
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -16,8 +18,10 @@ class TensorRegistry {
  public:
   static TensorRegistry& For(Napi::Env env);
 
-  double Add(Napi::Env env, at::Tensor t);
+  // `label`: the tensor's device under the device audit (device_audit.h); cpu when the audit is off.
+  double Add(Napi::Env env, at::Tensor t, audit::Label label = audit::kCpu);
   const at::Tensor& Get(double handle) const;  // throws ArgError for a freed or unknown handle
+  audit::Label LabelOf(double handle) const;
   bool Free(Napi::Env env, double handle);     // false if already freed
   size_t Live() const { return live_; }
   int64_t ReportedBytes() const { return reported_bytes_; }
@@ -27,16 +31,20 @@ class TensorRegistry {
     at::Tensor tensor;
     uint32_t generation = 0;
     int64_t bytes = 0;
+    audit::Label label = audit::kCpu;
     bool live = false;
   };
   std::vector<Slot> slots_;
   std::vector<uint32_t> free_;
+  const Slot& SlotOf(double handle) const;
   size_t live_ = 0;
   int64_t reported_bytes_ = 0;
 };
 
-// Convenience used by every binding.
+// Convenience used by every binding. TensorArg/TensorListArg record each tensor with the device audit; WrapTensor
+// labels its result with the call's device.
 const at::Tensor& TensorArg(const Napi::CallbackInfo& info, size_t index);
+audit::Label TensorLabelArg(const Napi::CallbackInfo& info, size_t index);
 Napi::Value WrapTensor(Napi::Env env, at::Tensor t);
 Napi::Value WrapTensors(Napi::Env env, const std::vector<at::Tensor>& ts);
 std::vector<at::Tensor> TensorListArg(const Napi::CallbackInfo& info, size_t index);

@@ -21,12 +21,14 @@ struct ThreadJob {
   std::string op;
   bool failed = false;
   std::string error;
+  audit::CallRecord audit = audit::Save();  // the starting call's device record, for the results (device_audit.h)
 };
 
 inline void SettleThreadJob(Napi::Env env, Napi::Function, std::nullptr_t*, ThreadJob* job) {
   std::unique_ptr<ThreadJob> owned(job);
   if (env == nullptr) return;  // the environment is being torn down: nobody is waiting any more
   Napi::HandleScope scope(env);
+  audit::Restore(job->audit);
   if (job->failed) {
     job->deferred.Reject(MakeTorchError(env, job->error, job->op).Value());
     return;

@@ -1,6 +1,9 @@
 #include "qwen/generate.h"
 
 #include <ATen/CPUGeneratorImpl.h>
+#ifdef RARFT_HAVE_CUDA
+#include <ATen/cuda/CUDAGeneratorImpl.h>
+#endif
 
 #include <random>
 #include <stdexcept>
@@ -24,6 +27,22 @@ at::Tensor FilterLogits(at::Tensor z, int64_t top_k, double top_p) {
   }
   return z;
 }
+
+// A generator on `dev` seeded with `seed`: sampling then runs where the probabilities are, with no per-token copy of
+// [rows, vocab] to the host.
+at::Generator SamplingGenerator(const at::Device& dev, uint64_t seed) {
+#ifdef RARFT_HAVE_CUDA
+  if (dev.is_cuda()) {
+    at::Generator g = at::make_generator<at::CUDAGeneratorImpl>(dev.has_index() ? dev.index() : c10::DeviceIndex(0));
+    g.set_current_seed(seed);
+    return g;
+  }
+#endif
+  if (!dev.is_cpu()) throw std::invalid_argument("generate: sampling on " + dev.str() + " is not supported by this build");
+  return at::make_generator<at::CPUGeneratorImpl>(seed);
+}
+
+int64_t RoundUp(int64_t n, int64_t m) { return m <= 1 ? n : (n + m - 1) / m * m; }
 
 // ZeRO-3: the whole model is gathered once for the rollout and freed at the end, never per decode step (trl#3858).
 struct AllBound {
@@ -57,9 +76,10 @@ GenerateResult Generate(const QwenModel& model, const QwenInputs& in, const Gene
   at::Tensor deltas = ri.rope_deltas.to(dev);  // [B, 1]
 
   std::optional<at::Generator> gen;
-  if (opts.temperature > 0) {
-    gen = at::make_generator<at::CPUGeneratorImpl>(opts.seed ? *opts.seed : std::random_device{}());
-  }
+  if (opts.temperature > 0) gen = SamplingGenerator(dev, opts.seed ? *opts.seed : std::random_device{}());
+  const bool on_gpu = !dev.is_cpu();
+  const int64_t bucket = opts.kv_bucket > 0 ? opts.kv_bucket : (on_gpu ? 256 : 1);
+  const int64_t check_every = opts.stop_check_every > 0 ? opts.stop_check_every : (on_gpu ? 8 : 1);
   at::Tensor stop = at::tensor(opts.stop_ids.empty() ? std::vector<int64_t>{-1} : opts.stop_ids, at::kLong).to(dev);
 
   const bool penalize = opts.repetition_penalty != 1.0;
@@ -82,7 +102,12 @@ GenerateResult Generate(const QwenModel& model, const QwenInputs& in, const Gene
     if (penalize) seen = seen.repeat_interleave(G, 0);
   }
   const int64_t R = B * G;
-  cache.Reserve(L + opts.max_new_tokens);
+  // fixed decode shapes: KV buffers and key mask of the bucketed capacity, written in place step by step
+  const int64_t cap = RoundUp(L + opts.max_new_tokens, bucket);
+  cache.Reserve(cap);
+  cache.fixed_shape = true;
+  at::Tensor key_mask = at::ones({R, cap}, mask.options());
+  key_mask.narrow(1, 0, L).copy_(mask);
   at::Tensor done = at::zeros({R}, at::TensorOptions().dtype(at::kBool).device(dev));
   at::Tensor lengths = at::zeros({R}, at::TensorOptions().dtype(at::kLong).device(dev));
   std::vector<at::Tensor> toks, lps;
@@ -95,8 +120,7 @@ GenerateResult Generate(const QwenModel& model, const QwenInputs& in, const Gene
       z = z / opts.temperature;
       lp_all = at::log_softmax(z, -1);
       at::Tensor probs = at::softmax(FilterLogits(z, opts.top_k, opts.top_p), -1);
-      // Sampling runs on CPU with our generator so a seed gives the same tokens on any device.
-      tok = at::multinomial(probs.to(at::kCPU), 1, false, gen).squeeze(-1).to(dev);
+      tok = at::multinomial(probs, 1, false, gen).squeeze(-1);
     } else {
       lp_all = at::log_softmax(z, -1);
       tok = z.argmax(-1);
@@ -109,18 +133,25 @@ GenerateResult Generate(const QwenModel& model, const QwenInputs& in, const Gene
     if (penalize) seen.scatter_(1, tok.unsqueeze(1), true);
     toks.push_back(tok);
     lps.push_back(lp);
-    if (done.all().item<bool>() || step + 1 == opts.max_new_tokens) break;
-    // Decode step: the new token at cache index c0 gets position c0 + rope_deltas on all three rows.
+    if (step + 1 == opts.max_new_tokens) break;
+    if ((step + 1) % check_every == 0 && done.all().item<bool>()) break;  // the only host sync of the loop
+    // Decode step: the new token at cache index c0 gets position c0 + rope_deltas on all three rows. The key mask
+    // already covers it (ones past the prompt; the causal mask hides positions not written yet).
     const int64_t c0 = cache.length();
     at::Tensor p = (deltas + c0).view({1, R, 1}).expand({3, R, 1}).contiguous();
-    mask = at::cat({mask, at::ones({R, 1}, mask.options())}, 1);
     at::Tensor e = at::embedding(w.text.embed, tok.view({R, 1}));
-    h = DecoderForward(w.text, c.text, e, p, mask, &cache).select(1, 0);
+    h = DecoderForward(w.text, c.text, e, p, key_mask, &cache).select(1, 0);
   }
   GenerateResult r;
+  r.lengths = lengths;
+  // Steps run past the last stop (between two checks) only added padding: keep the steps a per-step check would
+  // have taken, i.e. up to the longest row (a row that never stopped has max_new_tokens).
+  int64_t steps = static_cast<int64_t>(toks.size());
+  if (check_every > 1) steps = std::min(steps, std::max<int64_t>(1, lengths.max().item<int64_t>()));
+  toks.resize(steps);
+  lps.resize(steps);
   r.tokens = at::stack(toks, 1);
   r.logprobs = at::stack(lps, 1);
-  r.lengths = lengths;
   return r;
 }
 

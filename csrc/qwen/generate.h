@@ -1,6 +1,8 @@
 // Autoregressive generation with a KV cache (spec §3.5): prefill computes 3-D positions and rope_deltas from the
 // prompt; every decode step uses position c0 + rope_deltas[b] on all three rows (c0 = cached length incl. padding).
 // Greedy (temperature 0) or sampling with temperature / top-k / top-p and a seeded generator; stop ids end a row.
+// Sampling draws on the model's device from a generator seeded per call: the same seed gives the same tokens on the
+// same device; a CPU and a GPU run draw different streams (and their logits differ in the last bits anyway).
 #pragma once
 #include <ATen/ATen.h>
 
@@ -28,6 +30,14 @@ struct GenerateOptions {
   // in the row (prompt, padding included as HF does, and generated so far) is divided by it if positive, multiplied
   // by it if negative.
   double repetition_penalty = 1.0;
+  // Decode shapes independent of the prompt length: the KV buffers hold the prompt + max_new_tokens rounded up to a
+  // multiple of this, and every decode step attends over all of them (KvCache::fixed_shape). 0 = auto: 256 on a GPU
+  // (one set of kernel plans per bucket), 1 on the CPU (no plan caches; fewer keys to read).
+  int64_t kv_bucket = 0;
+  // Steps between the host-side "every row has stopped?" checks (each one waits for the device). Extra steps after
+  // the last stop only write padding, and the result is cut to the steps the old per-step check would have taken,
+  // so tokens, lengths and log-probs are unchanged. 0 = auto: 8 on a GPU, 1 on the CPU.
+  int64_t stop_check_every = 0;
 };
 
 struct GenerateResult {

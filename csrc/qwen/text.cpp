@@ -26,14 +26,20 @@ at::Tensor DecoderLayer(const DecoderLayerWeights& L, double eps, int64_t nh, in
     if (room) {  // write the new keys/values into the preallocated buffers
       cache->kbuf[li].narrow(2, past, s).copy_(k);
       cache->vbuf[li].narrow(2, past, s).copy_(v);
-      k = cache->kbuf[li].narrow(2, 0, S);
-      v = cache->vbuf[li].narrow(2, 0, S);
-    } else if (cache->k[li].defined() && past > 0) {
-      k = at::cat({cache->k[li], k}, 2);
-      v = at::cat({cache->v[li], v}, 2);
+      cache->k[li] = cache->kbuf[li].narrow(2, 0, S);
+      cache->v[li] = cache->vbuf[li].narrow(2, 0, S);
+      // fixed_shape: attend over the whole buffer (the mask built for it hides the unwritten tail)
+      k = cache->fixed_shape ? cache->kbuf[li] : cache->k[li];
+      v = cache->fixed_shape ? cache->vbuf[li] : cache->v[li];
+    } else {
+      if (cache->fixed_shape) throw std::logic_error("KvCache: fixed_shape needs buffers reserved for every position");
+      if (cache->k[li].defined() && past > 0) {
+        k = at::cat({cache->k[li], k}, 2);
+        v = at::cat({cache->v[li], v}, 2);
+      }
+      cache->k[li] = k;
+      cache->v[li] = v;
     }
-    cache->k[li] = k;
-    cache->v[li] = v;
   }
   at::Tensor o = at::scaled_dot_product_attention(q, k, v, allowed, 0.0, false, std::nullopt,
                                                   /*enable_gqa=*/nh != nkv);
@@ -67,7 +73,9 @@ void KvCache::Reserve(int64_t capacity) {
     if (!k[i].defined() || (kbuf.size() > i && kbuf[i].defined() && kbuf[i].size(2) >= capacity)) continue;
     auto shape = k[i].sizes().vec();
     shape[2] = capacity;
-    at::Tensor kb = at::empty(shape, k[i].options()), vb = at::empty(shape, v[i].options());
+    // zeros, not empty: a fixed_shape decode reads the unwritten tail too, and although the mask gives it weight 0,
+    // 0 * NaN (garbage memory) would still be NaN in attention @ V
+    at::Tensor kb = at::zeros(shape, k[i].options()), vb = at::zeros(shape, v[i].options());
     kb.narrow(2, 0, len).copy_(k[i]);
     vb.narrow(2, 0, len).copy_(v[i]);
     kbuf.resize(k.size());
@@ -111,21 +119,26 @@ at::Tensor DecoderForward(const TextWeights& w, const TextConfig& t, at::Tensor 
   const int64_t B = x.size(0), s = x.size(1), hd = t.head_dim(), nh = t.num_attention_heads,
                 nkv = t.num_key_value_heads;
   const int64_t past = cache ? cache->length() : 0, S = past + s;
+  // keys attended: the cached + new tokens, or the whole reserved buffer (fixed_shape, see KvCache)
+  const bool fixed = cache && cache->fixed_shape;
+  const int64_t K = fixed ? cache->capacity() : S;
+  if (fixed && K < S) throw std::invalid_argument("KvCache: " + std::to_string(S) + " positions do not fit the " + std::to_string(K) + " reserved");
   if (position_ids.dim() != 3 || position_ids.size(0) != 3 || position_ids.size(1) != B || position_ids.size(2) != s)
     throw std::invalid_argument("position_ids: expected shape [3, " + std::to_string(B) + ", " + std::to_string(s) +
                                 "], found " + c10::str(position_ids.sizes()));
-  if (key_mask.dim() != 2 || key_mask.size(0) != B || key_mask.size(1) != S)
-    throw std::invalid_argument("attention_mask: expected shape [" + std::to_string(B) + ", " + std::to_string(S) +
-                                "] (cached + new tokens), found " + c10::str(key_mask.sizes()));
+  if (key_mask.dim() != 2 || key_mask.size(0) != B || key_mask.size(1) != K)
+    throw std::invalid_argument("attention_mask: expected shape [" + std::to_string(B) + ", " + std::to_string(K) +
+                                (fixed ? "] (the reserved KV positions)" : "] (cached + new tokens)") + ", found " +
+                                c10::str(key_mask.sizes()));
   const auto dt = x.scalar_type();
   auto [cos, sin] = MropeCosSin(t, position_ids, dt);
   // Boolean mask [B, 1, s, S]: causal in absolute cache positions, padded keys excluded. Each query may always see
   // itself, so a padding query row never has an empty softmax (its output is junk but finite: NaNs would leak into
   // real rows through 0 * NaN in later layers).
   at::Tensor qpos = at::arange(past, S, at::TensorOptions().dtype(at::kLong).device(x.device())).view({s, 1});
-  at::Tensor kpos = at::arange(0, S, at::TensorOptions().dtype(at::kLong).device(x.device())).view({1, S});
-  at::Tensor allowed = (kpos <= qpos).view({1, 1, s, S}) & key_mask.to(at::kBool).view({B, 1, 1, S});
-  allowed = allowed | (kpos == qpos).view({1, 1, s, S});
+  at::Tensor kpos = at::arange(0, K, at::TensorOptions().dtype(at::kLong).device(x.device())).view({1, K});
+  at::Tensor allowed = (kpos <= qpos).view({1, 1, s, K}) & key_mask.to(at::kBool).view({B, 1, 1, K});
+  allowed = allowed | (kpos == qpos).view({1, 1, s, K});
   if (cache && cache->k.empty()) {
     cache->k.resize(w.layers.size());
     cache->v.resize(w.layers.size());

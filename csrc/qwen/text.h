@@ -16,11 +16,18 @@ namespace rarft::qwen {
 
 // Per-layer keys (after RoPE) and values, [B, n_kv, S, hd]. After Reserve(), appends write into preallocated
 // buffers instead of re-concatenating the whole cache every decode step.
+// With `fixed_shape`, attention reads the WHOLE reserved buffer (capacity keys, the unwritten tail excluded by the
+// causal mask) and the key mask covers the capacity too, so every decode step has the same shapes whatever the prompt
+// length: GPU kernels pick plans per shape (cuDNN attention builds one per (query, key) length), and a growing key
+// length made every new prompt length pay those builds again (docs/training.md, "Rollout speed").
 struct KvCache {
   std::vector<at::Tensor> k, v;  // the valid prefix [.., 0:len, ..] (views into the buffers once reserved)
   std::vector<at::Tensor> kbuf, vbuf;
   int64_t len = 0;
+  bool fixed_shape = false;
   int64_t length() const { return len; }
+  // Positions reserved (0 before Reserve).
+  int64_t capacity() const { return kbuf.empty() || !kbuf[0].defined() ? 0 : kbuf[0].size(2); }
   // Grows every layer's buffer to hold `capacity` positions (copies what is cached).
   void Reserve(int64_t capacity);
   // Repeats every batch row `times` times consecutively (row b -> rows b*times .. b*times+times-1): prefix sharing.
@@ -47,6 +54,7 @@ std::pair<at::Tensor, at::Tensor> MropeCosSin(const TextConfig& t, const at::Ten
 // x [B, s, d] embeddings of the s new tokens; position_ids [3, B, s]; key_mask [B, S_past + s] (1 = real token,
 // 0 = padding) covering cached and new keys. Appends to `cache` when given. Returns the final-normed hidden states
 // [B, s, d]. `checkpoint` recomputes each layer in backward instead of keeping its activations (ignored with a cache).
+// With a cache in fixed_shape mode, `key_mask` is [B, capacity] (entries past the cached + new tokens are ignored).
 // `sharding` (ZeRO-3): each layer runs through ModelSharding::RunBlock (gathered around its use; always recomputed).
 at::Tensor DecoderForward(const TextWeights& w, const TextConfig& t, at::Tensor x, const at::Tensor& position_ids,
                           const at::Tensor& key_mask, KvCache* cache, bool checkpoint = false,

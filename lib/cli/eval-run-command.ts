@@ -17,12 +17,18 @@ interface RunFlags extends ModelFlags {
   cache: string | false;
   limit?: number;
   score: boolean;
+  referenceBehaviour: boolean;
+  numSplits: number;
   durationsCsv?: string;
   tvgbenchFile?: string;
   fps?: number;
   totalPixels?: number;
   maxPixels?: number;
 }
+
+const REFERENCE_BEHAVIOUR_HELP =
+  "refusal-aware scoring: reproduce the reference's numbers where ours differ on purpose (hardness from hardness_level only, label tables over the 11 taxonomy labels); see `rarft-eval score --help`";
+const NUM_SPLITS_HELP = 'refusal-aware scoring: RT-IoU split/merge chunks as the reference (1 = plain mean)';
 
 function positiveNumber(v: string): number {
   const n = Number(v);
@@ -36,13 +42,15 @@ export function evalRunCommand(): Command {
     .addOption(new Option('--benchmark <name>', 'benchmark kind of the annotation file').choices([...BENCHMARKS]).makeOptionMandatory())
     .requiredOption('--annotations <file>', 'annotation file (Charades-STA txt, ActivityNet json, TVGBench json, RA-RFT anno json)')
     .requiredOption('--videos <dir>', 'folder holding the videos (searched recursively by path, file name, then video id)')
-    .option('--out <dir>', 'run folder: predictions.jsonl, missing.json, metrics.json, metrics.md, report.html', 'runs/eval')
+    .option('--out <dir>', 'run folder: predictions.jsonl, missing.json, metrics.json, metrics.md, report.html (refusal-aware: also inference_results_merged.json)', 'runs/eval')
     .option('--batch-size <n>', 'queries of one video per generate call', positiveInt, 8)
     .option('--shard <i/n>', 'answer only the i-th of n contiguous record slices (0-based); join with `rarft-eval merge`', parseShard)
     .option('--cache <dir>', 'video cache folder (default <out>/video-cache)')
     .option('--no-cache', 'decode videos without the on-disk cache')
     .option('--limit <n>', 'only the first n items (smoke runs)', positiveInt)
     .option('--no-score', 'answer only; do not write metrics (shards that are merged later)')
+    .option('--reference-behaviour', REFERENCE_BEHAVIOUR_HELP, false)
+    .option('--num-splits <n>', NUM_SPLITS_HELP, positiveInt, 1)
     .option('--durations-csv <file>', 'Charades-STA: Charades_v1_test.csv (durations; optional)')
     .option('--tvgbench-file <file>', "HI-VTG on TVGBench: Time-R1's tvgbench.json to fix the GT end-time defect (§3.4)")
     .option('--fps <n>', 'video sampling fps (default Time-R1: 2)', positiveNumber)
@@ -76,6 +84,7 @@ export function evalRunCommand(): Command {
       device: f.device,
       ...(f.limit !== undefined ? { limit: f.limit } : {}),
       score: f.score,
+      scoring: { referenceBehaviour: f.referenceBehaviour, numSplits: f.numSplits },
       ...(f.durationsCsv ? { durationsCsv: f.durationsCsv } : {}),
       ...(f.tvgbenchFile ? { tvgbenchFile: f.tvgbenchFile } : {}),
     });
@@ -89,9 +98,18 @@ export function mergeCommand(): Command {
     .requiredOption('--out <dir>', 'merged run folder')
     .argument('<shard-dirs...>', 'the shard run folders')
     .option('--no-score', 'merge only')
+    .option('--reference-behaviour', REFERENCE_BEHAVIOUR_HELP, false)
+    .option('--num-splits <n>', NUM_SPLITS_HELP, positiveInt, 1)
     .option('--durations-csv <file>', 'Charades-STA: Charades_v1_test.csv')
     .option('--tvgbench-file <file>', "HI-VTG on TVGBench: Time-R1's tvgbench.json (as given to the shards)")
-    .action((shards: string[], f: { out: string; score: boolean; durationsCsv?: string; tvgbenchFile?: string }) => {
-      mergeRuns({ shards, out: f.out, score: f.score, ...(f.durationsCsv ? { durationsCsv: f.durationsCsv } : {}), ...(f.tvgbenchFile ? { tvgbenchFile: f.tvgbenchFile } : {}) });
+    .action((shards: string[], f: { out: string; score: boolean; referenceBehaviour: boolean; numSplits: number; durationsCsv?: string; tvgbenchFile?: string }) => {
+      mergeRuns({
+        shards,
+        out: f.out,
+        score: f.score,
+        scoring: { referenceBehaviour: f.referenceBehaviour, numSplits: f.numSplits },
+        ...(f.durationsCsv ? { durationsCsv: f.durationsCsv } : {}),
+        ...(f.tvgbenchFile ? { tvgbenchFile: f.tvgbenchFile } : {}),
+      });
     });
 }

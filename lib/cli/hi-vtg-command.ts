@@ -1,18 +1,21 @@
 /**
  * `rarft-data make-hi-vtg`: turns a VTG annotation file (Charades-STA, ActivityNet Captions, TVGBench, Time-R1's
- * train_2k5.json) into HI-VTG-style
- * RA-RFT records with rule-based hard-irrelevant queries (lib/data/hi-vtg-from-vtg.ts), written as a JSON array that
- * `readRaRftRecords` and the trainer read. Prints a summary (records, skipped queries, edits per kind) to stderr.
+ * train_2k5.json) into HI-VTG-style RA-RFT records with rule-based hard-irrelevant queries
+ * (lib/data/hi-vtg-from-vtg.ts): the reference's training format (`hi_vtg_train.json`, checked before writing by
+ * lib/data/training-format.ts), written as the reference writes its HI-VTG files (Python json.dump, indent 2), read by
+ * `readRaRftRecords`, our trainer and the reference's. Prints a summary (records, skipped queries, edits per kind).
  */
 import { writeFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { hiVtgFromVtg, type HiVtgResult, type RefusalHardness } from '../data/hi-vtg-from-vtg.js';
+import { hiVtgFromVtg, type HiVtgOptions, type HiVtgResult, type RefusalHardness } from '../data/hi-vtg-from-vtg.js';
 import { readActivityNet } from '../data/readers/activitynet.js';
 import { readCharadesSta } from '../data/readers/charades-sta.js';
 import { readTimeR1Train } from '../data/readers/timer1-train.js';
 import { readTvgbench } from '../data/readers/tvgbench.js';
 import { formatReport } from '../data/report.js';
+import { checkTrainingRecords } from '../data/training-format.js';
 import type { DatasetReport, OutOfRangePolicy, VtgItem } from '../data/types.js';
+import { pythonJson } from '../util/python-json.js';
 
 export type VtgFormat = 'charades-sta' | 'activitynet' | 'tvgbench' | 'timer1-train';
 
@@ -25,6 +28,7 @@ export interface HiVtgCommandOptions {
   seed: number;
   videoRoot?: string;
   outOfRange: OutOfRangePolicy;
+  missingDuration?: NonNullable<HiVtgOptions['missingDuration']>;
 }
 
 export function hiVtgCommand(deps: { stderr?: NodeJS.WritableStream } = {}): Command {
@@ -38,6 +42,11 @@ export function hiVtgCommand(deps: { stderr?: NodeJS.WritableStream } = {}): Com
     .option('--seed <n>', 'seed of the edit choices', parseSeed, 42)
     .option('--video-root <dir>', 'prefix for relative video paths')
     .addOption(new Option('--out-of-range <policy>', 'GT ends past the duration').choices(['keep', 'clip', 'error']).default('keep'))
+    .addOption(
+      new Option('--missing-duration <policy>', "queries whose record would have no duration: skip (the reference's trainer needs one) or keep (rarft-train probes the video)")
+        .choices(['skip', 'keep'])
+        .default('skip'),
+    )
     .action((options: HiVtgCommandOptions) => {
       const { result, report } = runHiVtg(options);
       const stderr = deps.stderr ?? process.stderr;
@@ -49,12 +58,15 @@ export function hiVtgCommand(deps: { stderr?: NodeJS.WritableStream } = {}): Com
 /** The command's work, callable in-process. */
 export function runHiVtg(options: HiVtgCommandOptions): { result: HiVtgResult; report: DatasetReport } {
   const { items, report } = readVtg(options);
+  const missingDuration = options.missingDuration ?? 'skip';
   const result = hiVtgFromVtg(items, {
     hardness: options.hardness,
     seed: options.seed,
+    missingDuration,
     ...(options.videoRoot !== undefined ? { videoRoot: options.videoRoot } : {}),
   });
-  writeFileSync(options.out, `${JSON.stringify(result.records, null, 1)}\n`);
+  checkTrainingRecords(result.records, { file: options.out, requireDuration: missingDuration === 'skip' });
+  writeFileSync(options.out, pythonJson(result.records));
   return { result, report };
 }
 

@@ -13,6 +13,7 @@ import {
   type ItemScore,
   metricsSummaryMarkdown,
   readPredictions,
+  referenceMetricsJson,
   type RefusalMetrics,
   scorePredictions,
 } from '../metrics/index.js';
@@ -29,7 +30,10 @@ export interface ScoreRunOptions {
   numSplits?: number;
   itemsOut?: string;
   summaryOut?: string;
+  /** Default: 'reference' with `referenceBehaviour`, else 'mapped'. */
   hardness?: HardnessSource;
+  /** Reproduce the reference's numbers where ours differ on purpose (its hardness defect, taxonomy-only tables). */
+  referenceBehaviour?: boolean;
   strictGt?: boolean;
   /** Programmatic only: an SBERT scorer (the native encoder), used in judge mode. */
   sbert?: SimilarityScorer;
@@ -40,6 +44,9 @@ const stem = (file: string) => file.replace(/\.json$/i, '');
 
 export async function runScore(o: ScoreRunOptions): Promise<{ metrics: RefusalMetrics; items: ItemScore[]; files: string[] }> {
   const log = o.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  if (o.referenceBehaviour && o.hardness === 'mapped') {
+    throw new Error('--reference-behaviour reads hardness as the reference does (only `hardness_level`); it cannot be combined with --hardness mapped');
+  }
   const predictions = readPredictions(o.predictions);
   const policy = { strictGt: o.strictGt ?? false, file: o.predictions };
   let judgeModel: string | null = null;
@@ -65,7 +72,8 @@ export async function runScore(o: ScoreRunOptions): Promise<{ metrics: RefusalMe
   }
   const { items, metrics } = scorePredictions(predictions, decisions, {
     numSplits: o.numSplits ?? 1,
-    hardnessSource: o.hardness ?? 'mapped',
+    ...(o.hardness ? { hardnessSource: o.hardness } : {}),
+    referenceBehaviour: o.referenceBehaviour ?? false,
     judgeModel,
   });
   const itemsOut = o.itemsOut ?? `${stem(o.out)}.items.jsonl`;
@@ -74,12 +82,12 @@ export async function runScore(o: ScoreRunOptions): Promise<{ metrics: RefusalMe
     mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
     writeFileSync(file, text);
   };
-  write(o.out, `${JSON.stringify(metrics, null, 2)}\n`);
+  write(o.out, referenceMetricsJson(metrics, ['scoring']));
   write(itemsOut, items.map((it) => JSON.stringify(it)).join('\n') + '\n');
   write(summaryOut, metricsSummaryMarkdown(metrics, `RA-VTG evaluation of ${path.basename(o.predictions)}`));
   log(
     `${metrics.num_items} items: accuracy ${metrics.relevance.overall_accuracy.toFixed(4)}, ` +
-      `RA-IoU ${metrics['RA-IoU'].mean_all.toFixed(4)}, RT-IoU ${metrics['RT-IoU'] === null ? 'n/a' : metrics['RT-IoU'].toFixed(4)}` +
+      `RA-IoU ${metrics['RA-IoU'].mean_all.toFixed(4)}, RT-IoU ${metrics.scoring.not_measured.includes('RT-IoU') ? 'n/a' : metrics['RT-IoU'].toFixed(4)}` +
       ` → ${o.out}`,
   );
   return { metrics, items, files: [o.out, itemsOut, summaryOut] };
@@ -106,9 +114,13 @@ export function scoreCommand(): Command {
     .option('--items-out <file>', 'per-item JSONL (default: <out>.items.jsonl)')
     .option('--summary-out <file>', 'Markdown summary (default: <out>.md)')
     .addOption(
-      new Option('--hardness <source>', 'mapped: difficulty easy/medium/hard → weak/moderate/strong; reference: only hardness_level')
-        .choices(['mapped', 'reference'])
-        .default('mapped'),
+      new Option('--hardness <source>', 'mapped: difficulty easy/medium/hard → weak/moderate/strong; reference: only hardness_level (default: mapped, or reference with --reference-behaviour)')
+        .choices(['mapped', 'reference']),
+    )
+    .option(
+      '--reference-behaviour',
+      "reproduce the reference's numbers where ours differ on purpose: hardness from hardness_level only (its defect: all-zero hardness tables on its own files) and label tables over the 11 taxonomy labels only; add --num-splits 27 for the authors' RT-IoU",
+      false,
     )
     .option('--strict-gt', 'fail on a GT-irrelevant item with an empty GT explanation, as the reference does', false)
     .action(async (opts: Omit<ScoreRunOptions, 'sbert' | 'log'>) => {

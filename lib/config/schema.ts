@@ -91,6 +91,7 @@ export const trainConfigSchema = z.strictObject({
   max_steps: z.number().int().default(-1).describe('Stop after this many optimizer steps (-1 = run num_train_epochs).'),
   seed: nonNegInt().default(42).describe('Global seed (sampling, shuffles).'),
   data_seed: nonNegInt().default(42).describe('Seed of the example order.'),
+  full_determinism: z.boolean().default(false).describe('Deterministic kernels only (as HF full_determinism): a resumed GPU run then matches an uninterrupted one bit for bit, at some speed cost. CPU runs are deterministic anyway.'),
   // ---- output ----------------------------------------------------------------------------------------------------
   output_dir: z.string().min(1).describe('Run folder: config, metrics.jsonl, TensorBoard events, checkpoints.'),
   save_steps: posInt().default(50).describe('Write a checkpoint every N optimizer steps.'),

@@ -11,6 +11,10 @@ import type { Hardness, VtgItem } from './types.js';
  * the lists in hi-vtg-edits.ts. Variants are nested like the reference's PRO field: the moderate variant adds one edit
  * to the strong one, the weak variant one more. The explanation names every edited word; the correction is the
  * original query (the record's answerable `q`). Categories follow the edit kinds.
+ * Records are in the reference's training format (`hi_vtg_train.json`, rarft-reference §3.3; checked by
+ * training-format.ts) with the key order of its HI-VTG files. That format needs a duration: by default a query whose
+ * record would have none (no durations file given, or a TVGBench clip query whose record spans the whole file) is
+ * skipped and listed; `missingDuration: 'keep'` writes the record without one (rarft-train probes the video).
  */
 export type RefusalHardness = Exclude<Hardness, 'original'>;
 
@@ -20,19 +24,21 @@ export interface HiVtgOptions {
   seed?: number;
   /** Prefix for relative video paths (e.g. the Charades video folder). */
   videoRoot?: string;
+  /** 'skip' (default): leave out queries whose record would have no duration; 'keep': write them without one. */
+  missingDuration?: 'skip' | 'keep';
 }
 
-/** A record in the RA-RFT file format (rarft-reference §3.1); `readRaRftRecords` reads it back. */
+/** A record in the RA-RFT file format (rarft-reference §3.1, §3.3), keys in the order of the reference's HI files. */
 export interface HiVtgRecord {
   video: string;
   query_text: string;
   timestamp: [number, number];
-  /** Omitted when unknown (TVGBench clip queries: the record spans the whole file, whose length must be probed). */
-  duration?: number;
   difficulty: null;
   video_start: null;
   video_end: null;
   think: string;
+  /** Omitted only with `missingDuration: 'keep'` (e.g. TVGBench clip queries: the record spans the whole file). */
+  duration?: number;
   GRPO: HiVtgQueryItem[];
 }
 
@@ -52,10 +58,13 @@ export interface HiVtgEdit {
 
 export interface HiVtgResult {
   records: HiVtgRecord[];
-  /** Items left out: refusables only, or fewer editable words than the weakest requested variant needs. */
+  /** Items left out: refusables only, no duration (unless kept), or fewer editable words than the weakest variant needs. */
   skipped: { recordIndex: number; itemIndex: number; query: string; reason: string }[];
   editKinds: Record<EditKind, number>;
 }
+
+const NO_DURATION =
+  "no duration for the record (the reference's trainer needs one): give the durations (Charades-STA: --durations-csv) or keep such records without one (--missing-duration keep; rarft-train probes the video)";
 
 const DIFFICULTY: Readonly<Record<RefusalHardness, HiVtgQueryItem['difficulty']>> = { weak: 'easy', moderate: 'medium', strong: 'hard' };
 const KIND_LABEL: Readonly<Record<EditKind, string>> = {
@@ -74,6 +83,7 @@ export function hiVtgFromVtg(items: readonly VtgItem[], options: HiVtgOptions = 
   if (levels.length === 0) throw new Error('hiVtgFromVtg: no hardness level requested');
   const maxEdits = Math.max(...levels.map((h) => EDITS_PER_HARDNESS[h]));
   const seed = options.seed ?? 42;
+  const keepWithoutDuration = (options.missingDuration ?? 'skip') === 'keep';
   const records: HiVtgRecord[] = [];
   const skipped: HiVtgResult['skipped'] = [];
   const editKinds = { actor: 0, object: 0, action: 0, colour: 0, count: 0, scene: 0, spatial: 0, sequence: 0 };
@@ -81,6 +91,12 @@ export function hiVtgFromVtg(items: readonly VtgItem[], options: HiVtgOptions = 
     const where = { recordIndex: item.recordIndex, itemIndex: item.itemIndex, query: item.query };
     if (!item.relevant || item.span === null) {
       skipped.push({ ...where, reason: 'not an answerable item with a span' });
+      continue;
+    }
+    // With a clip the record covers the whole file, whose length the clip item does not give.
+    const duration = item.clip === null ? item.duration : null;
+    if (duration === null && !keepWithoutDuration) {
+      skipped.push({ ...where, reason: NO_DURATION });
       continue;
     }
     const next = mulberry32(hashKey(seed, item.recordIndex, item.itemIndex));
@@ -106,12 +122,11 @@ export function hiVtgFromVtg(items: readonly VtgItem[], options: HiVtgOptions = 
       video: joinVideoPath(options.videoRoot, item.videoPath),
       query_text: item.query,
       timestamp: span,
-      // With a clip the record covers the whole file, whose length the clip item does not give.
-      ...(item.duration !== null && item.clip === null ? { duration: item.duration } : {}),
       difficulty: null,
       video_start: null,
       video_end: null,
       think: '',
+      ...(duration !== null ? { duration } : {}),
       GRPO: grpo,
     });
   }

@@ -55,3 +55,4 @@ export {
   type HiVtgResult,
   type RefusalHardness,
 } from './hi-vtg-from-vtg.js';
+export { checkTrainingRecords, type TrainingFormatOptions } from './training-format.js';

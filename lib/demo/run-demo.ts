@@ -94,7 +94,9 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoSummary> {
   const heldoutRecords: RaRftRecord[] = readRaRftRecords(ds.heldoutFile).records.map((r) => ({ ...r, videoPath: isAbsolute(r.videoPath) ? r.videoPath : join(ds.videoRoot, r.videoPath) }));
 
   const paths = { root, modelDir, trainFile: ds.trainFile, videoRoot: ds.videoRoot };
-  const sftCfg = demoSftConfig(paths, vocab, sizes);
+  // device and dtype (where and in what the model runs) go to both stages; the rest of the flags to the GRPO stage
+  const hardware = Object.fromEntries(Object.entries(rest).filter(([k]) => k === 'device' || k === 'dtype'));
+  const sftCfg = demoSftConfig(paths, vocab, sizes, hardware);
   const evalVideos = new VideoInputCache(videoOptions(sftCfg.video), join(root, 'video-cache'));
   const stopIds = sftCfg.stop_token_ids;
   const evalOpts = { maxNewTokens: 56, stopIds };

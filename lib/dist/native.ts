@@ -11,6 +11,8 @@ export interface NativeGroupOptions {
   masterAddr: string;
   masterPort: number;
   timeoutMs: number;
+  /** Where the group's tensors live (the device audit holds collectives to it). Default cpu. */
+  device?: string;
 }
 
 export interface NativeLayout {

@@ -5,7 +5,8 @@
  * Every collective is bounded by `timeoutMs`: a dead or stuck peer rejects with a TorchError naming the op, the rank,
  * the store address and the timeout, and the group is unusable afterwards (exit the worker; the launcher restarts).
  */
-import { Tensor } from '../tensor/index.js';
+import { type Device, Tensor, deviceAudit } from '../tensor/index.js';
+import { collectiveDevice } from './device.js';
 import { type DistEnv, readDistEnv } from './env.js';
 import { distNative, type ReduceOp } from './native.js';
 
@@ -16,7 +17,7 @@ export interface InitOptions {
   backend?: 'auto' | Backend;
   /** Bound on rendezvous and on every collective. Default 30 min (torch's default); tests use seconds. */
   timeoutMs?: number;
-  /** Where the tensors live; only used by backend 'auto'. Default 'cpu'. */
+  /** The training device: picks the backend under 'auto' and the device of `group.device`. Default 'cpu'. */
   device?: string;
   /** Overrides for the env (RANK, WORLD_SIZE, ...); unset fields come from process.env. */
   env?: Partial<DistEnv>;
@@ -45,7 +46,9 @@ export async function initProcessGroup(opts: InitOptions = {}): Promise<ProcessG
   const timeoutMs = opts.timeoutMs ?? 30 * 60_000;
   if (!(timeoutMs > 0 && Number.isInteger(timeoutMs))) throw new RangeError(`timeoutMs must be a positive integer, got ${timeoutMs}`);
   const backend = resolveBackend(opts.backend ?? 'auto', opts.device ?? 'cpu');
+  const device: Device = collectiveDevice(backend, opts.device ?? 'cpu', env.localRank, deviceAudit.devices() > 0);
   const id = await distNative().distInit({
+    device,
     backend,
     rank: env.rank,
     worldSize: env.worldSize,
@@ -54,15 +57,18 @@ export async function initProcessGroup(opts: InitOptions = {}): Promise<ProcessG
     masterPort: env.masterPort,
     timeoutMs,
   });
-  return new ProcessGroup(id, env, backend, timeoutMs);
+  return new ProcessGroup(id, env, backend, timeoutMs, device);
 }
 
 export class ProcessGroup {
   #id: number;
   #queue: Promise<unknown> = Promise.resolve();
 
-  /** Use initProcessGroup(). */
-  constructor(id: number, readonly env: DistEnv, readonly backend: Backend, readonly timeoutMs: number) {
+  /**
+   * Use initProcessGroup(). `device`: where tensors given to the collectives must live (NCCL: this rank's GPU; Gloo:
+   * the CPU); make small control tensors (flags, metric sums) there.
+   */
+  constructor(id: number, readonly env: DistEnv, readonly backend: Backend, readonly timeoutMs: number, readonly device: Device = 'cpu') {
     this.#id = id;
   }
 

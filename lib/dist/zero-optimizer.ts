@@ -60,7 +60,7 @@ export class ZeroOptimizer implements UpdateOptimizer {
     if (!(maxNorm > 0)) throw new RangeError('clipGradNorm: maxNorm must be > 0');
     await this.model.finishBackward(this.group);
     const local = await this.adamw.localGradNorm();
-    const sq = tensor([local * local], { dtype: 'float64' });
+    const sq = tensor([local * local], { dtype: 'float64', device: this.group.device });
     let total: number;
     try {
       await this.group.allReduce(sq, 'sum');

@@ -1,24 +1,28 @@
 /**
  * `rarft-eval merge`: joins the folders of `rarft-eval run --shard i/n` into one run folder: checks that the shards
  * come from the same setup (run.json) and that every shard 0..n-1 is there exactly once, writes predictions.jsonl
- * in data order and the union of missing.json, then scores the whole benchmark. Items no shard answered or listed as
+ * in data order (and, for refusal-aware benchmarks, the reference's inference_results_merged.json) and the union of
+ * missing.json, then scores the whole benchmark. Items no shard answered or listed as
  * missing (an interrupted shard) are reported as "not run" with their ids.
  */
 import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { DataError } from '../errors.js';
-import { type EvalItem, readBenchmark, type ReadBenchmarkOptions } from './benchmarks.js';
+import { type EvalItem, metricKind, readBenchmark, type ReadBenchmarkOptions } from './benchmarks.js';
 import { lockRunDir } from './run-lock.js';
 import { type MissingItem, readMissing, writeMissing } from './missing-videos.js';
 import type { EvalPrediction } from './prediction-record.js';
 import { readPredictionLog } from './predictions-log.js';
+import { writeReferencePredictions } from './reference-predictions.js';
 import { checkAndWriteManifest, identityOf, readManifest, type RunManifest, writeJsonAtomic } from './run-manifest.js';
-import { scoreRun, type ScoreRunResult } from './score-run.js';
+import { type RunScoringOptions, scoreRun, type ScoreRunResult } from './score-run.js';
 
 export interface MergeOptions extends ReadBenchmarkOptions {
   shards: string[];
   out: string;
   score?: boolean;
+  /** Refusal-aware scoring: `--reference-behaviour`, `--num-splits`. */
+  scoring?: RunScoringOptions;
   log?: (line: string) => void;
 }
 
@@ -98,10 +102,11 @@ function writeMerged(
   const tmp = `${predFile}.tmp-${process.pid}`;
   writeFileSync(tmp, ordered.map((p) => JSON.stringify(p) + '\n').join(''));
   renameSync(tmp, predFile);
+  if (metricKind(manifest.benchmark) === 'refusal') writeReferencePredictions(o.out, ordered);
   const stillMissing = missing.filter((m) => !answers.has(m.id));
   writeMissing(o.out, stillMissing);
   writeJsonAtomic(path.join(o.out, 'merge.json'), { shards: manifest.merged_from, answered: ordered.length, duplicates, missing: stillMissing.length });
   log(`merged ${o.shards.length} shards: ${ordered.length} of ${expected.length} items answered, ${stillMissing.length} with a missing video`);
-  const score = o.score === false ? null : scoreRun(o.out, manifest, expected, answers, stillMissing);
+  const score = o.score === false ? null : scoreRun(o.out, manifest, expected, answers, stillMissing, o.scoring);
   return { manifest, answered: ordered.length, duplicates, score };
 }

@@ -5,6 +5,7 @@
  *  - Resumable: answers are appended to <out>/predictions.jsonl after each batch; a rerun skips the ids already there.
  *  - Missing / unreadable videos are recorded in <out>/missing.json (and retried by a rerun), never silently dropped.
  *  - `shard` restricts the run to a contiguous slice of records (merge the shard folders with `rarft-eval merge`).
+ *  - A whole (unsharded) refusal-aware run also writes its answers as the reference's inference_results_merged.json.
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -13,13 +14,14 @@ import type { Device } from '../tensor/index.js';
 import type { PromptTemplate } from '../text/index.js';
 import { Progress, type ProgressStream } from '../util/progress.js';
 import type { PreprocessedVideo, VideoPreprocessOptions } from '../video/index.js';
-import { type Benchmark, defaultTemplate, type EvalItem, readBenchmark, type ReadBenchmarkOptions } from './benchmarks.js';
+import { type Benchmark, defaultTemplate, type EvalItem, metricKind, readBenchmark, type ReadBenchmarkOptions } from './benchmarks.js';
 import { type MissingItem, writeMissing } from './missing-videos.js';
 import { type EvalPrediction, toPrediction } from './prediction-record.js';
 import { PredictionsLog } from './predictions-log.js';
+import { writeReferencePredictions } from './reference-predictions.js';
 import { lockRunDir } from './run-lock.js';
 import { checkAndWriteManifest, type RunManifest } from './run-manifest.js';
-import { scoreRun, type ScoreRunResult } from './score-run.js';
+import { type RunScoringOptions, scoreRun, type ScoreRunResult } from './score-run.js';
 import { type Shard, shardItems } from './shard.js';
 import { VideoIndex } from './video-resolve.js';
 
@@ -47,6 +49,8 @@ export interface EvalRunOptions extends ReadBenchmarkOptions {
   limit?: number;
   /** Skip scoring (e.g. shards that are merged later). */
   score?: boolean;
+  /** Refusal-aware scoring: `--reference-behaviour`, `--num-splits`. */
+  scoring?: RunScoringOptions;
   stream?: ProgressStream;
   /** Reuse an open session (bench, tests); it is not disposed. */
   session?: InferenceSession;
@@ -195,7 +199,11 @@ async function runLocked(
   stats.missing = missing.length;
   stats.seconds = (performance.now() - t0) / 1000;
   log(`answered ${stats.answered} items (${stats.alreadyDone} already done, ${stats.missing} with a missing/unreadable video) in ${stats.seconds.toFixed(1)} s; ${stats.videosDecoded} videos decoded, ${stats.cacheHits} from the cache`);
-  const score = o.score === false ? null : scoreRun(o.out, manifest, items, answers, missing);
+  // A shard holds a slice: `rarft-eval merge` writes the whole file.
+  if (manifest.shard === null && metricKind(manifest.benchmark) === 'refusal') {
+    writeReferencePredictions(o.out, items.flatMap((e) => answers.get(e.id) ?? []));
+  }
+  const score = o.score === false ? null : scoreRun(o.out, manifest, items, answers, missing, o.scoring);
   if (score) log(`scored ${score.coverage.scored_items}/${score.coverage.expected_items} items → ${score.files[0]}`);
   return { stats, score, manifest };
 }

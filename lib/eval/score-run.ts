@@ -2,7 +2,8 @@
  * Scores a run folder: the answers in predictions.jsonl for the items the run was responsible for, in data order,
  * with the VTG or the refusal-aware metrics (offline rule decisions, rarft-reference §7 item 18; for the LLM judge
  * run `rarft-eval score --judge openai --predictions <out>/predictions.jsonl`). Writes metrics.json (with a `run`
- * block: coverage, missing videos), metrics.items.jsonl, metrics.md and report.html.
+ * block: coverage, missing videos), metrics.items.jsonl, metrics.md and report.html. Refusal-aware metrics.json is the
+ * reference's layout (lib/metrics/refusal.ts) with our keys `benchmark`, `metric_kind`, `run` after its keys.
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -11,6 +12,7 @@ import {
   type ItemScore,
   metricsSummaryMarkdown,
   parsePredictionItem,
+  referenceMetricsJson,
   type RefusalMetrics,
   scorePredictions,
 } from '../metrics/index.js';
@@ -38,6 +40,12 @@ export interface RunCoverage {
   not_run: { items: number; ids: string[] };
 }
 
+/** How the refusal-aware answers are scored (`rarft-eval run/merge --reference-behaviour --num-splits`). */
+export interface RunScoringOptions {
+  referenceBehaviour?: boolean;
+  numSplits?: number;
+}
+
 export interface ScoreRunResult {
   kind: MetricKind;
   metrics: VtgRunMetrics | RefusalMetrics | null;
@@ -51,7 +59,14 @@ const MD_MISSING_ROWS = 50;
 const f4 = (v: number | null | undefined) => (v === null || v === undefined ? 'n/a' : v.toFixed(4));
 const f2 = (v: number) => v.toFixed(2);
 
-export function scoreRun(dir: string, manifest: RunManifest, expected: readonly EvalItem[], answers: ReadonlyMap<string, EvalPrediction>, missing: readonly MissingItem[]): ScoreRunResult {
+export function scoreRun(
+  dir: string,
+  manifest: RunManifest,
+  expected: readonly EvalItem[],
+  answers: ReadonlyMap<string, EvalPrediction>,
+  missing: readonly MissingItem[],
+  scoring: RunScoringOptions = {},
+): ScoreRunResult {
   const kind = metricKind(manifest.benchmark);
   const preds = expected.map((e) => answers.get(e.id)).filter((p): p is EvalPrediction => p !== undefined);
   const missingIds = new Set(missing.map((m) => m.id));
@@ -92,7 +107,7 @@ export function scoreRun(dir: string, manifest: RunManifest, expected: readonly 
     // Validated again here: a hand-edited file fails with its line instead of scoring nonsense.
     const items = preds.map((p, i) => parsePredictionItem(p, file, i));
     let scored: { items: ItemScore[]; metrics: RefusalMetrics } | null = null;
-    if (items.length > 0) scored = scorePredictions(items, items.map((p, i) => decideWithoutJudge(p, i, { strictGt: false, file })), { numSplits: 1, hardnessSource: 'mapped', judgeModel: null });
+    if (items.length > 0) scored = scorePredictions(items, items.map((p, i) => decideWithoutJudge(p, i, { strictGt: false, file })), { numSplits: scoring.numSplits ?? 1, referenceBehaviour: scoring.referenceBehaviour ?? false, judgeModel: null });
     metrics = scored?.metrics ?? null;
     itemLines = (scored?.items ?? []).map((it, i) => JSON.stringify({ id: preds[i]!.id, ...it }));
     markdown = scored ? metricsSummaryMarkdown(scored.metrics, title) : `# ${title}\n\nNo items were answered.\n`;
@@ -101,10 +116,10 @@ export function scoreRun(dir: string, manifest: RunManifest, expected: readonly 
       ? [
           ['accuracy', f4(m.relevance.overall_accuracy)],
           ['F1 relevant / irrelevant / avg', `${f4(m.relevance.per_class.relevant.f1)} / ${f4(m.relevance.per_class.irrelevant.f1)} / ${f4(m.relevance['F1 (avg)'])}`],
-          ['TP / FN / FP / TN', `${m.relevance.confusion.tp} / ${m.relevance.confusion.fn} / ${m.relevance.confusion.fp} / ${m.relevance.confusion.tn}`],
+          ['TP / FN / FP / TN', `${m.relevance.confusion.TP} / ${m.relevance.confusion.FN} / ${m.relevance.confusion.FP} / ${m.relevance.confusion.TN}`],
           ['RA-IoU mean', f4(m['RA-IoU'].mean_all)],
           ['RA-IoU R@0.3 / 0.5 / 0.7 (%)', `${f2(m['RA-IoU']['R@0.3'])} / ${f2(m['RA-IoU']['R@0.5'])} / ${f2(m['RA-IoU']['R@0.7'])}`],
-          ['RT-IoU', f4(m['RT-IoU'])],
+          ['RT-IoU', m.scoring.not_measured.includes('RT-IoU') ? 'n/a' : f4(m['RT-IoU'])],
         ]
       : [];
     itemTable = {
@@ -113,8 +128,10 @@ export function scoreRun(dir: string, manifest: RunManifest, expected: readonly 
     };
   }
   markdown += coverageMarkdown(coverage);
-  const metricsJson = { benchmark: manifest.benchmark, metric_kind: kind, ...(metrics ?? { metrics: null }), run: coverage };
-  writeFileSync(out('metrics.json'), JSON.stringify(metricsJson, null, 2) + '\n');
+  // The metrics' own keys first, so a refusal-aware metrics.json starts exactly as the reference's does.
+  const metricsJson = { ...(metrics ?? { metrics: null }), benchmark: manifest.benchmark, metric_kind: kind, run: coverage };
+  // Refusal-aware numbers are written with the reference's int/float types (lib/metrics/reference-json.ts).
+  writeFileSync(out('metrics.json'), kind === 'refusal' ? referenceMetricsJson(metricsJson, ['metrics', 'scoring', 'benchmark', 'metric_kind', 'run']) : JSON.stringify(metricsJson, null, 2) + '\n');
   writeFileSync(out('metrics.items.jsonl'), itemLines.map((l) => l + '\n').join(''));
   writeFileSync(out('metrics.md'), markdown);
   const html = htmlReport({

@@ -2,11 +2,12 @@
  * Confusion counts and binary precision/recall/F1 with "relevant" as the positive class (spec §5.3).
  * Every 0/0 is 0, as in the reference.
  */
+/** Keys and key order as the reference's metrics.json writes them, at both places a confusion occurs. */
 export interface Confusion {
-  tp: number;
-  fn: number;
-  fp: number;
-  tn: number;
+  TP: number;
+  FP: number;
+  FN: number;
+  TN: number;
 }
 
 export type Outcome = 'TP' | 'FN' | 'FP' | 'TN';
@@ -17,12 +18,12 @@ export function outcomeOf(gtRelevant: boolean, predRelevant: boolean): Outcome {
 }
 
 export function emptyConfusion(): Confusion {
-  return { tp: 0, fn: 0, fp: 0, tn: 0 };
+  return { TP: 0, FP: 0, FN: 0, TN: 0 };
 }
 
 export function countOutcomes(outcomes: Iterable<Outcome>): Confusion {
   const c = emptyConfusion();
-  for (const o of outcomes) c[o.toLowerCase() as keyof Confusion] += 1;
+  for (const o of outcomes) c[o] += 1;
   return c;
 }
 

@@ -8,9 +8,11 @@ export {
   isTaxonomyPath,
   keepTaxonomyPaths,
   categoryJaccard,
+  REFERENCE_LABELS,
+  tableLabels,
   type MismatchCategory,
 } from './taxonomy.js';
-export { binaryScores, countOutcomes, outcomeOf, type Confusion, type Outcome, type BinaryScores } from './binary.js';
+export { binaryScores, countOutcomes, emptyConfusion, outcomeOf, type Confusion, type Outcome, type BinaryScores } from './binary.js';
 export { HARDNESS_LEVELS, resolveHardness, type HardnessLevel, type HardnessSource } from './hardness.js';
 export { PredictionItemSchema, parsePredictionItem, readPredictions, type PredictionItem } from './predictions.js';
 export {
@@ -24,13 +26,22 @@ export {
 export { scoreItem, usableGtSpan, type ItemScore } from './item-score.js';
 export { raIou, type RaIou } from './ra-iou.js';
 export { rtIouPlain, rtIouSplitMerge } from './rt-iou.js';
-export { irrelevantSamplesBlock, trueNegativeSamplesBlock, labelTable, type SampleBlock, type LabelScore } from './score-tables.js';
-export { hardnessLevelAnalysis, type HardnessLevelMetrics } from './hardness-analysis.js';
 export {
-  computeRefusalMetrics,
+  irrelevantSamplesBlock,
+  trueNegativeSamplesBlock,
+  irrelevantMeans,
+  labelTable,
+  type SampleBlock,
+  type LabelScore,
+  type IrrelevantMeans,
+} from './score-tables.js';
+export { hardnessLevelAnalysis, type HardnessLevelAnalysis, type HardnessLevelMetrics } from './hardness-analysis.js';
+export {
   categoryIrrelevantClassification,
-  type RefusalMetrics,
-  type RefusalMetricsOptions,
-} from './refusal.js';
+  type CategoryClassification,
+  type CategoryIrrelevantClassification,
+} from './category-classification.js';
+export { computeRefusalMetrics, type NotMeasured, type RefusalMetrics, type RefusalMetricsOptions } from './refusal.js';
 export { scorePredictions, type ScoreOptions } from './score-predictions.js';
 export { metricsSummaryMarkdown } from './summary-markdown.js';
+export { referenceMetricsJson, REFERENCE_INT_KEYS } from './reference-json.js';

@@ -1,26 +1,27 @@
 /**
- * metrics.json of the refusal-aware evaluation (spec §5.3), built from per-item scores. Key names and nesting follow
- * the reference; keys the spec does not name are our choice and are listed in docs/metrics.md. Extra keys:
- * `relevance["F1 (avg)"]` (the paper's "F1 (avg)") and the `scoring` block (how the run was scored).
+ * metrics.json of the refusal-aware evaluation (spec §5.3), built from per-item scores, in the reference's layout:
+ * every key its eval script writes, in its order, always present (0 / 0.0 where it would write them; the JSON schema
+ * is docs/schemas/metrics.reference.schema.json). Our additions come after the reference keys of their object and never
+ * rename or move one: `relevance["F1 (avg)"]` (the paper's "F1 (avg)"), `reasoning_count` in the sample blocks,
+ * `positive_class` per hardness level, out-of-taxonomy GT labels after the taxonomy labels of a table, and the
+ * `scoring` block (how the run was scored). `referenceBehaviour` drops the out-of-taxonomy labels, as the reference
+ * does; the hardness defect is the `hardnessSource` of the items (hardness.ts).
  */
 import { binaryScores, type BinaryScores, type Confusion, countOutcomes, safeDiv } from './binary.js';
-import { hardnessLevelAnalysis, type HardnessLevelMetrics } from './hardness-analysis.js';
-import type { HardnessLevel } from './hardness.js';
+import { type CategoryIrrelevantClassification, categoryIrrelevantClassification } from './category-classification.js';
+import { type HardnessLevelAnalysis, hardnessLevelAnalysis } from './hardness-analysis.js';
 import type { ItemScore } from './item-score.js';
 import { raIou, type RaIou } from './ra-iou.js';
 import { rtIouPlain, rtIouSplitMerge } from './rt-iou.js';
 import { irrelevantSamplesBlock, type SampleBlock, trueNegativeSamplesBlock } from './score-tables.js';
-import { orderLabels } from './taxonomy.js';
+import { tableLabels } from './taxonomy.js';
 
 export interface ClassScores extends BinaryScores {
   accuracy_within_gt_relevance: number;
 }
 
-export interface CategoryClassification {
-  total: number;
-  correct: number;
-  accuracy: number;
-}
+/** Per-item values the run never measured: every aggregate of them is written as 0.0 (the reference's type). */
+export type NotMeasured = 'RT-IoU' | 'reasoning_score' | 'sbert_similarity';
 
 export interface ScoringInfo {
   /** How relevance was decided, counted over items. */
@@ -29,12 +30,16 @@ export interface ScoringInfo {
   /** Items with at least one recorded judge failure or skipped stage. */
   items_with_errors: number;
   num_splits: number;
-  /** Both RT-IoU variants, whichever is reported under "RT-IoU". */
+  /** Both RT-IoU variants, whichever is reported under "RT-IoU"; null when no Jaccard was measured. */
   rt_iou_plain: number | null;
   rt_iou_split_merge: number | null;
   /** GT-irrelevant items with a measured Jaccard (TN items without categories are left out, not counted as 0). */
   rt_iou_count: number;
   hardness_source: string;
+  /** true = the reference's numbers (its hardness defect, taxonomy-only label tables): `--reference-behaviour`. */
+  reference_behaviour: boolean;
+  /** Values no item had: the 0.0 of their means is "not measured", not a score of 0. */
+  not_measured: NotMeasured[];
 }
 
 export interface RefusalMetrics {
@@ -47,11 +52,11 @@ export interface RefusalMetrics {
   };
   'RA-IoU': RaIou;
   /** Plain mean over GT-irrelevant items (num_splits = 1) or the reference's split/merge value (num_splits > 1). */
-  'RT-IoU': number | null;
+  'RT-IoU': number;
   irrelevant_samples: SampleBlock;
   true_negative_samples: SampleBlock;
-  category_irrelevant_classification: Record<string, CategoryClassification>;
-  hardness_level_analysis: Record<HardnessLevel, HardnessLevelMetrics>;
+  hardness_level_analysis: HardnessLevelAnalysis;
+  category_irrelevant_classification: CategoryIrrelevantClassification;
   scoring: ScoringInfo;
 }
 
@@ -60,32 +65,40 @@ export interface RefusalMetricsOptions {
   numSplits?: number;
   judgeModel?: string | null;
   hardnessSource?: string;
+  /** Label tables list only the taxonomy, as the reference's (default false: out-of-taxonomy GT labels are extras). */
+  referenceBehaviour?: boolean;
 }
 
 export function computeRefusalMetrics(items: readonly ItemScore[], options: RefusalMetricsOptions = {}): RefusalMetrics {
   if (items.length === 0) throw new Error('computeRefusalMetrics: no items');
   const numSplits = options.numSplits ?? 1;
+  const referenceBehaviour = options.referenceBehaviour ?? false;
   const c = countOutcomes(items.map((it) => it.outcome));
-  const relevant = { ...binaryScores(c.tp, c.fp, c.fn), accuracy_within_gt_relevance: safeDiv(c.tp, c.tp + c.fn) };
-  const irrelevant = { ...binaryScores(c.tn, c.fn, c.fp), accuracy_within_gt_relevance: safeDiv(c.tn, c.tn + c.fp) };
+  const relevant = { ...binaryScores(c.TP, c.FP, c.FN), accuracy_within_gt_relevance: safeDiv(c.TP, c.TP + c.FN) };
+  const irrelevant = { ...binaryScores(c.TN, c.FN, c.FP), accuracy_within_gt_relevance: safeDiv(c.TN, c.TN + c.FP) };
   const plain = rtIouPlain(items);
   const splitMerge = rtIouSplitMerge(items, numSplits);
   const sources: Record<string, number> = {};
   for (const it of items) sources[it.relevance_source] = (sources[it.relevance_source] ?? 0) + 1;
+  const labels = tableLabels(items.flatMap((it) => (it.gt_relevant ? [] : it.gt_categories)), referenceBehaviour);
+  const notMeasured: NotMeasured[] = [];
+  if (plain === null) notMeasured.push('RT-IoU');
+  if (!items.some((it) => it.reasoning_score !== null)) notMeasured.push('reasoning_score');
+  if (!items.some((it) => it.sbert_similarity !== null)) notMeasured.push('sbert_similarity');
   return {
     num_items: items.length,
     relevance: {
-      overall_accuracy: (c.tp + c.tn) / items.length,
+      overall_accuracy: (c.TP + c.TN) / items.length,
       per_class: { relevant, irrelevant },
       confusion: c,
       'F1 (avg)': (relevant.f1 + irrelevant.f1) / 2,
     },
     'RA-IoU': raIou(items),
-    'RT-IoU': numSplits > 1 ? splitMerge : plain,
-    irrelevant_samples: irrelevantSamplesBlock(items),
-    true_negative_samples: trueNegativeSamplesBlock(items),
-    category_irrelevant_classification: categoryIrrelevantClassification(items),
+    'RT-IoU': (numSplits > 1 ? splitMerge : plain) ?? 0,
+    irrelevant_samples: irrelevantSamplesBlock(items, labels),
+    true_negative_samples: trueNegativeSamplesBlock(items, labels),
     hardness_level_analysis: hardnessLevelAnalysis(items),
+    category_irrelevant_classification: categoryIrrelevantClassification(items, labels),
     scoring: {
       relevance_sources: sources,
       judge_model: options.judgeModel ?? null,
@@ -95,26 +108,8 @@ export function computeRefusalMetrics(items: readonly ItemScore[], options: Refu
       rt_iou_split_merge: splitMerge,
       rt_iou_count: items.filter((it) => !it.gt_relevant && it.jaccard !== null).length,
       hardness_source: options.hardnessSource ?? 'mapped',
+      reference_behaviour: referenceBehaviour,
+      not_measured: notMeasured,
     },
   };
-}
-
-/** Per GT label, over GT-irrelevant items carrying it: correct = predicted irrelevant. */
-export function categoryIrrelevantClassification(items: readonly ItemScore[]): Record<string, CategoryClassification> {
-  const acc = new Map<string, { total: number; correct: number }>();
-  for (const it of items) {
-    if (it.gt_relevant) continue;
-    for (const label of new Set(it.gt_categories)) {
-      const a = acc.get(label) ?? { total: 0, correct: 0 };
-      a.total += 1;
-      if (!it.pred_relevant) a.correct += 1;
-      acc.set(label, a);
-    }
-  }
-  const out: Record<string, CategoryClassification> = {};
-  for (const label of orderLabels(acc.keys())) {
-    const a = acc.get(label)!;
-    out[label] = { ...a, accuracy: a.correct / a.total };
-  }
-  return out;
 }

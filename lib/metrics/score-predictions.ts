@@ -9,7 +9,11 @@ import { computeRefusalMetrics, type RefusalMetrics } from './refusal.js';
 
 export interface ScoreOptions {
   numSplits?: number;
+  /** Default: 'reference' with `referenceBehaviour`, else 'mapped' (our fix of the hardness defect). */
   hardnessSource?: HardnessSource;
+  /** Reproduce the reference's numbers where ours differ on purpose: hardness from `hardness_level` only (its
+   * defect, spec §3.4 item 7) and label tables over the taxonomy only. */
+  referenceBehaviour?: boolean;
   judgeModel?: string | null;
 }
 
@@ -21,12 +25,14 @@ export function scorePredictions(
   if (predictions.length !== decisions.length) {
     throw new Error(`scorePredictions: ${predictions.length} items but ${decisions.length} decisions`);
   }
-  const hardnessSource = options.hardnessSource ?? 'mapped';
+  const referenceBehaviour = options.referenceBehaviour ?? false;
+  const hardnessSource = options.hardnessSource ?? (referenceBehaviour ? 'reference' : 'mapped');
   const items = predictions.map((p, i) => scoreItem(p, i, decisions[i]!, hardnessSource));
   const metrics = computeRefusalMetrics(items, {
     numSplits: options.numSplits ?? 1,
     judgeModel: options.judgeModel ?? null,
     hardnessSource,
+    referenceBehaviour,
   });
   return { items, metrics };
 }

@@ -39,10 +39,19 @@ export function categoryJaccard(pred: readonly string[], gt: readonly string[]):
   return inter / (p.size + g.size - inter);
 }
 
-/** Stable label order for tables: taxonomy order first, then any out-of-taxonomy GT label alphabetically. */
-export function orderLabels(labels: Iterable<string>): string[] {
-  const seen = new Set(labels);
-  const known = MISMATCH_TAXONOMY.filter((l) => seen.has(l));
-  const other = [...seen].filter((l) => !VALID.has(l)).sort();
-  return [...known, ...other];
+/**
+ * The reference's label space: the taxonomy sorted as Python's `sorted()` sorts it (code-point order), which is the
+ * order of every per-label table in its metrics.json.
+ */
+export const REFERENCE_LABELS: readonly MismatchCategory[] = [...MISMATCH_TAXONOMY].sort();
+
+/**
+ * The keys of a per-label table: every reference label, zeros included, in the reference's order; then, unless
+ * `referenceOnly`, the out-of-taxonomy GT labels that occur (sorted) as extra keys after them. The reference drops such
+ * labels from its tables (its label space is the taxonomy); HI-TVGBench has one ("Action/SceneTransition").
+ */
+export function tableLabels(seen: Iterable<string>, referenceOnly: boolean): string[] {
+  if (referenceOnly) return [...REFERENCE_LABELS];
+  const extra = [...new Set(seen)].filter((l) => !VALID.has(l)).sort();
+  return [...REFERENCE_LABELS, ...extra];
 }

@@ -62,7 +62,10 @@ export interface GenerateOptions {
   topK?: number;
   /** 1 = off. */
   topP?: number;
-  /** Seed of the sampling generator (same seed, same inputs -> same tokens). */
+  /**
+   * Seed of the sampling generator, which draws on the model's device: same seed, same inputs, same device -> same
+   * tokens. A CPU and a GPU run of one seed draw different streams.
+   */
   seed?: number;
   /** A row ends after emitting one of these (e.g. [151645] = <|im_end|>); the stop token counts in its length. */
   stopIds?: number[];
@@ -79,6 +82,17 @@ export interface GenerateOptions {
    * in the row (prompt, its padding and what was generated) is divided by it when positive, multiplied when negative.
    */
   repetitionPenalty?: number;
+  /**
+   * KV buffers hold prompt + maxNewTokens rounded up to a multiple of this, and decode attends over all of them, so
+   * decode shapes do not depend on the prompt length (GPU kernel plans are cached per shape). 0 (default) = auto:
+   * 256 on a GPU, 1 on the CPU. Tokens are the same for any value.
+   */
+  kvBucket?: number;
+  /**
+   * Decode steps between host-side checks that every row has stopped (each check waits for the device). 0 (default)
+   * = auto: 8 on a GPU, 1 on the CPU. Tokens, lengths and log-probs are the same for any value.
+   */
+  stopCheckEvery?: number;
 }
 
 export interface GenerateResult {

@@ -173,6 +173,10 @@ export interface TensorBindings {
   cudaIsAvailable(): boolean;
   cudaDeviceCount(): number;
   cudaSynchronize(): void;
+  /** Device audit (csrc/napi/device_audit.h): simulate n GPUs on the CPU, 0 = off; and the current count. */
+  setDeviceAudit(devices: number): void;
+  setDeterministic(on: boolean): void;
+  deviceAudit(): number;
 }
 
 /** Everything the addon exports. Other areas (model, sbert, io, dist) extend this as they add bindings. */

@@ -45,6 +45,18 @@ function hintFor(message: string): string {
 
 let cached: NativeAddon | undefined;
 
+/**
+ * RARFT_SIMULATE_CUDA=<n> (tests on machines without a GPU): the device audit, with n simulated GPUs, is on before any
+ * tensor exists (csrc/napi/device_audit.h). Checked here so that worker processes inherit it through the environment.
+ */
+function applySimulatedCuda(addon: NativeAddon): void {
+  const v = process.env.RARFT_SIMULATE_CUDA;
+  if (v === undefined || v === '' || v === '0') return;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > 64) throw new RangeError(`RARFT_SIMULATE_CUDA must be an integer 1..64 (simulated GPUs), got '${v}'`);
+  addon.setDeviceAudit(n);
+}
+
 export function loadAddon(): NativeAddon {
   if (cached) return cached;
   const tried: string[] = [];
@@ -59,6 +71,7 @@ export function loadAddon(): NativeAddon {
     try {
       const addon = require(path) as NativeAddon;
       addon.setErrorClass(TorchError);
+      applySimulatedCuda(addon);
       cached = addon;
       return addon;
     } catch (err) {

@@ -28,6 +28,35 @@ export const cuda = {
   },
 };
 
+/**
+ * Deterministic kernels only (like torch.use_deterministic_algorithms(True) + cudnn.deterministic): GPU results then
+ * repeat bit for bit (an op without a deterministic kernel throws instead of silently varying). cuBLAS reads
+ * CUBLAS_WORKSPACE_CONFIG when it creates its handle, so call this before the first GPU matmul of the process.
+ */
+export function setDeterministic(on: boolean): void {
+  if (on) process.env.CUBLAS_WORKSPACE_CONFIG ??= ':4096:8';
+  native().setDeterministic(on);
+}
+
+/**
+ * The device audit: with `devices` > 0, "cuda:k" tensors are made on the CPU but carry the label cuda:k through every
+ * op, and tensors of different devices meeting in an op throw the TorchError libtorch throws on a GPU. It lets a
+ * machine without a GPU check where a training step puts its tensors (RARFT_SIMULATE_CUDA=n sets it at load).
+ * Turn it on before creating tensors or models: earlier ones read as cpu.
+ */
+export const deviceAudit = {
+  enable(devices = 1): void {
+    native().setDeviceAudit(devices);
+  },
+  disable(): void {
+    native().setDeviceAudit(0);
+  },
+  /** Simulated GPUs, 0 when the audit is off. */
+  devices(): number {
+    return native().deviceAudit();
+  },
+};
+
 /** Live native tensor handles and host bytes reported to V8; for leak tests and monitoring. */
 export function memory(): { liveTensors: number; hostBytes: number; freedByGC: number } {
   const N = native();

@@ -12,7 +12,7 @@
  * each metric is the mean over them.
  */
 import type { UpdateOptimizer } from '../dist/zero-optimizer.js';
-import { type Tensor, noGradAsync, tensor, tidy, tidyAsync } from '../tensor/index.js';
+import { type Device, type Tensor, noGradAsync, tensor, tidy, tidyAsync } from '../tensor/index.js';
 import { type ScaleRewards, groupAdvantages } from './advantages.js';
 import { completionMask } from './completion-mask.js';
 import type { LossType } from './loss-types.js';
@@ -30,6 +30,8 @@ export interface PolicyUpdateSettings {
   maxCompletionLength: number;
   stopTokenIds: readonly number[];
   maxGradNorm: number;
+  /** Where the policy's log-probs are: the advantages built from the rewards go there too. Default cpu. */
+  device?: Device;
   /**
    * Multi-process runs: true on every rank when any rank passes true (lib/trainer/dist-context.ts). Skips are agreed
    * through it BEFORE a backward, since a sharded backward is a collective that all ranks must run. Absent = alone.
@@ -87,7 +89,7 @@ async function microStep(input: PolicyUpdateInput, total: Float64Array, s: Polic
     const m: StepMetrics = {};
     for (const [n, r] of Object.entries(input.rewards)) m[`rewards/${n}`] = mean(r);
     m.reward = mean(total);
-    const { advantages, rewardStd, fracRewardZeroStd } = groupAdvantages(tensor(Array.from(total)), s.numGenerations, s.scaleRewards);
+    const { advantages, rewardStd, fracRewardZeroStd } = groupAdvantages(tensor(Array.from(total), { device: s.device ?? 'cpu' }), s.numGenerations, s.scaleRewards);
     m.reward_std = rewardStd;
     m.frac_reward_zero_std = fracRewardZeroStd;
     const mask = completionMask(input.completionIds, s.stopTokenIds);

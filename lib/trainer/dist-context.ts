@@ -6,7 +6,8 @@
  */
 import type { TrainConfig } from '../config/schema.js';
 import { initProcessGroup, type ProcessGroup, readDistEnv } from '../dist/index.js';
-import { tensor } from '../tensor/index.js';
+import { rankDevice } from '../dist/device.js';
+import { type Device, tensor } from '../tensor/index.js';
 import type { StepMetrics } from '../train/policy-update.js';
 
 export interface DistContext {
@@ -27,7 +28,7 @@ export async function initTrainingDist(cfg: TrainConfig, env: NodeJS.ProcessEnv 
   const e = readDistEnv(env);
   if (e.worldSize === 1) return null;
   const timeoutMs = env.RARFT_DIST_TIMEOUT_MS ? Number(env.RARFT_DIST_TIMEOUT_MS) : DEFAULT_TIMEOUT_MS;
-  const group = await initProcessGroup({ timeoutMs, device: cfg.device, env: e });
+  const group = await initProcessGroup({ timeoutMs, device: rankDevice(cfg.device as Device, e.localRank, e.worldSize), env: e });
   return distContext(group);
 }
 
@@ -37,7 +38,7 @@ export function distContext(group: ProcessGroup): DistContext {
     rank: group.rank,
     world: group.worldSize,
     async anyTrue(flag) {
-      const t = tensor([flag ? 1 : 0], { dtype: 'float32' });
+      const t = tensor([flag ? 1 : 0], { dtype: 'float32', device: group.device });
       try {
         await group.allReduce(t, 'max');
         return t.item() > 0;
@@ -49,7 +50,7 @@ export function distContext(group: ProcessGroup): DistContext {
       // Same keys on every rank (same config, steps skipped together); a mismatch in the key count is detected and
       // then this rank's own values are kept rather than averaging unrelated numbers.
       const keys = Object.keys(m).filter((k) => typeof m[k] === 'number').sort();
-      const count = tensor([keys.length, -keys.length], { dtype: 'float64' });
+      const count = tensor([keys.length, -keys.length], { dtype: 'float64', device: group.device });
       try {
         await group.allReduce(count, 'max');
         const [hi, negLo] = Array.from(count.toArray() as Float64Array);
@@ -60,8 +61,8 @@ export function distContext(group: ProcessGroup): DistContext {
       const times = keys.filter((k) => k.startsWith('time/'));
       const means = keys.filter((k) => !k.startsWith('time/'));
       const out: StepMetrics = { ...m };
-      const sum = tensor(means.map((k) => m[k] as number), { dtype: 'float64' });
-      const max = tensor(times.map((k) => m[k] as number), { dtype: 'float64' });
+      const sum = tensor(means.map((k) => m[k] as number), { dtype: 'float64', device: group.device });
+      const max = tensor(times.map((k) => m[k] as number), { dtype: 'float64', device: group.device });
       try {
         if (means.length) await group.allReduce(sum, 'sum');
         if (times.length) await group.allReduce(max, 'max');

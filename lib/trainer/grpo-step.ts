@@ -70,7 +70,7 @@ async function rollout(ctx: StepContext, prompt: PreparedPrompt, seed: number, t
   const N = g.tokens.size(1);
   const cut = cutAtVisionTokens(flat, lengths, N, visionIds(ctx), ctx.padId);
   t.vision_token_cuts! += cut;
-  const tokens = cut ? fromTypedArray(BigInt64Array.from(flat, (x) => BigInt(x)), [lengths.length, N], 'int64') : g.tokens;
+  const tokens = cut ? fromTypedArray(BigInt64Array.from(flat, (x) => BigInt(x)), [lengths.length, N], 'int64', ctx.device) : g.tokens;
   const texts = lengths.map((len, i) => (len ? ctx.tokenizer.decode(flat.slice(i * N, i * N + len), { skipSpecialTokens: true }) : ''));
   return { prompt, tokens, lengths, texts };
 }
@@ -237,6 +237,7 @@ export async function updateFromRollouts(ctx: StepContext, batch: RolloutBatch, 
       maxCompletionLength: c.max_completion_length,
       stopTokenIds: c.stop_token_ids,
       maxGradNorm: c.max_grad_norm,
+      device: ctx.device,
       ...(ctx.dist ? { anyTrue: ctx.dist.anyTrue } : {}),
     },
     ctx.optimizer,

@@ -12,7 +12,7 @@ import type { TrainConfig } from '../config/schema.js';
 import { ZeroOptimizer, type UpdateOptimizer } from '../dist/zero-optimizer.js';
 import { QwenVL } from '../model/qwen.js';
 import { AdamW } from '../optim/adamw.js';
-import { BYTES_PER_ELEMENT, type Tensor, dispose, keep } from '../tensor/index.js';
+import { BYTES_PER_ELEMENT, type Device, type Tensor, dispose, keep } from '../tensor/index.js';
 import { partitionParams } from '../train/freeze.js';
 import { OPTIMIZER_FILE, loadOptimizerState, optimizerMetadata, readOptimizerState } from '../train/optimizer-checkpoint.js';
 import type { DistContext } from './dist-context.js';
@@ -37,10 +37,10 @@ export interface PolicySetup {
 
 const optimizerOptions = (c: TrainConfig) => ({ ...optimizerHyper(c), ...(c.optimizer_state_device === 'cpu' ? { stateDevice: 'cpu' as const } : {}) });
 
-export async function setupPolicy(c: TrainConfig, stage: Stage, weightsDir: string, dist: DistContext | null): Promise<PolicySetup> {
+export async function setupPolicy(c: TrainConfig, stage: Stage, weightsDir: string, dist: DistContext | null, device: Device): Promise<PolicySetup> {
   const owned: { dispose(): void }[] = [];
   try {
-    const loadOpts = { dtype: c.dtype, device: c.device as 'cpu' };
+    const loadOpts = { dtype: c.dtype, device };
     const partition = (names: string[]) => partitionParams(names, c.freeze, c.unfreeze); // pure: cheap to repeat
     const refDir = stage === 'grpo' && c.beta !== 0 ? (c.ref_model_path ?? c.model_path) : null;
     // Sharded runs load straight into this rank's slices (memory-mapped files, one block at a time).

@@ -120,7 +120,7 @@ export async function loadBuffer(dir: string, ctx: StepContext, examples: readon
       throw new DataError(`this checkpoint holds a rollout batch (num_iterations) for other ranks than ${rank} of ${world}; resume with the world size that saved it`, { file });
     return null;
   }
-  const { tensors, metadata } = await loadSafetensors(file);
+  const { tensors, metadata } = await loadSafetensors(file, { device: ctx.device });
   try {
     const meta = JSON.parse(metadata.buffer ?? 'null') as {
       world: number;

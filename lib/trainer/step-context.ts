@@ -9,7 +9,7 @@ import { DataError } from '../errors.js';
 import type { QwenVL } from '../model/qwen.js';
 import type { UpdateOptimizer } from '../dist/zero-optimizer.js';
 import type { SentenceEncoder } from '../rewards/sentence-encoder.js';
-import { type Generator } from '../tensor/index.js';
+import type { Device, Generator } from '../tensor/index.js';
 import { buildPrompt } from '../text/build-prompt.js';
 import type { TextTokenizer } from '../text/tokenizer.js';
 import type { DistContext } from './dist-context.js';
@@ -18,6 +18,8 @@ import type { VideoInputCache } from './video-inputs.js';
 
 export interface StepContext {
   cfg: TrainConfig;
+  /** Where this rank computes (trainingDevice): every tensor the step makes that meets the model's goes here. */
+  device: Device;
   model: QwenVL;
   ref: QwenVL | null;
   tokenizer: TextTokenizer;

@@ -27,7 +27,7 @@ import { TrainLogger, type TrainLoggerOptions } from '../logging/train-logger.js
 import type { MetricsRecord } from '../logging/metrics-jsonl.js';
 import { getReward } from '../rewards/registry.js';
 import type { SentenceEncoder } from '../rewards/sentence-encoder.js';
-import { Generator } from '../tensor/index.js';
+import { type Device, Generator, setDeterministic } from '../tensor/index.js';
 import { loadTextTokenizer } from '../text/tokenizer.js';
 import { type CheckpointInfo, cleanStaleTemps, resolveResume, retireCheckpointsAfter } from '../train/checkpoint-dir.js';
 import { type LrScheduleSpec, lrAt, warmupStepsFor } from '../train/lr-schedule.js';
@@ -36,6 +36,7 @@ import { readTrainerState, restoreRng } from '../train/trainer-state.js';
 import { BatchingEncoder } from './batching-encoder.js';
 import { type DistContext, initTrainingDist } from './dist-context.js';
 import { setupPolicy } from './policy-setup.js';
+import { trainingDevice } from './training-device.js';
 import { ExampleCursor } from './data-cursor.js';
 import { type RolloutSample, grpoStep } from './grpo-step.js';
 import { type BufferedRollouts, disposeBuffer, loadBuffer, replayStep, stageBuffer, writeBuffers } from './rollout-buffer.js';
@@ -136,14 +137,16 @@ export class Trainer extends EventEmitter {
     const eosId = tokenizer.tokenId('<|im_end|>');
     const owned: { dispose(): void }[] = [];
     try {
-      const policy = await setupPolicy(c, stage, resume?.path ?? c.model_path, dist);
+      const device = trainingDevice(c, dist);
+      if (c.full_determinism) setDeterministic(true);
+      const policy = await setupPolicy(c, stage, resume?.path ?? c.model_path, dist, device);
       owned.push(policy);
       const { model, ref, optimizer } = policy;
       if (policy.unusedPatterns.length && root) this.#log(`warning: freeze/unfreeze patterns matched no parameter: ${policy.unusedPatterns.join(', ')}`);
       if (dist && policy.memory) {
         const m = policy.memory, mib = (b: number) => (b / 2 ** 20).toFixed(1);
         this.#log(
-          `zero3 rank ${dist.rank}/${dist.world}: parameters ${mib(m.params)} MiB + optimizer state ${mib(m.optimizer)} MiB on this rank; ` +
+          `zero3 rank ${dist.rank}/${dist.world} on ${device} (collectives: ${dist.group.backend} on ${dist.group.device}): parameters ${mib(m.params)} MiB + optimizer state ${mib(m.optimizer)} MiB on this rank; ` +
             `one process would hold ${mib(m.unshardedParams)} + ${mib(m.unshardedOptimizer)} MiB (ratio ${((m.params + m.optimizer) / (m.unshardedParams + m.unshardedOptimizer)).toFixed(3)})`,
         );
       }
@@ -169,8 +172,8 @@ export class Trainer extends EventEmitter {
 
       const videos = new VideoInputCache(videoOptions(c.video), this.opts.videoCacheDir ?? join(c.output_dir, 'video-cache'));
       owned.push(videos);
-      const encoder = stage === 'grpo' ? await this.#encoder(owned) : undefined;
-      const ctx: StepContext = { cfg: c, model, ref, tokenizer, optimizer, videos, sampling, padId, dist, ...(encoder ? { encoder } : {}) };
+      const encoder = stage === 'grpo' ? await this.#encoder(owned, device) : undefined;
+      const ctx: StepContext = { cfg: c, device, model, ref, tokenizer, optimizer, videos, sampling, padId, dist, ...(encoder ? { encoder } : {}) };
       // Rank 0 alone writes logs, completions and checkpoints; the other ranks' logger writes nothing.
       const logger = new TrainLogger({
         outputDir: c.output_dir,
@@ -261,13 +264,13 @@ export class Trainer extends EventEmitter {
   }
 
   /** The reward encoder, wrapped to batch a step's pairs; an SBERT loaded here is added to `owned` (disposed at the end). */
-  async #encoder(owned: { dispose(): void }[]): Promise<SentenceEncoder | undefined> {
+  async #encoder(owned: { dispose(): void }[], device: Device): Promise<SentenceEncoder | undefined> {
     const needs = this.cfg.reward_funcs.filter((n) => getReward(n).needsEncoder);
     if (!needs.length) return undefined;
     if (this.opts.encoder) return new BatchingEncoder(this.opts.encoder);
     const { SbertEncoder } = await import('../sbert/encoder.js');
     try {
-      const sbert = await SbertEncoder.load();
+      const sbert = await SbertEncoder.load({ device });
       owned.push(sbert);
       return new BatchingEncoder(sbert);
     } catch (e) {

@@ -68,10 +68,15 @@ describe('hiVtgFromVtg on the real Charades-STA test file (3720 queries)', () =>
     expect(hiVtgFromVtg(charades.items.slice(0, 200), { seed: 2 }).records).not.toEqual(a);
   });
 
-  it('TVGBench clip queries get absolute spans and no duration (to be probed)', () => {
+  it('TVGBench clip queries get absolute spans and, kept, no duration (to be probed); by default they are skipped', () => {
     const { items } = readTvgbench(sharedDataset('tvgbench/tvgbench.json'));
     const clipItems = items.filter((i) => i.clip !== null);
-    const { records, skipped } = hiVtgFromVtg(clipItems, { hardness: ['strong'] });
+    // The reference's training format needs a duration, and a clip item does not give the whole file's
+    const byDefault = hiVtgFromVtg(clipItems, { hardness: ['strong'] });
+    expect(byDefault.records).toHaveLength(0);
+    expect(byDefault.skipped).toHaveLength(252);
+    expect(byDefault.skipped.every((s) => s.reason.startsWith('no duration for the record'))).toBe(true);
+    const { records, skipped } = hiVtgFromVtg(clipItems, { hardness: ['strong'], missingDuration: 'keep' });
     expect(records.length + skipped.length).toBe(252);
     expect(records.length).toBeGreaterThan(0);
     for (const r of records) {

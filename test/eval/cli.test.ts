@@ -1,5 +1,6 @@
 // `rarft-eval run` / `rarft-eval merge` through the program the bin shim runs: flags reach the run (shard, limit,
-// --no-cache, --no-score, template, decoding) and the exit status says when videos were missing.
+// --no-cache, --no-score, template, decoding, --reference-behaviour, --num-splits) and the exit status says when
+// videos were missing.
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -55,11 +56,19 @@ describe('rarft-eval run / merge (CLI)', () => {
     expect(metrics.num_items).toBe(10);
     expect(metrics.run.missing_videos.items).toBe(4);
     expect(existsSync(path.join(merged, 'report.html'))).toBe(true);
+    expect(metrics.scoring).toMatchObject({ reference_behaviour: false, num_splits: 1, hardness_source: 'mapped' });
+    // The reference's inference layout: the merge writes the whole file, a shard none
+    expect(JSON.parse(readFileSync(path.join(merged, 'inference_results_merged.json'), 'utf8'))).toHaveLength(10);
+    expect(existsSync(path.join(s0, 'inference_results_merged.json'))).toBe(false);
+    const merged2 = path.join(root, 'merged-reference');
+    await cli(['merge', '--out', merged2, '--reference-behaviour', '--num-splits', '2', s0, s1]);
+    expect(JSON.parse(readFileSync(path.join(merged2, 'metrics.json'), 'utf8')).scoring).toMatchObject({ reference_behaviour: true, num_splits: 2, hardness_source: 'reference' });
   });
 
   it('--limit answers only the first n items and uses the default cache folder', async () => {
     const out = path.join(root, 'limited');
-    await cli(['run', '--model', ckpt, '--benchmark', 'human', '--annotations', ann, '--videos', videos, '--max-new-tokens', '1', '--out', out, '--limit', '3']);
+    await cli(['run', '--model', ckpt, '--benchmark', 'human', '--annotations', ann, '--videos', videos, '--max-new-tokens', '1', '--out', out, '--limit', '3', '--reference-behaviour']);
+    expect(JSON.parse(readFileSync(path.join(out, 'metrics.json'), 'utf8')).scoring.reference_behaviour).toBe(true);
     expect(readPredictionLog(path.join(out, 'predictions.jsonl')).items.map((p) => p.id)).toEqual(['0.0', '0.1', '1.0']);
     expect(existsSync(path.join(out, 'video-cache'))).toBe(true);
     expect(JSON.parse(readFileSync(path.join(out, 'metrics.json'), 'utf8')).run.expected_items).toBe(3);

@@ -57,14 +57,22 @@ describe('rarft-eval run on every benchmark kind', () => {
     expect(metrics.run.scored_items).toBe(ann.items);
     expect(metrics.run.missing_videos.items).toBe(ann.unusable);
     expect(metrics.run.not_run.items).toBe(0);
-    if (metrics.metric_kind === 'vtg') expect(metrics.count).toBe(ann.items);
-    else {
+    if (metrics.metric_kind === 'vtg') {
+      expect(metrics.count).toBe(ann.items);
+      expect(existsSync(path.join(out, 'inference_results_merged.json'))).toBe(false); // a refusal-aware layout only
+    } else {
       expect(metrics.num_items).toBe(ann.items);
       // predictions.jsonl is in the scorer's format: `rarft-eval score` reads it and agrees with the run's scoring.
       const scored = await runScore({ predictions: path.join(out, 'predictions.jsonl'), out: path.join(out, 'rescored.json'), log: () => {} });
       expect(scored.metrics.relevance).toEqual(metrics.relevance);
       expect(scored.metrics['RA-IoU']).toEqual(metrics['RA-IoU']);
       expect(scored.metrics.hardness_level_analysis).toEqual(metrics.hardness_level_analysis);
+      // ...and so does the reference's evaluator layout: inference_results_merged.json, the same answers in data order
+      const merged = JSON.parse(readFileSync(path.join(out, 'inference_results_merged.json'), 'utf8')) as { query: string; model_output: string }[];
+      const log = readPredictionLog(path.join(out, 'predictions.jsonl')).items;
+      const order = new Map(expected.map((e, i) => [e.id, i]));
+      const inDataOrder = [...log].sort((x, y) => order.get(x.id)! - order.get(y.id)!);
+      expect(merged.map((p) => p.model_output)).toEqual(inDataOrder.map((p) => p.model_output));
     }
     expect(score?.coverage.expected_items).toBe(expected.length);
     expect(readFileSync(path.join(out, 'metrics.md'), 'utf8')).toContain(GONE);

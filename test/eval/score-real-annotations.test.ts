@@ -94,7 +94,7 @@ describe('refusal-aware benchmarks on the real annotation files', () => {
     expect(json.relevance['F1 (avg)']).toBe(1);
     expect(json['RA-IoU'].mean_all).toBeCloseTo(1, 12);
     expect(json['RA-IoU']['R@0.7']).toBe(100);
-    expect(json.relevance.confusion).toEqual({ tp: n / 2, fn: 0, fp: 0, tn: n / 2 });
+    expect(json.relevance.confusion).toEqual({ TP: n / 2, FP: 0, FN: 0, TN: n / 2 });
   });
 
   it('hi-vtg charades: refusing everything gives accuracy 0.5, RA-IoU 0.5, relevant F1 0; hardness levels from difficulty', () => {
@@ -102,9 +102,9 @@ describe('refusal-aware benchmarks on the real annotation files', () => {
     expect(json.relevance.overall_accuracy).toBe(0.5);
     expect(json['RA-IoU'].mean_all).toBe(0.5);
     expect(json.relevance.per_class.relevant.f1).toBe(0);
-    expect(json.relevance.confusion).toEqual({ tp: 0, fn: 1097, fp: 0, tn: 1097 });
+    expect(json.relevance.confusion).toEqual({ TP: 0, FP: 0, FN: 1097, TN: 1097 });
     // 204 / 363 / 530 easy / medium / hard (rarft-reference §3.2) = weak / moderate / strong.
-    const h = json.hardness_level_analysis;
+    const h = json.hardness_level_analysis.metrics_by_hardness_level;
     expect([h.original.total, h.weak.total, h.moderate.total, h.strong.total]).toEqual([1097, 204, 363, 530]);
     expect(items).toHaveLength(2194);
   });

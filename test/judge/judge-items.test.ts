@@ -62,7 +62,7 @@ describe('judgeItems through a local OpenAI-compatible server', () => {
     expect(decisions[3]!.errors).toEqual(['empty GT explanation: reasoning score and SBERT similarity not computed']);
     const { metrics } = scorePredictions(ITEMS, decisions, { judgeModel: 'judge-test' });
     expect(metrics.scoring.items_with_errors).toBe(2);
-    expect(metrics.relevance.confusion).toEqual({ tp: 1, fn: 0, fp: 0, tn: 3 });
+    expect(metrics.relevance.confusion).toEqual({ TP: 1, FP: 0, FN: 0, TN: 3 });
     expect(metrics['RA-IoU'].mean_all).toBeCloseTo((0.5 + 3) / 4, 12); // TP iou [3,5] vs [2,6] = 2/4
     expect(metrics['RT-IoU']).toBeCloseTo((1 + 1 + 0) / 3, 12); // item 3 predicted Attribute/AttributeValue ≠ Counting
     expect(metrics.irrelevant_samples.mean_reasoning_score).toBeCloseTo((4 + 4) / 3, 12); // item 3 unscored → counts 0

@@ -21,11 +21,12 @@ describe('SS-Charades: every `a` is "" (§3.4 item 6)', () => {
   it('default mode scores it, recording the 1860 skipped reasoning/SBERT stages', () => {
     const { metrics } = scorePredictions(preds, preds.map((p, i) => decideWithoutJudge(p, i, { strictGt: false })));
     expect(metrics.num_items).toBe(3720);
-    expect(metrics.relevance.confusion).toEqual({ tp: 0, fn: 1860, fp: 0, tn: 1860 });
+    expect(metrics.relevance.confusion).toEqual({ TP: 0, FP: 0, FN: 1860, TN: 1860 });
     expect(metrics.scoring.items_with_errors).toBe(1860);
-    // no `c` in SS-Charades: GT categories are empty, so a TN's Jaccard needs predicted categories; none given → null
-    expect(metrics['RT-IoU']).toBeNull();
-    expect(metrics.hardness_level_analysis.weak.total).toBe(1860); // all "easy"
+    // no `c` in SS-Charades: GT categories are empty, so a TN's Jaccard needs predicted categories; none given → not measured
+    expect(metrics['RT-IoU']).toBe(0);
+    expect(metrics.scoring.not_measured).toEqual(['RT-IoU', 'reasoning_score', 'sbert_similarity']);
+    expect(metrics.hardness_level_analysis.metrics_by_hardness_level.weak.total).toBe(1860); // all "easy"
   });
 });
 
@@ -43,7 +44,7 @@ describe('human_anno.json GT text (§3.4 item 5)', () => {
     const preds = hiVtgPredictions('rarft/human_anno.json', refuseAll);
     const { metrics } = scorePredictions(preds, preds.map((p, i) => decideWithoutJudge(p, i, { strictGt: false })));
     expect(metrics.num_items).toBe(200);
-    const h = metrics.hardness_level_analysis;
+    const h = metrics.hardness_level_analysis.metrics_by_hardness_level;
     expect([h.original.total, h.weak.total, h.moderate.total, h.strong.total]).toEqual([100, 0, 0, 0]);
   });
 });
@@ -61,6 +62,12 @@ describe('HI-TVGBench: one out-of-taxonomy GT path (§3.2, §7 item 19)', () => 
     const k = odd[0]!.gt_categories.length;
     expect(odd[0]!.jaccard).toBeCloseTo((k - 1) / k, 12); // the invalid path is filtered from the prediction only
     expect(metrics['RT-IoU']).toBeCloseTo((799 + (k - 1) / k) / 800, 12);
-    expect(metrics.category_irrelevant_classification['Action/SceneTransition']).toEqual({ total: 1, correct: 1, accuracy: 1 });
+    expect(metrics.category_irrelevant_classification.metrics_by_category['Action/SceneTransition']).toEqual({ correct: 1, incorrect: 0, total: 1, accuracy: 1 });
+    // The reference's label space is the taxonomy: in reference behaviour the invalid path has no table entry, but it
+    // still enlarges the item's Jaccard union (the number is the reference's either way).
+    const ref = scorePredictions(preds, preds.map((p, i) => decideWithoutJudge(p, i, { strictGt: false })), { referenceBehaviour: true }).metrics;
+    expect(ref.category_irrelevant_classification.metrics_by_category['Action/SceneTransition']).toBeUndefined();
+    expect(Object.keys(ref.category_irrelevant_classification.metrics_by_category)).toHaveLength(11);
+    expect(ref['RT-IoU']).toBe(metrics['RT-IoU']);
   });
 });

@@ -16,7 +16,7 @@ describe('scoring path on the real hi_vtg_charades.json annotations', () => {
     }));
     const { metrics: m, items } = score(preds);
     expect(m.num_items).toBe(2194);
-    expect(m.relevance.confusion).toEqual({ tp: 1097, fn: 0, fp: 0, tn: 1097 });
+    expect(m.relevance.confusion).toEqual({ TP: 1097, FP: 0, FN: 0, TN: 1097 });
     expect(m.relevance.overall_accuracy).toBe(1);
     expect(m.relevance['F1 (avg)']).toBe(1);
     expect(m['RA-IoU']).toEqual({ mean_all: 1, 'R@0.3': 100, 'R@0.5': 100, 'R@0.7': 100 });
@@ -24,11 +24,12 @@ describe('scoring path on the real hi_vtg_charades.json annotations', () => {
     expect(m.irrelevant_samples.mean_reasoning_score).toBe(5);
     expect(m.true_negative_samples.mean_sbert_similarity).toBe(1);
     expect(items.every((it) => it.relevance_source === 'rule')).toBe(true);
-    const h = m.hardness_level_analysis; // §3.2: refusable hardness easy/medium/hard = 204 / 363 / 530
+    const h = m.hardness_level_analysis.metrics_by_hardness_level; // §3.2: refusable hardness easy/medium/hard = 204 / 363 / 530
     expect([h.original.total, h.weak.total, h.moderate.total, h.strong.total]).toEqual([1097, 204, 363, 530]);
     // Category totals of HI-Charades (§3.2 table), all classified correctly
-    const cls = m.category_irrelevant_classification;
-    expect(cls['Object/ObjectExistence']).toEqual({ total: 804, correct: 804, accuracy: 1 });
+    const cls = m.category_irrelevant_classification.metrics_by_category;
+    expect(cls['Object/ObjectExistence']).toEqual({ correct: 804, incorrect: 0, total: 804, accuracy: 1 });
+    expect(cls['Scene/SceneTransition']).toEqual({ correct: 0, incorrect: 0, total: 0, accuracy: 0 }); // none in HI-Charades
     expect(cls['Action/FineGrainedAction']!.total).toBe(558);
     expect(cls['Object/ObjectSpatialRelation']!.total).toBe(210);
     expect(cls['Attribute/Comparison']!.total).toBe(1);
@@ -42,7 +43,7 @@ describe('scoring path on the real hi_vtg_charades.json annotations', () => {
     }));
     const { metrics: m } = score(preds);
     expect(m.num_items).toBe(2194);
-    expect(m.relevance.confusion).toEqual({ tp: 0, fn: 1097, fp: 0, tn: 1097 });
+    expect(m.relevance.confusion).toEqual({ TP: 0, FP: 0, FN: 1097, TN: 1097 });
     expect(m.relevance.overall_accuracy).toBe(0.5);
     expect(m.relevance.per_class.relevant).toEqual({ precision: 0, recall: 0, f1: 0, accuracy_within_gt_relevance: 0 });
     // irrelevant positive: P = 1097/(1097+1097) = 0.5, R = 1, F1 = 2·0.5/1.5 = 2/3
@@ -52,9 +53,10 @@ describe('scoring path on the real hi_vtg_charades.json annotations', () => {
     expect(m.relevance['F1 (avg)']).toBeCloseTo(1 / 3, 12);
     expect(m['RA-IoU'].mean_all).toBe(0.5); // TN = 1, FN = 0
     expect(m['RA-IoU']['R@0.7']).toBe(50);
-    expect(m['RT-IoU']).toBeNull(); // no categories given → not measured
-    expect(m.hardness_level_analysis.original.recall).toBe(0);
-    expect(m.hardness_level_analysis.strong.recall).toBe(1); // irrelevant positive
+    expect(m['RT-IoU']).toBe(0); // no categories given → not measured: 0.0 as the reference writes it, and named
+    expect(m.scoring.not_measured).toContain('RT-IoU');
+    expect(m.hardness_level_analysis.metrics_by_hardness_level.original.recall).toBe(0);
+    expect(m.hardness_level_analysis.metrics_by_hardness_level.strong.recall).toBe(1); // irrelevant positive
   });
 
   it('answering every item with the GT span: refusables become FP (iou 0, Jaccard 0)', () => {
@@ -62,9 +64,9 @@ describe('scoring path on the real hi_vtg_charades.json annotations', () => {
       model_output: `<answer>${rec.timestamp[0]} to ${rec.timestamp[1]}</answer><correction>NIL</correction>`,
     }));
     const { metrics: m } = score(preds);
-    expect(m.relevance.confusion).toEqual({ tp: 1097, fn: 0, fp: 1097, tn: 0 });
+    expect(m.relevance.confusion).toEqual({ TP: 1097, FP: 1097, FN: 0, TN: 0 });
     expect(m['RA-IoU'].mean_all).toBe(0.5);
     expect(m['RT-IoU']).toBe(0); // every HI-Charades refusable has ≥1 GT category, FPs predict none
-    expect(m.category_irrelevant_classification['Object/ObjectExistence']!.accuracy).toBe(0);
+    expect(m.category_irrelevant_classification.metrics_by_category['Object/ObjectExistence']!.accuracy).toBe(0);
   });
 });

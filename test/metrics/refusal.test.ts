@@ -30,7 +30,7 @@ describe('refusal-aware metrics on the hand-computed 12-item set', () => {
 
   it('relevance block: confusion TP5 FN1 FP2 TN4', () => {
     expect(m.num_items).toBe(12);
-    expect(m.relevance.confusion).toEqual({ tp: 5, fn: 1, fp: 2, tn: 4 });
+    expect(m.relevance.confusion).toEqual({ TP: 5, FP: 2, FN: 1, TN: 4 });
     expect(m.relevance.overall_accuracy).toBeCloseTo(9 / 12, 12);
     const r = m.relevance.per_class.relevant, ir = m.relevance.per_class.irrelevant;
     expect(r.precision).toBeCloseTo(5 / 7, 12); // TP/(TP+FP)
@@ -78,27 +78,37 @@ describe('refusal-aware metrics on the hand-computed 12-item set', () => {
     expect(irr.label_reasoning_scores[FGA]!.weighted_mean).toBeCloseTo(14 / 5, 12);
     expect(irr.label_reasoning_scores['Scene/SceneExistence']!.simple_mean).toBe(3); // FP 11 only
     expect(irr.label_reasoning_scores['Action/SceneTransition']!.simple_mean).toBe(1); // out-of-taxonomy GT label kept
+    // count and total_weight (Σ 1/|GT categories|): OE items 6 (1/2), 7 (1), 9 (1)
+    expect(irr.label_reasoning_scores[OE]).toMatchObject({ count: 3, total_weight: 2.5 });
     // TN block: OE items 6, 7 only → simple 3.5, weighted (2+3)/1.5
     expect(tn.label_reasoning_scores[OE]!.simple_mean).toBeCloseTo(3.5, 12);
     expect(tn.label_reasoning_scores[OE]!.weighted_mean).toBeCloseTo(10 / 3, 12);
-    expect(tn.label_reasoning_scores['Scene/SceneExistence']).toBeUndefined();
-    expect(Object.keys(irr.label_reasoning_scores).slice(0, 3)).toEqual([FGA, OE, 'Object/ObjectSpatialRelation']);
+    // Every taxonomy label is listed, zeros included, as the reference lists its label space
+    expect(tn.label_reasoning_scores['Scene/SceneExistence']).toEqual({ simple_mean: 0, weighted_mean: 0, count: 0, total_weight: 0 });
+    // Reference order (Python sorted()) for the 11 taxonomy labels, then the out-of-taxonomy GT label as an extra key
+    expect(Object.keys(irr.label_reasoning_scores)).toEqual([
+      'Action/ActionSequence', FGA, 'Attribute/AttributeValue', 'Attribute/Comparison', 'Attribute/Counting', OE,
+      'Object/ObjectMoving', 'Object/ObjectPartRelation', 'Object/ObjectSpatialRelation', 'Scene/SceneExistence',
+      'Scene/SceneTransition', 'Action/SceneTransition',
+    ]);
     // SBERT label table: OE in irrelevant block = (0.8 + 0.6 + 0.4)/3
     expect(irr.label_sbert_scores[OE]!.simple_mean).toBeCloseTo(0.6, 12);
   });
 
   it('category_irrelevant_classification', () => {
-    const c = m.category_irrelevant_classification;
-    expect(c['Object/ObjectExistence']).toEqual({ total: 3, correct: 2, accuracy: 2 / 3 });
-    expect(c['Action/FineGrainedAction']).toEqual({ total: 2, correct: 2, accuracy: 1 });
-    expect(c['Scene/SceneExistence']).toEqual({ total: 1, correct: 0, accuracy: 0 });
-    expect(c['Action/SceneTransition']).toEqual({ total: 1, correct: 1, accuracy: 1 });
+    const c = m.category_irrelevant_classification.metrics_by_category;
+    expect(c['Object/ObjectExistence']).toEqual({ correct: 2, incorrect: 1, total: 3, accuracy: 2 / 3 });
+    expect(c['Action/FineGrainedAction']).toEqual({ correct: 2, incorrect: 0, total: 2, accuracy: 1 });
+    expect(c['Scene/SceneExistence']).toEqual({ correct: 0, incorrect: 1, total: 1, accuracy: 0 });
+    expect(c['Action/SceneTransition']).toEqual({ correct: 1, incorrect: 0, total: 1, accuracy: 1 });
+    expect(c['Attribute/Comparison']).toEqual({ correct: 0, incorrect: 0, total: 0, accuracy: 0 }); // no item carries it
+    expect(Object.keys(c)).toHaveLength(12);
   });
 
   it('hardness levels with the fixed mapping (easy→weak, medium→moderate, hard→strong)', () => {
-    const h = m.hardness_level_analysis;
+    const h = m.hardness_level_analysis.metrics_by_hardness_level;
     expect(h.original.total).toBe(6);
-    expect(h.original.confusion).toEqual({ tp: 5, fn: 1, fp: 0, tn: 0 });
+    expect(h.original.confusion).toEqual({ TP: 5, FP: 0, FN: 1, TN: 0 });
     expect(h.original.positive_class).toBe('relevant');
     expect(h.original.precision).toBe(1);
     expect(h.original.recall).toBeCloseTo(5 / 6, 12);
@@ -106,32 +116,33 @@ describe('refusal-aware metrics on the hand-computed 12-item set', () => {
     expect(h.original['RA-IoU'].mean_all).toBeCloseTo(161 / 360, 12);
     expect(h.original['RA-IoU']['R@0.5']).toBeCloseTo(50, 10);
     expect(h.original['RT-IoU']).toBe(0);
-    expect(h.original.mean_reasoning_score).toBe(0);
+    expect(h.original.irrelevant_samples).toEqual({ mean_reasoning_score: 0, count: 0, mean_sbert_similarity: 0, sbert_count: 0 });
 
     expect(h.weak.total).toBe(2); // items 6, 10: both TN
     expect(h.weak.positive_class).toBe('irrelevant');
     expect([h.weak.precision, h.weak.recall, h.weak.f1, h.weak.accuracy]).toEqual([1, 1, 1, 1]);
     expect(h.weak['RT-IoU']).toBeCloseTo(7 / 12, 12); // (1/2 + 2/3)/2
-    expect(h.weak.mean_reasoning_score).toBeCloseTo(2.5, 12); // (4+1)/2
-    expect(h.weak.mean_sbert_similarity).toBeCloseTo(0.4, 12); // (0.8+0)/2
+    expect(h.weak.irrelevant_samples.mean_reasoning_score).toBeCloseTo(2.5, 12); // (4+1)/2
+    expect(h.weak.irrelevant_samples.mean_sbert_similarity).toBeCloseTo(0.4, 12); // (0.8+0)/2
+    expect(h.weak.irrelevant_samples).toMatchObject({ count: 2, sbert_count: 2 });
 
     expect(h.moderate.total).toBe(2); // item 7 (TN, difficulty medium) + item 11 (FP, hardness_level moderate)
-    expect(h.moderate.confusion).toEqual({ tp: 0, fn: 0, fp: 1, tn: 1 });
+    expect(h.moderate.confusion).toEqual({ TP: 0, FP: 1, FN: 0, TN: 1 });
     expect(h.moderate.precision).toBe(1); // irrelevant positive: TN/(TN+FN)
     expect(h.moderate.recall).toBe(0.5); // TN/(TN+FP)
     expect(h.moderate.f1).toBeCloseTo(2 / 3, 12);
     expect(h.moderate['RA-IoU'].mean_all).toBe(0.5);
     expect(h.moderate['RT-IoU']).toBeCloseTo(0.25, 12);
-    expect(h.moderate.mean_reasoning_score).toBeCloseTo(1.5, 12); // 3 (TN) / 2
+    expect(h.moderate.irrelevant_samples.mean_reasoning_score).toBeCloseTo(1.5, 12); // 3 (TN) / 2
     expect(h.strong.total).toBe(2);
     expect(h.strong['RT-IoU']).toBeCloseTo(0.5, 12);
-    expect(h.strong.mean_reasoning_score).toBeCloseTo(2.5, 12);
-    expect(h.strong.mean_sbert_similarity).toBeCloseTo(0.5, 12);
+    expect(h.strong.irrelevant_samples.mean_reasoning_score).toBeCloseTo(2.5, 12);
+    expect(h.strong.irrelevant_samples.mean_sbert_similarity).toBeCloseTo(0.5, 12);
   });
 
   it('hardness "reference" source reproduces the released evaluator: only hardness_level counts', () => {
     const { metrics } = scorePredictions(CONSTRUCTED, decisions(), { hardnessSource: 'reference' });
-    const h = metrics.hardness_level_analysis;
+    const h = metrics.hardness_level_analysis.metrics_by_hardness_level;
     expect([h.original.total, h.weak.total, h.moderate.total, h.strong.total]).toEqual([0, 0, 1, 0]);
     expect(h.original.f1).toBe(0);
     expect(h.original['RA-IoU'].mean_all).toBe(0);
@@ -169,16 +180,64 @@ describe('RT-IoU split/merge (reference arithmetic) vs plain mean', () => {
   });
 });
 
-describe('not-measured values stay null', () => {
-  it('no categories, scores or similarities given → RT-IoU and score means are null, not 0', () => {
-    const bare = CONSTRUCTED.map(({ pred_categories, reasoning_score, sbert_similarity, ...rest }) => rest);
+describe('not-measured values: 0.0 in the reference\'s type, named in scoring.not_measured', () => {
+  const bare = CONSTRUCTED.map(({ pred_categories, reasoning_score, sbert_similarity, ...rest }) => rest);
+
+  it('no categories, scores or similarities given → means are 0, and scoring says they were not measured', () => {
     const { metrics } = scorePredictions(bare, bare.map((p, i) => decideWithoutJudge(p, i, policy)));
     // FP items still have a known Jaccard (pred categories are [] for FPs), so RT-IoU uses those two only
     expect(metrics['RT-IoU']).toBe(0);
     expect(metrics.scoring.rt_iou_count).toBe(2);
-    expect(metrics.irrelevant_samples.mean_reasoning_score).toBeNull();
-    expect(metrics.true_negative_samples.mean_sbert_similarity).toBeNull();
+    expect(metrics.scoring.not_measured).toEqual(['reasoning_score', 'sbert_similarity']);
+    expect(metrics.irrelevant_samples.mean_reasoning_score).toBe(0);
+    expect(metrics.irrelevant_samples.count).toBe(6); // the block's size, as the reference counts it
+    expect(metrics.irrelevant_samples.reasoning_count).toBe(0);
+    expect(metrics.true_negative_samples.mean_sbert_similarity).toBe(0);
     expect(metrics.irrelevant_samples.sbert_count).toBe(0);
-    expect(metrics.hardness_level_analysis.weak.mean_reasoning_score).toBeNull();
+    expect(metrics.hardness_level_analysis.metrics_by_hardness_level.weak.irrelevant_samples).toEqual({
+      mean_reasoning_score: 0, count: 2, mean_sbert_similarity: 0, sbert_count: 0,
+    });
+  });
+
+  it('no Jaccard at all (no FPs, no categories) → RT-IoU 0 and "RT-IoU" listed; the plain mean stays null', () => {
+    const noFp = bare.filter((_, i) => i !== 9 && i !== 11);
+    const { metrics } = scorePredictions(noFp, noFp.map((p, i) => decideWithoutJudge(p, i, policy)));
+    expect(metrics['RT-IoU']).toBe(0);
+    expect(metrics.scoring.rt_iou_plain).toBeNull();
+    expect(metrics.scoring.not_measured).toEqual(['RT-IoU', 'reasoning_score', 'sbert_similarity']);
+  });
+
+  it('SBERT means divide by the items that have a similarity (sbert_count), as the reference\'s lists do', () => {
+    const partial = CONSTRUCTED.map((p, i) => (i === 6 ? { ...p, sbert_similarity: null } : p));
+    const { metrics } = scorePredictions(partial, partial.map((p, i) => decideWithoutJudge(p, i, policy)));
+    // TN sims 0.6 (7), 1.0 (8, clipped), 0 (10, clipped) over the 5 GT-irrelevant items with a similarity
+    expect(metrics.irrelevant_samples.sbert_count).toBe(5);
+    expect(metrics.irrelevant_samples.mean_sbert_similarity).toBeCloseTo(1.6 / 5, 12);
+    expect(metrics.true_negative_samples.sbert_count).toBe(3);
+    expect(metrics.true_negative_samples.mean_sbert_similarity).toBeCloseTo(1.6 / 3, 12);
+    // weak = items 6 (no similarity) and 10 (0): 0 / 1
+    expect(metrics.hardness_level_analysis.metrics_by_hardness_level.weak.irrelevant_samples).toMatchObject({ count: 2, sbert_count: 1, mean_sbert_similarity: 0 });
+    expect(metrics.scoring.not_measured).toEqual([]);
+  });
+});
+
+describe('reference behaviour', () => {
+  it('label tables and category classification list exactly the 11 taxonomy labels; hardness from hardness_level only', () => {
+    const { metrics: m } = scorePredictions(CONSTRUCTED, decisions(), { referenceBehaviour: true });
+    expect(m.scoring.reference_behaviour).toBe(true);
+    expect(m.scoring.hardness_source).toBe('reference');
+    expect(Object.keys(m.irrelevant_samples.label_reasoning_scores)).toHaveLength(11);
+    expect(m.irrelevant_samples.label_reasoning_scores['Action/SceneTransition']).toBeUndefined();
+    expect(m.category_irrelevant_classification.metrics_by_category['Action/SceneTransition']).toBeUndefined();
+    // the dropped label still counts in its item's weight 1/|GT categories| (item 10: FGA, OSR, A/ST → 1/3 each)
+    expect(m.irrelevant_samples.label_reasoning_scores['Object/ObjectSpatialRelation']).toEqual({ simple_mean: 1, weighted_mean: 1, count: 1, total_weight: 1 / 3 });
+    const h = m.hardness_level_analysis.metrics_by_hardness_level;
+    expect([h.original.total, h.weak.total, h.moderate.total, h.strong.total]).toEqual([0, 0, 1, 0]);
+    // everything else is the same numbers
+    const { metrics: fixed } = scorePredictions(CONSTRUCTED, decisions());
+    expect(m.relevance).toEqual(fixed.relevance);
+    expect(m['RA-IoU']).toEqual(fixed['RA-IoU']);
+    expect(m['RT-IoU']).toBe(fixed['RT-IoU']);
+    expect(m.irrelevant_samples.mean_reasoning_score).toBe(fixed.irrelevant_samples.mean_reasoning_score);
   });
 });

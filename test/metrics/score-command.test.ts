@@ -27,13 +27,15 @@ describe('rarft-eval score (in process, temp files)', () => {
     writeFileSync(file('preds.jsonl'), CONSTRUCTED.map((p) => JSON.stringify(p)).join('\n') + '\n');
     await run('--predictions', file('preds.jsonl'), '--out', file('out/metrics.json'));
     const m = readJson('out/metrics.json');
+    // The reference's top-level order (the full tree is checked in reference-layout.test.ts), our `scoring` after it
     expect(Object.keys(m)).toEqual([
       'num_items', 'relevance', 'RA-IoU', 'RT-IoU', 'irrelevant_samples', 'true_negative_samples',
-      'category_irrelevant_classification', 'hardness_level_analysis', 'scoring',
+      'hardness_level_analysis', 'category_irrelevant_classification', 'scoring',
     ]);
     expect(Object.keys(m.relevance)).toEqual(['overall_accuracy', 'per_class', 'confusion', 'F1 (avg)']);
     expect(m.num_items).toBe(12);
-    expect(m.relevance.confusion).toEqual({ tp: 5, fn: 1, fp: 2, tn: 4 });
+    expect(m.relevance.confusion).toEqual({ TP: 5, FP: 2, FN: 1, TN: 4 });
+    expect(Object.keys(m.relevance.confusion)).toEqual(['TP', 'FP', 'FN', 'TN']);
     expect(m['RA-IoU'].mean_all).toBeCloseTo(401 / 720, 12);
     expect(m['RT-IoU']).toBeCloseTo(4 / 9, 12);
     const lines = readFileSync(file('out/metrics.items.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
@@ -48,11 +50,14 @@ describe('rarft-eval score (in process, temp files)', () => {
     writeFileSync(file('merged.json'), JSON.stringify(referenceFields, null, 2));
     await run('--predictions', file('merged.json'), '--out', file('m.json'), '--items-out', file('i.jsonl'), '--summary-out', file('s.md'));
     const m = readJson('m.json');
-    expect(m.relevance.confusion).toEqual({ tp: 5, fn: 1, fp: 2, tn: 4 });
-    expect(m.hardness_level_analysis.original.total).toBe(6); // answerable → original
-    expect(m.hardness_level_analysis.weak.total).toBe(0); // irrelevance_level "" as in every reference file
-    expect(m.irrelevant_samples.mean_reasoning_score).toBeNull();
+    expect(m.relevance.confusion).toEqual({ TP: 5, FP: 2, FN: 1, TN: 4 });
+    const h = m.hardness_level_analysis.metrics_by_hardness_level;
+    expect(h.original.total).toBe(6); // answerable → original
+    expect(h.weak.total).toBe(0); // irrelevance_level "" as in every reference file
+    expect(m.irrelevant_samples.mean_reasoning_score).toBe(0);
+    expect(m.scoring.not_measured).toEqual(['reasoning_score', 'sbert_similarity']);
     expect(m.scoring.rt_iou_count).toBe(2);
+    expect(readFileSync(file('s.md'), 'utf8')).toContain('| reasoning score: irrelevant / TN | n/a / n/a |');
   });
 
   it('--num-splits reproduces the reference split/merge RT-IoU', async () => {
@@ -60,6 +65,26 @@ describe('rarft-eval score (in process, temp files)', () => {
     await run('--predictions', file('preds.jsonl'), '--out', file('m.json'), '--num-splits', '3');
     expect(readJson('m.json')['RT-IoU']).toBeCloseTo(11 / 36, 12);
     await expect(run('--predictions', file('preds.jsonl'), '--out', file('m.json'), '--num-splits', '0')).rejects.toThrow(/positive integer/);
+  });
+
+  it('--reference-behaviour reproduces the reference\'s hardness defect and taxonomy-only tables; the default fixes them', async () => {
+    writeFileSync(file('preds.jsonl'), CONSTRUCTED.map((p) => JSON.stringify(p)).join('\n'));
+    await run('--predictions', file('preds.jsonl'), '--out', file('fixed.json'));
+    await run('--predictions', file('preds.jsonl'), '--out', file('ref.json'), '--reference-behaviour');
+    const totals = (m: { hardness_level_analysis: { metrics_by_hardness_level: Record<string, { total: number }> } }) =>
+      ['original', 'weak', 'moderate', 'strong'].map((l) => m.hardness_level_analysis.metrics_by_hardness_level[l]!.total);
+    const fixed = readJson('fixed.json'), ref = readJson('ref.json');
+    expect(totals(fixed)).toEqual([6, 2, 2, 2]); // difficulty mapped easy/medium/hard → weak/moderate/strong
+    expect(totals(ref)).toEqual([0, 0, 1, 0]); // only item 11's hardness_level, as the reference reads it
+    expect(ref.scoring).toMatchObject({ reference_behaviour: true, hardness_source: 'reference' });
+    expect(fixed.scoring).toMatchObject({ reference_behaviour: false, hardness_source: 'mapped' });
+    expect(Object.keys(fixed.category_irrelevant_classification.metrics_by_category)).toContain('Action/SceneTransition');
+    expect(Object.keys(ref.category_irrelevant_classification.metrics_by_category)).not.toContain('Action/SceneTransition');
+    expect(ref.relevance).toEqual(fixed.relevance);
+    await expect(run('--predictions', file('preds.jsonl'), '--out', file('x.json'), '--reference-behaviour', '--hardness', 'mapped')).rejects.toThrow(
+      /--reference-behaviour .* cannot be combined with --hardness mapped/,
+    );
+    expect(scoreCommand().helpInformation()).toMatch(/--reference-behaviour/);
   });
 
   it('bad input names the file, the item index and the field', async () => {
@@ -87,6 +112,7 @@ describe('rarft-eval score (in process, temp files)', () => {
     const m = readJson('m.json');
     expect(m.scoring.items_with_errors).toBe(1);
     expect(m.true_negative_samples.reasoning_count).toBe(3);
+    expect(m.true_negative_samples.count).toBe(4);
   });
 
   it('--judge openai against a local server, with the cache reused by a second run', async () => {
@@ -109,7 +135,7 @@ describe('rarft-eval score (in process, temp files)', () => {
       const m = readJson('m.json');
       expect(m.scoring.judge_model).toBe('local-judge');
       expect(m.scoring.relevance_sources).toEqual({ judge: 12 });
-      expect(m.relevance.confusion).toEqual({ tp: 5, fn: 1, fp: 2, tn: 4 });
+      expect(m.relevance.confusion).toEqual({ TP: 5, FP: 2, FN: 1, TN: 4 });
       expect(m.irrelevant_samples.mean_reasoning_score).toBeCloseTo((4 * 2.5) / 6, 12);
       // every TN predicted [OE]: items 6 {OE,FGA} 1/2, 7 {OE} 1, 8 {AV} 0, 10 {FGA,OSR,A/ST} 0; FPs 0 → 1.5/6
       expect(m['RT-IoU']).toBeCloseTo(1.5 / 6, 12);
@@ -129,11 +155,12 @@ describe('rarft-eval score (in process, temp files)', () => {
     await run('--predictions', file('inference_results_merged.json'), '--out', file('metrics.json'), '--num-splits', '27', '--strict-gt');
     const m = readJson('metrics.json');
     expect(m.num_items).toBe(2194);
-    expect(m.relevance.confusion).toEqual({ tp: 1097, fn: 0, fp: 0, tn: 1097 });
+    expect(m.relevance.confusion).toEqual({ TP: 1097, FP: 0, FN: 0, TN: 1097 });
     expect(m['RA-IoU']).toEqual({ mean_all: 1, 'R@0.3': 100, 'R@0.5': 100, 'R@0.7': 100 });
-    expect(m['RT-IoU']).toBeNull();
-    expect(m.hardness_level_analysis.original.total).toBe(1097);
-    expect(m.hardness_level_analysis.strong.total).toBe(0); // irrelevance_level "" → no level, as in the reference's files
+    expect(m['RT-IoU']).toBe(0);
+    expect(m.scoring.not_measured).toContain('RT-IoU');
+    expect(m.hardness_level_analysis.metrics_by_hardness_level.original.total).toBe(1097);
+    expect(m.hardness_level_analysis.metrics_by_hardness_level.strong.total).toBe(0); // irrelevance_level "" → no level, as in the reference's files
     expect(readFileSync(file('metrics.items.jsonl'), 'utf8').trim().split('\n')).toHaveLength(2194);
   });
 });

@@ -1,0 +1,68 @@
+// ZeRO-3 device placement without GPUs: two ranks under the device audit with two simulated GPUs and `device: cuda`.
+// Each rank must train on its own GPU (cuda:LOCAL_RANK, not every rank on cuda:0) and hand its collectives only
+// tensors on that GPU, as NCCL demands (a Gloo group stands in for NCCL and holds them to it). Before the fix the
+// trainer's agreement flags and metric sums were CPU tensors and the first collective failed. The run ends with the
+// weights of one simulated-GPU process.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import type { TrainConfig } from '../../lib/config/schema.js';
+import { launch } from '../../lib/dist/index.js';
+import { registerReward, unregisterReward } from '../../lib/rewards/registry.js';
+import { deviceAudit, getNumThreads, setNumThreads } from '../../lib/tensor/index.js';
+import { train } from '../../lib/trainer/trainer.js';
+import { type TinyRun, makeTinyRun, maxAbsDiff, tinyConfig, weightsOf } from '../trainer/fixture.js';
+import { ROOT, VITE_NODE } from './helpers.js';
+import { CHARS_REWARD } from './workers/chars-reward.js';
+
+const WORKER = join(ROOT, 'test/dist/workers/trainer-worker.ts');
+let run: TinyRun;
+const threads = getNumThreads();
+beforeAll(async () => {
+  setNumThreads(1); // as the workers: bit-for-bit comparisons need the same reduction splits (trainer-zero.test.ts)
+  deviceAudit.enable(2);
+  run = await makeTinyRun(4);
+  registerReward(CHARS_REWARD);
+}, 120_000);
+afterAll(() => {
+  unregisterReward(CHARS_REWARD.name);
+  deviceAudit.disable();
+  setNumThreads(threads);
+});
+
+const cfgFor = (name: string, perDevice: number): TrainConfig =>
+  tinyConfig(run, name, { device: 'cuda', per_device_train_batch_size: perDevice, max_steps: 2, save_steps: 2, beta: 0.04, top_k: 20, reward_funcs: ['format', 'refuse_iou', CHARS_REWARD.name] });
+
+describe('ZeRO-3 on two simulated GPUs', () => {
+  it('puts rank r on cuda:r with NCCL-style collectives and ends with the 1-process weights', async () => {
+    await train(cfgFor('one', 2), { progress: null, log: () => {}, dist: null });
+    const file = join(run.root, 'two.json');
+    writeFileSync(file, JSON.stringify(cfgFor('two', 1)));
+    const lines: string[] = [];
+    const r = await launch({
+      nprocPerNode: 2,
+      command: VITE_NODE,
+      args: [WORKER, file],
+      env: { OMP_NUM_THREADS: '1', RARFT_NUM_THREADS: '1', RARFT_DIST_TIMEOUT_MS: '120000', RARFT_SIMULATE_CUDA: '2' },
+      stdout: (l) => lines.push(l),
+      stderr: (l) => lines.push(l),
+      signal: AbortSignal.timeout(240_000),
+      killGraceMs: 2000,
+    });
+    expect(r.ok, lines.join('\n')).toBe(true);
+    expect(lines.join('\n')).toMatch(/\[rank 0\] zero3 rank 0\/2 on cuda:0 \(collectives: gloo on cuda:0\)/);
+    expect(lines.join('\n')).toMatch(/\[rank 1\] zero3 rank 1\/2 on cuda:1 \(collectives: gloo on cuda:1\)/);
+
+    const init = await weightsOf(join(run.modelDir, 'model.safetensors'));
+    const one = await weightsOf(join(run.root, 'one', 'checkpoint-2', 'model.safetensors'));
+    const two = await weightsOf(join(run.root, 'two', 'checkpoint-2', 'model.safetensors'));
+    let diff = 0, moved = 0;
+    for (const [n, w] of one) {
+      diff = Math.max(diff, maxAbsDiff(w, two.get(n)!));
+      moved = Math.max(moved, maxAbsDiff(w, init.get(n)!));
+    }
+    expect(moved).toBeGreaterThan(1e-3);
+    expect(diff).toBeLessThan(1e-5);
+  }, 600_000);
+});

@@ -1,0 +1,60 @@
+// Rollout-speed options of generate (GPU defaults, forced here on the CPU): bucketed fixed-shape KV buffers (decode
+// attends over the whole reserved buffer, so shapes do not depend on the prompt length) and the periodic stop check
+// (one host sync every k steps, result cut to what a per-step check gives). Both must leave tokens, lengths and
+// log-probs exactly as the CPU defaults (exact capacity, a check every step) give them, for every sampling setting.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { type GenerateOptions, QwenVL } from '../../lib/model/qwen.js';
+import type { Tensor } from '../../lib/tensor/index.js';
+import { TINY, batchInputs, floats, ints, reference } from './helpers.js';
+
+let model: QwenVL;
+let refs: Map<string, Tensor>;
+beforeAll(async () => {
+  refs = await reference();
+  model = await QwenVL.load(TINY);
+});
+afterAll(() => model.dispose());
+
+const GPU_LIKE: GenerateOptions[] = [
+  { kvBucket: 256, stopCheckEvery: 8 },
+  { kvBucket: 64, stopCheckEvery: 3 },
+  { kvBucket: 1000, stopCheckEvery: 16 },
+];
+
+async function same(o: GenerateOptions): Promise<void> {
+  const inputs = batchInputs(refs);
+  const base = await model.generate(inputs, { ...o, kvBucket: 1, stopCheckEvery: 1 });
+  for (const g of GPU_LIKE) {
+    const r = await model.generate(inputs, { ...o, ...g });
+    expect(r.tokens.shape, JSON.stringify(g)).toEqual(base.tokens.shape);
+    expect(ints(r.tokens), JSON.stringify(g)).toEqual(ints(base.tokens));
+    expect(ints(r.lengths)).toEqual(ints(base.lengths));
+    const a = floats(r.logprobs), b = floats(base.logprobs);
+    let m = 0;
+    for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
+    expect(m, JSON.stringify(g)).toBeLessThan(1e-5);
+  }
+}
+
+describe('generate with GPU rollout settings on the CPU', () => {
+  it('greedy, 12 tokens', () => same({ maxNewTokens: 12 }));
+  it('sampled with temperature, top-k and top-p, seeded', () => same({ maxNewTokens: 12, temperature: 1.2, topK: 40, topP: 0.9, seed: 4 }));
+  it('repetition penalty and prefix sharing (3 per prompt)', () => same({ maxNewTokens: 10, temperature: 1.0, repetitionPenalty: 1.3, numReturnSequences: 3, seed: 9 }));
+
+  it('rows that all stop early: the result is cut to the longest row, as a per-step check cuts it', async () => {
+    const inputs = batchInputs(refs);
+    const greedy = await model.generate(inputs, { maxNewTokens: 12 });
+    const t = ints(greedy.tokens);
+    // stop on each row's 2nd and 3rd greedy token: both rows end within 3 steps, long before 12
+    const stops = [t[1]!, t[12 + 2]!];
+    await same({ maxNewTokens: 12, stopIds: stops, padId: 1002 });
+    const r = await model.generate(inputs, { maxNewTokens: 12, stopIds: stops, padId: 1002, stopCheckEvery: 8 });
+    expect(r.tokens.shape[1]).toBe(Math.max(...ints(r.lengths)));
+    expect(r.tokens.shape[1]).toBeLessThanOrEqual(3);
+  });
+
+  it('refuses negative settings', async () => {
+    await expect(model.generate(batchInputs(refs), { maxNewTokens: 2, kvBucket: -1 })).rejects.toThrow(/kvBucket and stopCheckEvery/);
+  });
+});
