@@ -65,7 +65,7 @@ function testFiles(dir: string): string[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir).flatMap((name) => {
     const p = join(dir, name);
-    if (statSync(p).isDirectory()) return name === 'fixtures' || name === 'node_modules' ? [] : testFiles(p);
+    if (statSync(p).isDirectory()) return name === 'fixtures' || name === 'node_modules' || name.startsWith('.') ? [] : testFiles(p);
     return name.endsWith('.test.ts') ? [p] : [];
   });
 }

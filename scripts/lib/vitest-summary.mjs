@@ -10,10 +10,13 @@
 import { writeFileSync } from 'node:fs';
 import { relative } from 'node:path';
 
+/** Only the File task has a filepath. */
+const isFile = (task) => typeof task.filepath === 'string';
+
 /** The test's name as vitest prints it: its suites' names and its own (not the file's), joined by " > ". */
 function fullName(task) {
   const names = [];
-  for (let t = task; t && t.suite !== undefined; t = t.suite) names.unshift(t.name);
+  for (let t = task; t && !isFile(t); t = t.suite) names.unshift(t.name);
   return names.join(' > ');
 }
 
@@ -73,7 +76,7 @@ export default class SummaryReporter {
       summary.fileErrors.push({ ...where, suite: fullName(suite) || '(file)', error: firstLines(suite) });
       if (failed === 0) failed = 1;
     }
-    if (suite.suite === undefined) summary.failed += failed; // at the file: everything inside, counted once
+    if (isFile(suite)) summary.failed += failed; // at the file: everything inside, counted once
     return failed;
   }
 }
