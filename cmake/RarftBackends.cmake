@@ -122,6 +122,17 @@ set(RARFT_HAVE_CUDA OFF)
 if(TARGET torch_cuda OR "${TORCH_LIBRARIES}" MATCHES "torch_cuda")
   set(RARFT_HAVE_CUDA ON)
 endif()
+set(RARFT_CUDA_EXTRA_INCLUDES "")
+if(RARFT_HAVE_CUDA)
+  # ProcessGroupNCCL.hpp pulls in ATen/cuda/CUDAContextLight.h, which includes cublas_v2.h, cusparse.h and
+  # cusolverDn.h. A minimal CUDA toolkit (nvcc + cudart, as pip-style toolkits are) lacks them; a pip CUDA PyTorch has
+  # them in its nvidia-* packages beside torch/. Those folders go AFTER the toolkit's, so a full toolkit still wins.
+  find_path(RARFT_CUBLAS_INCLUDE_DIR cublas_v2.h PATHS ${CUDAToolkit_INCLUDE_DIRS} ${CUDA_INCLUDE_DIRS} /usr/local/cuda/include NO_CACHE)
+  if(NOT RARFT_CUBLAS_INCLUDE_DIR)
+    file(GLOB RARFT_CUDA_EXTRA_INCLUDES LIST_DIRECTORIES true "${RARFT_LIBTORCH_ROOT}/../nvidia/*/include")
+    message(STATUS "rarft: the CUDA toolkit has no cublas_v2.h; using the headers of the nvidia-* packages beside torch: ${RARFT_CUDA_EXTRA_INCLUDES}")
+  endif()
+endif()
 
 # ---- NCCL (CUDA builds only) -----------------------------------------------------------------------------------
 set(RARFT_HAVE_NCCL OFF)

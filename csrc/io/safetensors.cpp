@@ -16,6 +16,8 @@
 namespace rarft::io {
 namespace {
 
+constexpr uint64_t kMaxHeaderBytes = 100'000'000;
+
 [[noreturn]] void Fail(const std::string& path, const std::string& what) {
   throw std::runtime_error(path + ": " + what);
 }
@@ -84,6 +86,9 @@ std::shared_ptr<SafetensorsFile> SafetensorsFile::Open(const std::string& path) 
   uint64_t header_len = 0;
   std::memcpy(&header_len, file->base_, 8);  // little-endian hosts only (x86-64, aarch64)
   if (header_len > file->size_ - 8) Fail(path, "header length " + std::to_string(header_len) + " exceeds the file size");
+  // the format's own limit (huggingface/safetensors refuses larger headers): bounds what one header may allocate
+  if (header_len > kMaxHeaderBytes)
+    Fail(path, "header length " + std::to_string(header_len) + " exceeds the format's limit of " + std::to_string(kMaxHeaderBytes) + " bytes");
   file->data_start_ = 8 + header_len;
   std::string header(static_cast<const char*>(file->base_) + 8, header_len);
   util::Json j;
@@ -104,14 +109,19 @@ std::shared_ptr<SafetensorsFile> SafetensorsFile::Open(const std::string& path) 
       TensorInfo info;
       info.dtype_name = v["dtype"].AsString();
       info.dtype = DtypeFromSafetensors(info.dtype_name);
-      for (const auto& d : v["shape"].AsArray()) info.shape.push_back(d.AsInt());
+      for (const auto& d : v["shape"].AsArray()) {
+        info.shape.push_back(d.AsInt());
+        if (info.shape.back() < 0) throw std::runtime_error("negative dimension in shape " + ShapeStr(info.shape));
+      }
       const auto& off = v["data_offsets"].AsArray();
       if (off.size() != 2) throw std::runtime_error("data_offsets must have 2 entries");
       info.begin = static_cast<size_t>(off[0].AsInt());
       info.end = static_cast<size_t>(off[1].AsInt());
-      int64_t numel = 1;
-      for (auto d : info.shape) numel *= d;
-      size_t want = static_cast<size_t>(numel) * at::elementSize(info.dtype);
+      // an overflowing element count could wrap around to the byte span given and map a huge tensor over a few bytes
+      uint64_t want = at::elementSize(info.dtype);
+      for (auto d : info.shape)
+        if (__builtin_mul_overflow(want, static_cast<uint64_t>(d), &want))
+          throw std::runtime_error("shape " + ShapeStr(info.shape) + " overflows a 64-bit byte count");
       if (info.end < info.begin || info.end > data_size)
         throw std::runtime_error("data_offsets [" + std::to_string(info.begin) + ", " + std::to_string(info.end) +
                                  "] outside the data section of " + std::to_string(data_size) + " bytes");

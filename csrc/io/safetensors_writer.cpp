@@ -3,11 +3,13 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <set>
 #include <stdexcept>
 
 #include "io/safetensors.h"
+#include "util/exclusive_temp.h"
 #include "util/json.h"
 
 namespace rarft::io {
@@ -61,9 +63,16 @@ SafetensorsWriter::SafetensorsWriter(std::string path, std::vector<SafetensorsEn
   }
   std::string text = util::Json(std::move(header)).Dump();
   while ((8 + text.size()) % 8 != 0) text += ' ';  // keep the data section 8-byte aligned, as HF's writer does
-  tmp_ = path_ + ".tmp-" + std::to_string(::getpid());
-  out_ = std::fopen(tmp_.c_str(), "wb");
-  if (!out_) Fail(path_, std::string("cannot write temp file ") + tmp_ + ": " + std::strerror(errno));
+  // a fresh, exclusively created temp name: never written through a file or link already there
+  const util::ExclusiveTemp temp = util::CreateExclusiveTemp(path_);
+  tmp_ = temp.path;
+  out_ = ::fdopen(temp.fd, "wb");
+  if (!out_) {
+    const int err = errno;
+    ::close(temp.fd);
+    ::unlink(tmp_.c_str());
+    Fail(path_, std::string("cannot write temp file ") + tmp_ + ": " + std::strerror(err));
+  }
   const uint64_t len = text.size();
   if (std::fwrite(&len, 8, 1, out_) != 1 || std::fwrite(text.data(), 1, text.size(), out_) != text.size()) {
     AbortLocked();

@@ -4,6 +4,16 @@
 #include "napi/op.h"
 
 namespace rarft::napi {
+namespace {
+
+// Tensor names and metadata keys come from the file: a key is made from its full length (an embedded NUL would cut
+// a C-string key short) and defined as an own property ("__proto__" would otherwise set the object's prototype).
+void SetOwn(Napi::Env env, Napi::Object obj, const std::string& key, Napi::Value value) {
+  const auto plain = static_cast<napi_property_attributes>(napi_writable | napi_enumerable | napi_configurable);
+  obj.DefineProperty(Napi::PropertyDescriptor::Value(Napi::String::New(env, key), value, plain));
+}
+
+}  // namespace
 
 // safetensorsHeader(path) -> {tensors: {name: {dtype, shape}}, metadata}
 RARFT_OP(safetensorsHeader) {
@@ -17,10 +27,10 @@ RARFT_OP(safetensorsHeader) {
     auto shape = Napi::Array::New(env, ti.shape.size());
     for (uint32_t i = 0; i < ti.shape.size(); ++i) shape.Set(i, Napi::Number::New(env, static_cast<double>(ti.shape[i])));
     o.Set("shape", shape);
-    tensors.Set(name, o);
+    SetOwn(env, tensors, name, o);
   }
   auto meta = Napi::Object::New(env);
-  for (const auto& [k, v] : file->Metadata()) meta.Set(k, v);
+  for (const auto& [k, v] : file->Metadata()) SetOwn(env, meta, k, Napi::String::New(env, v));
   auto out = Napi::Object::New(env);
   out.Set("tensors", tensors);
   out.Set("metadata", meta);
@@ -61,7 +71,7 @@ RARFT_OP(loadSafetensors) {
         out.Set("names", names);
         out.Set("handles", WrapTensors(env, r->tensors));
         auto meta = Napi::Object::New(env);
-        for (const auto& [k, v] : r->metadata) meta.Set(k, v);
+        for (const auto& [k, v] : r->metadata) SetOwn(env, meta, k, Napi::String::New(env, v));
         out.Set("metadata", meta);
         return out;
       });

@@ -114,6 +114,30 @@ QwenConfig QwenConfig::FromJson(const std::string& text, const std::string& orig
   if (const Json* fa = vc->Find("fullatt_block_indexes"))
     v.fullatt_block_indexes = r.Ints(*fa, "vision_config.fullatt_block_indexes");
 
+  // Sizes are bounded before anything is derived from them: a count like num_hidden_layers = 1e11 would otherwise
+  // build an expected-tensor list without end, and a zero head count divides by zero below. The bounds are far above
+  // any Qwen2.5-VL (72B: 80 layers, hidden 8192, intermediate 29568, vocab 152064).
+  const auto bounded = [&](const char* name, int64_t value, int64_t hi) {
+    if (value < 1 || value > hi)
+      throw std::invalid_argument(origin + ": " + name + " = " + std::to_string(value) + " is outside [1, " + std::to_string(hi) + "]");
+  };
+  bounded("vocab_size", t.vocab_size, int64_t{1} << 24);
+  bounded("hidden_size", t.hidden_size, int64_t{1} << 17);
+  bounded("intermediate_size", t.intermediate_size, int64_t{1} << 20);
+  bounded("num_hidden_layers", t.num_hidden_layers, 1024);
+  bounded("num_attention_heads", t.num_attention_heads, 1024);
+  bounded("num_key_value_heads", t.num_key_value_heads, 1024);
+  bounded("vision_config.depth", v.depth, 1024);
+  bounded("vision_config.hidden_size", v.hidden_size, int64_t{1} << 17);
+  bounded("vision_config.intermediate_size", v.intermediate_size, int64_t{1} << 20);
+  bounded("vision_config.num_heads", v.num_heads, 1024);
+  bounded("vision_config.out_hidden_size", v.out_hidden_size, int64_t{1} << 17);
+  bounded("vision_config.in_chans", v.in_chans, 64);
+  bounded("vision_config.patch_size", v.patch_size, 1024);
+  bounded("vision_config.temporal_patch_size", v.temporal_patch_size, 64);
+  bounded("vision_config.spatial_merge_size", v.spatial_merge_size, 64);
+  bounded("vision_config.window_size", v.window_size, int64_t{1} << 16);
+
   // Legality (spec §8.1).
   int64_t sum = 0;
   for (int64_t s : t.mrope_section) sum += s;
@@ -137,7 +161,14 @@ QwenConfig QwenConfig::FromFile(const std::string& path) {
   if (!f) throw std::invalid_argument("cannot open " + path);
   std::stringstream ss;
   ss << f.rdbuf();
-  return FromJson(ss.str(), path);
+  try {
+    return FromJson(ss.str(), path);
+  } catch (const std::exception& e) {
+    // the reader's own messages start with the path; a JSON syntax or type error does not
+    const std::string what = e.what();
+    if (what.rfind(path + ":", 0) == 0) throw;
+    throw std::invalid_argument(path + ": " + what);
+  }
 }
 
 }  // namespace rarft::qwen

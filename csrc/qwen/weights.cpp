@@ -1,5 +1,9 @@
 #include "qwen/weights.h"
 
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -9,6 +13,7 @@
 #include <stdexcept>
 
 #include "io/safetensors.h"
+#include "util/exclusive_temp.h"
 #include "util/json.h"
 
 namespace rarft::qwen {
@@ -120,19 +125,41 @@ QwenWeights BindWeights(const QwenConfig& c, std::vector<std::pair<std::string, 
   return w;
 }
 
+namespace {
+
+// The shard file names of model.safetensors.index.json's weight_map. Every failure names the index file; a shard
+// must be a plain file name beside the index (a path could point the loader at any file on the machine).
+std::set<std::string> ShardNamesFromIndex(const std::string& index) {
+  std::ifstream f(index, std::ios::binary);
+  if (!f) throw std::invalid_argument("qwen load: cannot open " + index);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  std::set<std::string> uniq;
+  try {
+    const util::Json j = util::Json::Parse(ss.str());
+    if (!j.IsObject()) throw std::runtime_error("expected a JSON object");
+    for (auto& [name, file] : j["weight_map"].AsObject()) {
+      const std::string& shard = file.AsString();
+      if (shard.empty() || shard == "." || shard == ".." || shard.find('/') != std::string::npos)
+        throw std::runtime_error("weight_map['" + name + "'] = '" + shard + "' is not a file name beside the index");
+      uniq.insert(shard);
+    }
+  } catch (const std::exception& e) {
+    throw std::invalid_argument("qwen load: " + index + ": " + e.what());
+  }
+  if (uniq.empty()) throw std::invalid_argument("qwen load: " + index + ": weight_map is empty");
+  return uniq;
+}
+
+}  // namespace
+
 QwenWeights LoadWeights(const std::string& dir, const QwenConfig& c, at::ScalarType dtype, const at::Device& device,
                         bool lazy) {
   // Which files hold the tensors: the index's weight_map when sharded, else the single file.
   std::vector<std::string> files;
   const fs::path index = fs::path(dir) / "model.safetensors.index.json";
   if (fs::exists(index)) {
-    std::ifstream f(index);
-    std::stringstream ss;
-    ss << f.rdbuf();
-    util::Json j = util::Json::Parse(ss.str());
-    std::set<std::string> uniq;
-    for (auto& [name, file] : j["weight_map"].AsObject()) uniq.insert(file.AsString());
-    for (auto& f2 : uniq) files.push_back((fs::path(dir) / f2).string());
+    for (auto& f2 : ShardNamesFromIndex(index.string())) files.push_back((fs::path(dir) / f2).string());
   } else {
     const fs::path single = fs::path(dir) / "model.safetensors";
     if (!fs::exists(single))
@@ -197,13 +224,22 @@ void SaveCheckpoint(const std::string& dir, const QwenConfig& c, const QwenWeigh
 void SaveConfig(const std::string& dir, const QwenConfig& c) {
   fs::create_directories(dir);
   const fs::path cfg = fs::path(dir) / "config.json";
-  const fs::path tmp = fs::path(dir) / "config.json.tmp";
-  {
-    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-    f << c.raw_json;
-    if (!f) throw std::runtime_error("qwen save: cannot write " + tmp.string());
+  // written beside config.json under a fresh, exclusively created name, then renamed over it
+  const util::ExclusiveTemp tmp = util::CreateExclusiveTemp(cfg.string());
+  const std::string& text = c.raw_json;
+  size_t done = 0;
+  while (done < text.size()) {
+    const ssize_t n = ::write(tmp.fd, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    done += static_cast<size_t>(n);
   }
-  fs::rename(tmp, cfg);
+  const bool closed = ::close(tmp.fd) == 0;
+  if (done != text.size() || !closed || ::rename(tmp.path.c_str(), cfg.c_str()) != 0) {
+    const int err = errno;
+    ::unlink(tmp.path.c_str());
+    throw std::runtime_error("qwen save: cannot write " + cfg.string() + ": " + std::strerror(err));
+  }
 }
 
 }  // namespace rarft::qwen

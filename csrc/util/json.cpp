@@ -18,6 +18,10 @@ const char* TypeName(Json::Type t) {
   }
 }
 
+// Deeper documents are refused: the parser recurses once per level (on a libuv worker thread with a small stack),
+// and no config, index or safetensors header nests beyond a handful of levels.
+constexpr int kMaxDepth = 256;
+
 class Parser {
  public:
   explicit Parser(const std::string& s) : s_(s) {}
@@ -59,13 +63,26 @@ class Parser {
     if (Consume("-Infinity")) return Json(-HUGE_VAL);
     return Json(ParseNumber());
   }
+  bool IsDigit(size_t k) const { return k < s_.size() && s_[k] >= '0' && s_[k] <= '9'; }
+  // JSON's number grammar (-?int frac? exp?) is checked first: strtod alone would also take hex, "inf" and "+1".
   double ParseNumber() {
-    const char* start = s_.c_str() + i_;
-    char* end = nullptr;
-    double d = std::strtod(start, &end);
-    if (end == start) Fail("invalid value");
-    i_ += static_cast<size_t>(end - start);
-    return d;
+    size_t k = i_;
+    if (k < s_.size() && s_[k] == '-') ++k;
+    if (!IsDigit(k)) Fail("invalid value");
+    while (IsDigit(k)) ++k;
+    if (k < s_.size() && s_[k] == '.') {
+      if (!IsDigit(++k)) Fail("invalid number");
+      while (IsDigit(k)) ++k;
+    }
+    if (k < s_.size() && (s_[k] == 'e' || s_[k] == 'E')) {
+      ++k;
+      if (k < s_.size() && (s_[k] == '+' || s_[k] == '-')) ++k;
+      if (!IsDigit(k)) Fail("invalid number");
+      while (IsDigit(k)) ++k;
+    }
+    const std::string text = s_.substr(i_, k - i_);
+    i_ = k;
+    return std::strtod(text.c_str(), nullptr);
   }
   static void AppendUtf8(std::string& out, uint32_t cp) {
     if (cp < 0x80) {
@@ -124,6 +141,7 @@ class Parser {
           if (cp >= 0xD800 && cp <= 0xDBFF && s_.compare(i_, 2, "\\u") == 0) {
             i_ += 2;
             uint32_t lo = Hex4();
+            if (lo < 0xDC00 || lo > 0xDFFF) Fail("invalid \\u surrogate pair");
             cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
           }
           AppendUtf8(out, cp);
@@ -133,7 +151,17 @@ class Parser {
       }
     }
   }
+  // Counts the nesting of the array/object being parsed; fails past kMaxDepth instead of overflowing the stack.
+  struct DepthGuard {
+    Parser& p;
+    explicit DepthGuard(Parser& parser) : p(parser) {
+      if (++p.depth_ > kMaxDepth) p.Fail("nesting deeper than " + std::to_string(kMaxDepth) + " levels");
+    }
+    ~DepthGuard() { --p.depth_; }
+  };
+
   Json ParseArray() {
+    DepthGuard guard(*this);
     ++i_;
     Json::Array arr;
     SkipWs();
@@ -151,6 +179,7 @@ class Parser {
     }
   }
   Json ParseObject() {
+    DepthGuard guard(*this);
     ++i_;
     Json::Object obj;
     SkipWs();
@@ -175,6 +204,7 @@ class Parser {
 
   const std::string& s_;
   size_t i_ = 0;
+  int depth_ = 0;
 };
 
 void DumpString(const std::string& s, std::string& out) {
@@ -267,6 +297,9 @@ double Json::AsNumber() const {
 int64_t Json::AsInt() const {
   double d = AsNumber();
   if (d != std::floor(d)) throw std::runtime_error("JSON: expected an integer, got " + std::to_string(d));
+  // beyond +-2^63 the cast is undefined (and no size, offset or id is that large)
+  if (!(d >= -9.2233720368547758e18 && d < 9.2233720368547758e18))
+    throw std::runtime_error("JSON: integer " + std::to_string(d) + " is out of range");
   return static_cast<int64_t>(d);
 }
 const std::string& Json::AsString() const {

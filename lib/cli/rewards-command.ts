@@ -122,6 +122,8 @@ export async function runRewards(options: RewardsOptions, deps: RewardsCommandDe
     out?.close();
     await encoder?.dispose?.();
   }
+  // an empty export is almost always a mistake upstream: say so rather than exit 0 with no output
+  if (lineNo === 0 || scored === 0) throw new DataError(`no input lines (${lineNo === 0 ? 'the file is empty' : 'only blank lines'}): nothing to score`, { file: options.input });
   return scored;
 }
 

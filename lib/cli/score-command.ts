@@ -17,6 +17,7 @@ import {
   type RefusalMetrics,
   scorePredictions,
 } from '../metrics/index.js';
+import { reversedGtSpans, reversedGtWarning } from '../metrics/reversed-gt.js';
 
 export interface ScoreRunOptions {
   predictions: string;
@@ -48,6 +49,8 @@ export async function runScore(o: ScoreRunOptions): Promise<{ metrics: RefusalMe
     throw new Error('--reference-behaviour reads hardness as the reference does (only `hardness_level`); it cannot be combined with --hardness mapped');
   }
   const predictions = readPredictions(o.predictions);
+  const reversedWarning = reversedGtWarning(o.predictions, reversedGtSpans(predictions));
+  if (reversedWarning) log(reversedWarning);
   const policy = { strictGt: o.strictGt ?? false, file: o.predictions };
   let judgeModel: string | null = null;
   let decisions;

@@ -36,6 +36,13 @@ export function abortOnSignals(controller: AbortController, log: (l: string) => 
   };
 }
 
+/** The exit status of a run stopped by a signal: 128 + the signal's number (130 SIGINT, 143 SIGTERM), as shells do. */
+export function exitCodeAfterAbort(signal: AbortSignal): number {
+  const reason: unknown = signal.reason;
+  const name = reason instanceof Error ? reason.message : String(reason);
+  return name === 'SIGTERM' ? 143 : 130;
+}
+
 /** What the action runs; exported so tests can call it without spawning a process. */
 export async function runTrainAction(cmd: Command, signal?: AbortSignal): Promise<'completed' | 'aborted'> {
   const flags = cmd.opts() as TrainFlags;
@@ -91,7 +98,7 @@ export function addTrainCommand(program: Command): Command {
       const off = abortOnSignals(controller);
       try {
         const how = await runTrainAction(cmd, controller.signal);
-        if (how === 'aborted') process.exitCode = 130;
+        if (how === 'aborted') process.exitCode = exitCodeAfterAbort(controller.signal);
       } finally {
         off();
       }

@@ -5,12 +5,13 @@
  * `${NAME}` in a string value is replaced from `vars`, then from the environment (the demo config's placeholders);
  * an unresolved placeholder is an error, never an empty string.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 
 import { DataError } from '../errors.js';
 import { type TrainConfig, crossFieldIssues, trainConfigSchema } from './schema.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
 
 export type Overrides = Record<string, unknown>;
 
@@ -125,8 +126,6 @@ export function loadConfig(opts: LoadConfigOptions = {}): TrainConfig {
 export function saveConfig(dir: string, cfg: TrainConfig): string {
   mkdirSync(dir, { recursive: true });
   const path = join(dir, 'config.yaml');
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, `# resolved rarft training config (defaults + file + flags), written ${new Date().toISOString()}\n${stringifyYaml(cfg)}`);
-  renameSync(tmp, path);
+  writeFileAtomic(path, `# resolved rarft training config (defaults + file + flags), written ${new Date().toISOString()}\n${stringifyYaml(cfg)}`);
   return path;
 }

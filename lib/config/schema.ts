@@ -7,6 +7,7 @@
 import { z } from 'zod';
 
 import { LOSS_TYPES } from '../train/loss-types.js';
+import { IMPORTANCE_SAMPLING_LEVELS } from '../train/policy-loss.js';
 
 const posInt = () => z.number().int().positive();
 const nonNegInt = () => z.number().int().nonnegative();
@@ -38,6 +39,14 @@ export const exampleRatioSchema = z
   })
   .describe('Answerable : refusable examples built from each record (§4.1, §7.5).');
 
+export const dynamicSamplingSchema = z
+  .strictObject({
+    enabled: z.boolean().default(false).describe('Drop groups whose G rewards are all equal (zero advantages) and replace them with groups of fresh prompts.'),
+    max_rounds: posInt().default(3).describe('Most generation rounds per optimizer step, the first included; a rank still short after them fills up with zero-std groups.'),
+    reward: z.string().min(1).nullable().default(null).describe('Judge groups by this reward function\'s std instead of the total\'s (verl\'s filter_groups.metric; e.g. refuse_iou). null = the weighted total (exactly the zero-advantage groups).'),
+  })
+  .describe('DAPO\'s dynamic sampling (see docs/training.md).');
+
 export const trainConfigSchema = z.strictObject({
   // ---- model -----------------------------------------------------------------------------------------------------
   model_path: z.string().min(1).describe('Policy checkpoint folder (HF layout: config.json + safetensors).'),
@@ -53,6 +62,7 @@ export const trainConfigSchema = z.strictObject({
   refusable_pool_size: posInt().default(3).describe('Refusable queries kept per record for dynamic negative sampling (reference: the first 3).'),
   prompt_template: z.enum(['train', 'inference']).default('train').describe('Prompt wording: the reference trainer\'s (train) or its inference script\'s (§2.1 vs §2.2, §7.2).'),
   video: videoSchema.prefault({}),
+  max_unreadable_videos: nonNegInt().default(10).describe('Videos that still fail to decode mid-run (all pass a probe before step 1) skip their step, logged with the record; past this many in one run (per process) the trainer writes a checkpoint and stops.'),
   max_prompt_length: posInt().default(8192).describe('Most prompt tokens (text + video). Enforced: a longer prompt is skipped with a logged reason (the reference stores it but never checks, §7.13).'),
   // ---- rollout ---------------------------------------------------------------------------------------------------
   num_generations: z.number().int().min(2).default(8).describe('Completions sampled per prompt (G).'),
@@ -68,11 +78,15 @@ export const trainConfigSchema = z.strictObject({
   reward_funcs: z.array(z.string().min(1)).min(1).default(['format', 'refuse_iou', 'explain_correction']).describe('Reward functions by registry name; the total reward is their weighted sum.'),
   reward_weights: z.array(z.number()).nullable().default(null).describe('One weight per reward function (null = all 1, the reference\'s unweighted sum).'),
   scale_rewards: z.enum(['group', 'batch', 'none']).default('group').describe('Advantage scaling: group std (reference), batch std, or none (Dr. GRPO).'),
+  dynamic_sampling: dynamicSamplingSchema.prefault({}),
   // ---- loss ------------------------------------------------------------------------------------------------------
-  loss_type: z.enum(LOSS_TYPES).default('rarft_token_mean').describe('Loss aggregation (see docs/training.md).'),
+  loss_type: z.enum(LOSS_TYPES).default('rarft_token_mean').describe('Loss aggregation (see docs/training.md). dapo = token sum over the active tokens of the whole global batch (all ranks and micro-batches).'),
+  importance_sampling_level: z.enum(IMPORTANCE_SAMPLING_LEVELS).default('token').describe('Importance ratio per token, or per sequence (GSPO: exp of the mean token log-ratio of each completion).'),
   beta: z.number().nonnegative().default(0.04).describe('KL coefficient (k3). 0 skips the reference model. Reference: unspecified, 0.04 under TRL <= 0.18 (§7.1).'),
   epsilon_low: z.number().positive().lt(1).default(0.2).describe('Lower clip range: ratio >= 1 - epsilon_low.'),
   epsilon_high: z.number().positive().default(0.2).describe('Upper clip range: ratio <= 1 + epsilon_high (DAPO uses 0.28).'),
+  delta: z.number().gt(1).nullable().default(null).describe('Two-sided clip: the unclipped ratio is capped at delta, which bounds the loss of negative-advantage tokens (TRL\'s delta; must exceed 1 + epsilon_high). null = off.'),
+  top_entropy_quantile: z.number().gt(0).max(1).default(1).describe('Train the policy-gradient term only on each completion\'s top fraction of tokens by entropy (0.2 = the 20% highest). 1 = all tokens.'),
   num_iterations: posInt().default(1).describe('Optimizer updates per rollout batch. 1 = on-policy: old log-probs are the current ones, detached.'),
   // ---- optimisation ----------------------------------------------------------------------------------------------
   learning_rate: z.number().positive().default(1e-6).describe('Peak learning rate.'),
@@ -113,6 +127,10 @@ export function crossFieldIssues(c: TrainConfig): { path: (string | number)[]; m
   if (new Set(c.reward_funcs).size !== c.reward_funcs.length) out.push({ path: ['reward_funcs'], message: 'lists a reward twice' });
   if (c.example_ratio.answerable + c.example_ratio.refusable === 0)
     out.push({ path: ['example_ratio'], message: 'answerable and refusable are both 0: no examples' });
+  if (c.delta !== null && !(c.delta > 1 + c.epsilon_high))
+    out.push({ path: ['delta'], message: `must exceed 1 + epsilon_high = ${Number((1 + c.epsilon_high).toPrecision(12))} (else it also clips positive advantages)` });
+  if (c.dynamic_sampling.reward !== null && !c.reward_funcs.includes(c.dynamic_sampling.reward))
+    out.push({ path: ['dynamic_sampling', 'reward'], message: `"${c.dynamic_sampling.reward}" is not in reward_funcs (${c.reward_funcs.join(', ')})` });
   if (c.max_steps === 0 || c.max_steps < -1) out.push({ path: ['max_steps'], message: 'must be -1 (use num_train_epochs) or a positive step count' });
   return out;
 }

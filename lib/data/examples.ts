@@ -126,6 +126,8 @@ export interface ResolvedExample {
   videoPath: string;
   duration: number;
   recordIndex: number;
+  /** The annotation file the record came from (names it when the example's video fails). */
+  sourceFile?: string;
   /** Index into the record's pool of the drawn query or negative. */
   poolIndex: number;
 }
@@ -140,7 +142,7 @@ export function resolveExample(example: TrainingExample, key: DrawKey): Resolved
   const next = mulberry32(hashKey(key.seed, key.epoch, key.step, example.recordIndex, slot, DOMAIN_NEGATIVE));
   const poolIndex = randomIndex(next, example.pool.length);
   const drawn = example.pool[poolIndex]!;
-  const common = { videoPath: example.videoPath, duration: example.duration, recordIndex: example.recordIndex, poolIndex };
+  const common = { videoPath: example.videoPath, duration: example.duration, recordIndex: example.recordIndex, sourceFile: example.sourceFile, poolIndex };
   if (example.taskType === 'answerable') {
     return {
       ...common,

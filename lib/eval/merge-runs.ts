@@ -5,7 +5,7 @@
  * missing.json, then scores the whole benchmark. Items no shard answered or listed as
  * missing (an interrupted shard) are reported as "not run" with their ids.
  */
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { DataError } from '../errors.js';
 import { type EvalItem, metricKind, readBenchmark, type ReadBenchmarkOptions } from './benchmarks.js';
@@ -16,6 +16,7 @@ import { readPredictionLog } from './predictions-log.js';
 import { writeReferencePredictions } from './reference-predictions.js';
 import { checkAndWriteManifest, identityOf, readManifest, type RunManifest, writeJsonAtomic } from './run-manifest.js';
 import { type RunScoringOptions, scoreRun, type ScoreRunResult } from './score-run.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
 
 export interface MergeOptions extends ReadBenchmarkOptions {
   shards: string[];
@@ -99,9 +100,7 @@ function writeMerged(
   checkAndWriteManifest(o.out, manifest);
   const ordered = expected.map((e) => answers.get(e.id)).filter((p): p is EvalPrediction => p !== undefined);
   const predFile = path.join(o.out, 'predictions.jsonl');
-  const tmp = `${predFile}.tmp-${process.pid}`;
-  writeFileSync(tmp, ordered.map((p) => JSON.stringify(p) + '\n').join(''));
-  renameSync(tmp, predFile);
+  writeFileAtomic(predFile, ordered.map((p) => JSON.stringify(p) + '\n').join(''));
   if (metricKind(manifest.benchmark) === 'refusal') writeReferencePredictions(o.out, ordered);
   const stillMissing = missing.filter((m) => !answers.has(m.id));
   writeMissing(o.out, stillMissing);

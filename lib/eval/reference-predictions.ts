@@ -7,11 +7,11 @@
  * evaluator reads for the hardness table and its inference never writes, so its table is filled on our files.
  * Written as its aggregate script's `json.dump(indent=2)` writes (spans as floats, non-ASCII escaped).
  */
-import { renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { levelForName } from '../metrics/hardness.js';
 import { pythonJson } from '../util/python-json.js';
 import type { EvalPrediction } from './prediction-record.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
 
 export const REFERENCE_PREDICTIONS_FILE = 'inference_results_merged.json';
 
@@ -45,8 +45,6 @@ export function toReferenceItem(p: EvalPrediction): ReferencePredictionItem {
 /** Writes `dir`/inference_results_merged.json (atomically) from answers already in data order; returns its path. */
 export function writeReferencePredictions(dir: string, ordered: readonly EvalPrediction[]): string {
   const file = path.join(dir, REFERENCE_PREDICTIONS_FILE);
-  const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync(tmp, pythonJson(ordered.map(toReferenceItem), { asciiOnly: true }));
-  renameSync(tmp, file);
+  writeFileAtomic(file, pythonJson(ordered.map(toReferenceItem), { asciiOnly: true }));
   return file;
 }

@@ -3,7 +3,7 @@
  * shard). A rerun into the same folder must match it, otherwise resumed and new answers would come from different
  * setups and be scored together; merge checks that all shards agree on it.
  */
-import { existsSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { readJsonFile } from '../data/json-file.js';
 import { DataError } from '../errors.js';
@@ -11,6 +11,7 @@ import type { DecodingOptions } from '../infer/index.js';
 import type { PromptTemplate } from '../text/index.js';
 import type { Benchmark } from './benchmarks.js';
 import type { Shard } from './shard.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
 
 export interface RunManifest {
   benchmark: Benchmark;
@@ -59,7 +60,5 @@ export function checkAndWriteManifest(dir: string, next: RunManifest): void {
 }
 
 export function writeJsonAtomic(file: string, value: unknown): void {
-  const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync(tmp, JSON.stringify(value, null, 2) + '\n');
-  renameSync(tmp, file);
+  writeFileAtomic(file, JSON.stringify(value, null, 2) + '\n');
 }

@@ -22,10 +22,25 @@ export interface ChatClientOptions {
   maxTries?: number;
   /** Injectable so tests do not wait for real backoff. */
   sleep?: (ms: number) => Promise<void>;
+  /** Where the plain-http API key warning goes (default: stderr). */
+  warn?: (line: string) => void;
   env?: Record<string, string | undefined>;
 }
 
 export const DEFAULT_JUDGE_MODEL = 'gpt-4o-mini';
+
+/** Whether a Bearer token sent to `baseUrl` crosses a network in clear text: plain http to a non-loopback host. */
+export function sendsKeyInClear(baseUrl: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(baseUrl);
+  } catch {
+    return false; // fetch will reject it with its own message
+  }
+  if (url.protocol !== 'http:') return false;
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  return !(host === 'localhost' || host.endsWith('.localhost') || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host));
+}
 const OPENAI_URL = 'https://api.openai.com/v1';
 
 export class ChatClient {
@@ -50,6 +65,11 @@ export class ChatClient {
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     if (!this.apiKey && this.baseUrl === OPENAI_URL) {
       throw new JudgeError('OPENAI_API_KEY is not set (needed for api.openai.com; pass --judge none to score offline)');
+    }
+    if (this.apiKey && sendsKeyInClear(this.baseUrl)) {
+      (options.warn ?? ((l: string) => process.stderr.write(`${l}\n`)))(
+        `warning: the judge's API key (OPENAI_API_KEY) will be sent unencrypted to ${this.baseUrl} (plain http to a host that is not this machine); use https, or unset the key if that server needs none`,
+      );
     }
   }
 

@@ -4,5 +4,7 @@ export { TensorBoardWriter, encodeEvent, tfrecord } from './tensorboard.js';
 export { crc32c, maskedCrc32c } from './crc32c.js';
 export { ProgressBar, formatDuration, type ProgressOptions, type ProgressStream } from './progress.js';
 export { renderReport, writeReport, metricKeys } from './report.js';
-export { svgLinePlot, linePath } from './svg-plot.js';
+export { svgLinePlot, svgSeriesPlot, linePath, type PlotSeries, type PlotPoint } from './svg-plot.js';
+export { renderComparison, writeComparison, smoothedSeries, meanSeries, type ComparedRun } from './compare-report.js';
+export { SIGNAL_METRICS, signalSummary, summariseMetric, type MetricSummary } from './metric-summary.js';
 export { TrainLogger, type TrainLoggerOptions } from './train-logger.js';

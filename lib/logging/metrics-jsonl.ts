@@ -1,12 +1,16 @@
 /**
  * metrics.jsonl: one JSON object per logged step, appended and flushed (written to the OS, and fsync'd by default)
- * line by line, so a crash loses at most the line being written; readers skip a torn last line. Keys are the
+ * line by line, so a crash loses at most the line being written; readers skip a torn last line, and the writer cuts it
+ * off before appending (jsonl-log.ts). Keys are the
  * reference's (`reward`, `reward_std`, `rewards/<fn>`, `kl`, `completion_length`, `generation_entropy`, `loss`,
  * `learning_rate`, `grad_norm`, `epoch`) plus `step`, `stage` and per-phase seconds (`time/generate`, ...).
  * Non-finite numbers are written as null (JSON has no NaN), so a NaN loss is visible rather than a parse error.
  */
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
+
+import { writeFileAtomic } from '../util/atomic-write.js';
+import { readJsonlLog, repairTornTail } from './jsonl-log.js';
 
 export type MetricValue = number | string | boolean | null;
 export interface MetricsRecord {
@@ -36,10 +40,9 @@ export class MetricsWriter {
     mkdirSync(dirname(path), { recursive: true });
     if (opts.truncateAfterStep !== undefined && existsSync(path)) {
       const kept = readMetrics(path).filter((r) => r.step <= opts.truncateAfterStep!);
-      const tmp = `${path}.tmp-${process.pid}`;
-      writeFileSync(tmp, kept.map((r) => JSON.stringify(r) + '\n').join(''));
-      renameSync(tmp, path);
+      writeFileAtomic(path, kept.map((r) => JSON.stringify(r) + '\n').join(''));
     }
+    repairTornTail(path); // a crash's torn last line must not swallow the first record appended now
     this.#fd = openSync(path, 'a');
   }
 
@@ -61,17 +64,12 @@ export class MetricsWriter {
   }
 }
 
-/** All complete records of a metrics.jsonl; a torn (crash-truncated) or corrupt line is skipped, not fatal. */
+/**
+ * All complete records of a metrics.jsonl. A torn last line (a crash mid-write) is skipped; any other bad line is a
+ * DataError naming the file and the line (jsonl-log.ts).
+ */
 export function readMetrics(path: string): MetricsRecord[] {
-  const out: MetricsRecord[] = [];
-  for (const line of readFileSync(path, 'utf8').split('\n')) {
-    if (!line.trim()) continue;
-    try {
-      const r = JSON.parse(line) as MetricsRecord;
-      if (r && typeof r === 'object' && typeof r.step === 'number') out.push(r);
-    } catch {
-      /* torn line from a crash mid-write */
-    }
-  }
-  return out;
+  return readJsonlLog(path, (v) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v) && typeof (v as MetricsRecord).step === 'number' ? (v as MetricsRecord) : 'expected a metrics record (an object with a numeric "step")',
+  ).records;
 }

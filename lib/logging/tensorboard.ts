@@ -78,7 +78,7 @@ export class TensorBoardWriter {
   constructor(dir: string, { now = Date.now() }: { now?: number } = {}) {
     mkdirSync(dir, { recursive: true });
     this.path = join(dir, `events.out.tfevents.${Math.floor(now / 1000)}.${hostname()}.${process.pid}.${fileCounter++}`);
-    this.#fd = openSync(this.path, 'a');
+    this.#fd = openSync(this.path, 'ax'); // a new file, created exclusively: never appended through a planted link
     this.#write(encodeEvent({ wallTime: now / 1000, step: 0, fileVersion: 'brain.Event:2' }));
   }
 

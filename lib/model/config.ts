@@ -12,17 +12,19 @@ import { DataError } from '../errors.js';
 
 const int = z.number().int();
 const pos = int.positive();
+/** A positive count bounded far above any Qwen2.5-VL (the native loader refuses the same; csrc/qwen/config.cpp). */
+const upTo = (max: number) => pos.max(max);
 
 const RopeSchema = z.object({ mrope_section: z.array(pos).length(3), rope_theta: z.number().positive().optional() }).passthrough();
 
 const TextSchema = z
   .object({
-    vocab_size: pos,
-    hidden_size: pos,
-    intermediate_size: pos,
-    num_hidden_layers: pos,
-    num_attention_heads: pos,
-    num_key_value_heads: pos.optional(),
+    vocab_size: upTo(2 ** 24),
+    hidden_size: upTo(2 ** 17),
+    intermediate_size: upTo(2 ** 20),
+    num_hidden_layers: upTo(1024),
+    num_attention_heads: upTo(1024),
+    num_key_value_heads: upTo(1024).optional(),
     rms_norm_eps: z.number().positive().default(1e-6),
     rope_theta: z.number().positive().optional(),
     rope_scaling: RopeSchema.nullish(),
@@ -33,20 +35,20 @@ const TextSchema = z
 
 const VisionSchema = z
   .object({
-    depth: pos,
-    hidden_size: pos,
-    intermediate_size: pos,
-    num_heads: pos,
-    out_hidden_size: pos,
-    patch_size: pos.default(14),
-    temporal_patch_size: pos.default(2),
-    spatial_merge_size: pos.default(2),
-    window_size: pos.default(112),
+    depth: upTo(1024),
+    hidden_size: upTo(2 ** 17),
+    intermediate_size: upTo(2 ** 20),
+    num_heads: upTo(1024),
+    out_hidden_size: upTo(2 ** 17),
+    patch_size: upTo(1024).default(14),
+    temporal_patch_size: upTo(64).default(2),
+    spatial_merge_size: upTo(64).default(2),
+    window_size: upTo(2 ** 16).default(112),
     fullatt_block_indexes: z.array(int.nonnegative()).default([7, 15, 23, 31]),
     // HF's class default is 4, every release says 2: a file without it is ambiguous and refused.
     tokens_per_second: z.number().positive(),
-    in_chans: pos.optional(),
-    in_channels: pos.optional(),
+    in_chans: upTo(64).optional(),
+    in_channels: upTo(64).optional(),
   })
   .passthrough();
 

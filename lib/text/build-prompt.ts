@@ -1,6 +1,7 @@
 import type { TextTokenizer } from './tokenizer.js';
 import { promptMessages, type PromptTemplate } from './prompts.js';
 import { expandVideoPads, videoTokenCount, type VideoGrid } from './video-pad.js';
+import { DataError } from '../errors.js';
 
 export interface BuildPromptOptions {
   tokenizer: TextTokenizer;
@@ -28,14 +29,20 @@ export function buildPrompt(options: BuildPromptOptions): BuiltPrompt {
     addGenerationPrompt: true,
   });
   const withThink = options.noThink ? `${rendered}<think>\n</think>\n` : rendered;
-  const text = expandVideoPads(withThink, [options.videoGrid]);
+  let text: string;
+  try {
+    text = expandVideoPads(withThink, [options.videoGrid]);
+  } catch (e) {
+    // the template decides where the video goes: one that drops or repeats it is the template's fault
+    throw new DataError(`${(e as Error).message} (rendered by this chat template)`, { file: options.tokenizer.chatTemplate.origin });
+  }
   const ids = options.tokenizer.encode(text);
   const count = videoTokenCount(options.videoGrid);
   const videoPadId = options.tokenizer.tokenId('<|video_pad|>');
   const found = ids.reduce((n, id) => n + (id === videoPadId ? 1 : 0), 0);
   if (found !== count) {
     // A query containing the literal "<|video_pad|>" would otherwise silently shift the video features.
-    throw new Error(`prompt tokenised to ${found} <|video_pad|> tokens, expected ${count} (does the query contain special tokens?)`);
+    throw new DataError(`prompt tokenised to ${found} <|video_pad|> tokens, expected ${count} (does the query contain special tokens, or does the tokenizer lack <|video_pad|>?)`, { file: options.tokenizer.tokenizerFile });
   }
   return { text, inputIds: Int32Array.from(ids), videoTokenCount: count };
 }

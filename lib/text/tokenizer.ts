@@ -18,6 +18,8 @@ export class TextTokenizer {
     readonly tokenizer: Tokenizer,
     readonly chatTemplate: ChatTemplate,
     readonly chatTemplateSource: ChatTemplateSource,
+    /** The tokenizer.json this came from (named in errors). */
+    readonly tokenizerFile = 'tokenizer.json',
   ) {}
 
   encode(text: string): number[] {
@@ -31,7 +33,7 @@ export class TextTokenizer {
   /** The id of a token string (e.g. "<|video_pad|>"); throws when the vocabulary lacks it. */
   tokenId(token: string): number {
     const id = this.tokenizer.token_to_id(token);
-    if (id === undefined) throw new Error(`token ${JSON.stringify(token)} is not in the vocabulary`);
+    if (id === undefined || id === null) throw new DataError(`token ${JSON.stringify(token)} is not in the vocabulary`, { file: this.tokenizerFile });
     return id;
   }
 }
@@ -41,6 +43,8 @@ export interface TokenizerFiles {
   tokenizerConfig?: Record<string, unknown>;
   /** Overrides any template in `tokenizerConfig`. */
   chatTemplate?: string;
+  /** The files these came from, named in errors (default: the bare file names). */
+  origins?: { tokenizer?: string; tokenizerConfig?: string; chatTemplate?: string };
 }
 
 /** Builds a TextTokenizer from already-parsed files (tests use this to derive a tokenizer from another one). */
@@ -49,8 +53,18 @@ export function textTokenizerFromFiles(files: TokenizerFiles): TextTokenizer {
   const fromConfig = templateFromConfigField(config['chat_template']);
   const source: ChatTemplateSource = files.chatTemplate !== undefined ? 'chat_template.json' : fromConfig ? 'tokenizer_config.json' : 'builtin';
   const templateText = files.chatTemplate ?? fromConfig ?? QWEN25VL_CHAT_TEMPLATE;
-  const tokenizer = new Tokenizer(files.tokenizerJson, config);
-  return new TextTokenizer(tokenizer, new ChatTemplate(templateText, specialTokenVariables(config)), source);
+  const o = files.origins ?? {};
+  const tokenizerFile = o.tokenizer ?? 'tokenizer.json';
+  let tokenizer: Tokenizer;
+  try {
+    tokenizer = new Tokenizer(files.tokenizerJson, config);
+    // a structurally broken tokenizer.json may construct and fail only when used: find out now, not mid-run
+    tokenizer.decode(tokenizer.encode('0.5 to 1.5 <answer>', { add_special_tokens: false }).ids, { skip_special_tokens: false });
+  } catch (e) {
+    throw new DataError(`not a usable tokenizer: ${(e as Error).message}`, { file: tokenizerFile });
+  }
+  const templateOrigin = source === 'builtin' ? 'the built-in Qwen2.5-VL chat template' : source === 'tokenizer_config.json' ? (o.tokenizerConfig ?? source) : (o.chatTemplate ?? source);
+  return new TextTokenizer(tokenizer, new ChatTemplate(templateText, specialTokenVariables(config), templateOrigin), source, tokenizerFile);
 }
 
 /**
@@ -70,13 +84,17 @@ export function loadTextTokenizer(checkpointDir: string): TextTokenizer {
     chatTemplate = readFileSync(jinjaPath, 'utf8');
     source = 'chat_template.jinja';
   } else if (existsSync(jsonPath)) {
-    const field = (readJsonFile(jsonPath) as Record<string, unknown>)['chat_template'];
+    const parsed = readJsonFile(jsonPath);
+    const field = parsed !== null && typeof parsed === 'object' ? (parsed as Record<string, unknown>)['chat_template'] : undefined;
     if (typeof field !== 'string') throw new DataError('expected a string "chat_template"', { file: jsonPath, field: 'chat_template' });
     chatTemplate = field;
     source = 'chat_template.json';
   }
-  const built = textTokenizerFromFiles({ tokenizerJson: tokenizerJson as object, tokenizerConfig, ...(chatTemplate !== undefined ? { chatTemplate } : {}) });
-  return source ? new TextTokenizer(built.tokenizer, built.chatTemplate, source) : built;
+  if (tokenizerJson === null || typeof tokenizerJson !== 'object' || Array.isArray(tokenizerJson)) throw new DataError('expected a JSON object', { file: path.join(checkpointDir, 'tokenizer.json') });
+  if (tokenizerConfig === null || typeof tokenizerConfig !== 'object' || Array.isArray(tokenizerConfig)) throw new DataError('expected a JSON object', { file: configPath });
+  const origins = { tokenizer: path.join(checkpointDir, 'tokenizer.json'), tokenizerConfig: configPath, chatTemplate: source === 'chat_template.jinja' ? jinjaPath : jsonPath };
+  const built = textTokenizerFromFiles({ tokenizerJson: tokenizerJson as object, tokenizerConfig, origins, ...(chatTemplate !== undefined ? { chatTemplate } : {}) });
+  return source ? new TextTokenizer(built.tokenizer, built.chatTemplate, source, built.tokenizerFile) : built;
 }
 
 /** tokenizer_config's `chat_template` is a string, or a list of {name, template} where "default" is the chat one. */

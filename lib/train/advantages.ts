@@ -5,7 +5,10 @@
  *   batch: A = (r - mean_g) / (std_all + 1e-4) TRL's "batch" (std of all rewards in the local batch)
  *   none:  A = r - mean_g                      Dr. GRPO (no std scaling: avoids up-weighting near-uniform groups)
  * If every reward in a group is equal, its advantages are 0 and it contributes no policy gradient; the fraction of
- * such groups is returned because "loss 0, grad_norm 0" reports are nearly always this (trl#3857).
+ * such groups is returned because "loss 0, grad_norm 0" reports are nearly always this (trl#3857). It is counted by
+ * comparing the rewards themselves: the float32 std of equal values is not always 0 (eight 0.3s give 3.2e-8, from
+ * the rounding of their mean), so `std == 0` would miss such groups (their advantages are then ~1e-4, not 0, and
+ * just as useless).
  */
 import { type Tensor, tidy } from '../tensor/index.js';
 
@@ -43,10 +46,17 @@ export function groupAdvantages(
     else if (scale === 'batch') adv = centred.div(rewards.std().add(eps));
     else adv = centred;
     const stds = std.toArray() as Float32Array;
+    const host = rewards.toArray() as Float32Array;
+    let constant = 0;
+    for (let g = 0; g < n; g += numGenerations) {
+      let same = true;
+      for (let i = g + 1; i < g + numGenerations && same; i++) same = host[i] === host[g];
+      if (same) constant++;
+    }
     return {
       advantages: adv.reshape([n]),
       rewardStd: stds.reduce((a, b) => a + b, 0) / stds.length,
-      fracRewardZeroStd: stds.filter((s) => s === 0).length / stds.length,
+      fracRewardZeroStd: constant / stds.length,
     };
   });
 }

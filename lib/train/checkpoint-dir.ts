@@ -2,16 +2,18 @@
  * The checkpoint folders of a run:
  *   output_dir/checkpoint-N/   model weights (the model's own save), optimizer.safetensors, trainer_state.json
  *   output_dir/latest          the name of the checkpoint to resume from ("checkpoint-N\n")
- * A checkpoint is written into `output_dir/.tmp-checkpoint-N-<pid>/` and renamed into place only once complete,
+ * A checkpoint is written into a fresh `output_dir/.tmp-checkpoint-N-<pid>-<random>/` and renamed into place only once complete,
  * so a crash or a failed write never leaves a half checkpoint under a checkpoint-N name; `latest` is updated (also
  * by rename) after that. Rotation keeps `save_total_limit` checkpoints and never deletes the newest one or the one
  * `latest` names.
  */
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { DataError } from '../errors.js';
 import { TRAINER_STATE_FILE } from './trainer-state.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
 
 export const LATEST_FILE = 'latest';
 const CKPT = /^checkpoint-(\d+)$/;
@@ -67,19 +69,23 @@ export function resolveResume(resumeFrom: string | null, outputDir: string): Che
   return { name: `checkpoint-${m[1]}`, step: Number(m[1]), path: resumeFrom };
 }
 
-/** Removes temp folders left by a crash mid-save (call at startup; other processes must not be saving). */
+/** Temp files of atomic writes (lib/util/atomic-write.ts: `<name>.tmp-<pid>-<hex>`) left by a crash. */
+const TMP_FILE = /\.tmp-\d+-[0-9a-f]{12}$/;
+
+/**
+ * Removes temp folders and files left by a crash mid-save (call at startup, holding the run lock: no other process
+ * may be saving). A symlink among them is removed itself, never followed.
+ */
 export function cleanStaleTemps(outputDir: string): string[] {
   if (!existsSync(outputDir)) return [];
-  const removed = readdirSync(outputDir).filter((n) => n.startsWith(TMP_PREFIX));
+  const removed = readdirSync(outputDir).filter((n) => n.startsWith(TMP_PREFIX) || TMP_FILE.test(n));
   for (const n of removed) rmSync(join(outputDir, n), { recursive: true, force: true });
   return removed;
 }
 
 /** Writes `output_dir/latest` atomically. */
 export function writeLatestPointer(outputDir: string, name: string): void {
-  const p = join(outputDir, LATEST_FILE);
-  writeFileSync(`${p}.tmp`, `${name}\n`);
-  renameSync(`${p}.tmp`, p);
+  writeFileAtomic(join(outputDir, LATEST_FILE), `${name}\n`);
 }
 
 /**
@@ -131,9 +137,8 @@ export interface SaveCheckpointOptions {
 export async function saveCheckpoint(outputDir: string, step: number, write: (dir: string) => Promise<void> | void, opts: SaveCheckpointOptions = {}): Promise<CheckpointInfo & { rotated: string[] }> {
   mkdirSync(outputDir, { recursive: true });
   const name = checkpointName(step);
-  const tmp = join(outputDir, `${TMP_PREFIX}${step}-${process.pid}`);
-  rmSync(tmp, { recursive: true, force: true });
-  mkdirSync(tmp);
+  // a fresh folder of a random name (mkdtemp creates it exclusively): nothing already there is ever written into
+  const tmp = mkdtempSync(join(outputDir, `${TMP_PREFIX}${step}-${process.pid}-`));
   try {
     await write(tmp);
     if (!existsSync(join(tmp, TRAINER_STATE_FILE))) throw new Error(`checkpoint writer did not write ${TRAINER_STATE_FILE}`);
@@ -145,7 +150,7 @@ export async function saveCheckpoint(outputDir: string, step: number, write: (di
   if (existsSync(final)) {
     // re-saving the same step (e.g. after a resume): move the old one aside first, so there is never a moment
     // without a complete checkpoint-N, then drop it
-    const old = join(outputDir, `${TMP_PREFIX}old-${step}-${process.pid}`);
+    const old = join(outputDir, `${TMP_PREFIX}old-${step}-${process.pid}-${randomBytes(6).toString('hex')}`);
     renameSync(final, old);
     renameSync(tmp, final);
     rmSync(old, { recursive: true, force: true });

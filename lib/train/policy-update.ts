@@ -8,15 +8,19 @@
  * rewards are checked before any forward runs.
  * A failed check skips the update (gradients dropped, weights and optimizer state untouched) and the returned
  * metrics say why (`skipped: 1`, `skip_reason`), so the trainer logs it and moves on.
- * Metric names are the reference's (§4.6) plus TRL's clip ratios and frac_reward_zero_std; with several micro-batches
- * each metric is the mean over them.
+ * loss_type dapo normalises by the active tokens of the whole step: every micro-batch's completion mask is counted
+ * (and, in a multi-process run, summed over ranks with one all-reduce) before the first forward, so all ranks agree on
+ * the normaliser before any backward.
+ * Metric names are the reference's (§4.6) plus TRL's clip ratios, entropy and frac_reward_zero_std; with several
+ * micro-batches each metric is the mean over them.
  */
 import type { UpdateOptimizer } from '../dist/zero-optimizer.js';
 import { type Device, type Tensor, noGradAsync, tensor, tidy, tidyAsync } from '../tensor/index.js';
 import { type ScaleRewards, groupAdvantages } from './advantages.js';
 import { completionMask } from './completion-mask.js';
-import type { LossType } from './loss-types.js';
-import { policyLoss } from './policy-loss.js';
+import { highEntropyMask } from './entropy-mask.js';
+import { type LossType, dapoNormaliser } from './loss-types.js';
+import { type ImportanceSamplingLevel, policyLoss } from './policy-loss.js';
 import { type SkipReason, checkGradNorm, checkLoss, checkRewards } from './step-guard.js';
 import { meanOfSequenceMeans } from './token-stats.js';
 
@@ -30,6 +34,12 @@ export interface PolicyUpdateSettings {
   maxCompletionLength: number;
   stopTokenIds: readonly number[];
   maxGradNorm: number;
+  /** 'token' (default) or 'sequence' (GSPO), see policy-loss.ts. */
+  importanceSamplingLevel?: ImportanceSamplingLevel;
+  /** Two-sided clip bound for negative advantages (policy-loss.ts); null/absent = none. */
+  delta?: number | null;
+  /** Keep the policy-gradient term on each completion's top q of tokens by entropy (entropy-mask.ts); default 1 = all. */
+  topEntropyQuantile?: number;
   /** Where the policy's log-probs are: the advantages built from the rewards go there too. Default cpu. */
   device?: Device;
   /**
@@ -37,6 +47,10 @@ export interface PolicyUpdateSettings {
    * through it BEFORE a backward, since a sharded backward is a collective that all ranks must run. Absent = alone.
    */
   anyTrue?: (flag: boolean) => Promise<boolean>;
+  /** Multi-process runs: the sum of `x` over all ranks (one all-reduce); dapo's global token count. Absent = alone. */
+  sumOverRanks?: (x: number) => Promise<number>;
+  /** Ranks whose gradients are averaged (dapo's normaliser undoes that mean). Default 1. */
+  worldSize?: number;
 }
 
 export interface PolicyUpdateInput {
@@ -80,11 +94,33 @@ function totals(input: PolicyUpdateInput, k: number): Float64Array {
   return total;
 }
 
+/** Σ m / Σ m over the tokens of `weights` 0/1 [B, T] (the token mean TRL logs as `entropy`). */
+function tokenMean(perToken: Tensor<'float32'>, weights: Tensor<'float32'>): number {
+  return tidy(() => perToken.mul(weights).sum().div(weights.sum().clamp(1)).item());
+}
+
+/**
+ * dapo's N̄: the active tokens of every micro-batch on this rank, summed over ranks (a collective every rank reaches
+ * at the same point, after the agreed reward check and before any forward), over ranks × micro-batches.
+ */
+async function globalTokenNormaliser(micro: readonly PolicyUpdateInput[], s: PolicyUpdateSettings): Promise<number> {
+  let local = 0;
+  for (const m of micro) local += tidy(() => completionMask(m.completionIds, s.stopTokenIds).sum().item());
+  const global = s.sumOverRanks ? await s.sumOverRanks(local) : local;
+  return dapoNormaliser(global, s.worldSize ?? 1, micro.length);
+}
+
 /**
  * Forward, loss and backward of one micro-batch (loss scaled by 1/count); returns its metrics and the raw loss.
  * `skipped` is set (and no backward runs) when the loss is not finite here or, in a multi-process run, on any rank.
  */
-async function microStep(input: PolicyUpdateInput, total: Float64Array, s: PolicyUpdateSettings, count: number): Promise<StepMetrics & { skipped?: number }> {
+async function microStep(
+  input: PolicyUpdateInput,
+  total: Float64Array,
+  s: PolicyUpdateSettings,
+  count: number,
+  tokenNormaliser: number | undefined,
+): Promise<StepMetrics & { skipped?: number }> {
   return tidyAsync(async () => {
     const m: StepMetrics = {};
     for (const [n, r] of Object.entries(input.rewards)) m[`rewards/${n}`] = mean(r);
@@ -98,7 +134,18 @@ async function microStep(input: PolicyUpdateInput, total: Float64Array, s: Polic
     let t0 = performance.now();
     const { logps, entropy } = await input.forward();
     m['time/logprob'] = (performance.now() - t0) / 1000;
-    if (entropy) m.generation_entropy = meanOfSequenceMeans(entropy, mask);
+    if (entropy) {
+      m.generation_entropy = meanOfSequenceMeans(entropy, mask);
+      m.entropy = tokenMean(entropy, mask);
+    }
+    const q = s.topEntropyQuantile ?? 1;
+    let entropyMask: Tensor<'float32'> | null = null;
+    if (q < 1) {
+      if (!entropy) throw new RangeError('policyUpdate: top_entropy_quantile < 1 needs the forward to return per-token entropies');
+      entropyMask = highEntropyMask(entropy, mask, q);
+      m['entropy/trained_token_fraction'] = tidy(() => entropyMask!.sum().div(mask.sum()).item());
+      m['entropy/trained_mean'] = tokenMean(entropy, entropyMask);
+    }
     let refLogps: Tensor<'float32'> | null = null;
     if (s.beta !== 0) {
       if (!input.refForward) throw new RangeError('policyUpdate: beta != 0 needs refForward');
@@ -107,13 +154,24 @@ async function microStep(input: PolicyUpdateInput, total: Float64Array, s: Polic
       m['time/ref'] = (performance.now() - t0) / 1000;
     }
     const { loss, metrics } = policyLoss(
-      { logps, oldLogps: input.oldLogps ?? null, refLogps, advantages, mask },
-      { lossType: s.lossType, beta: s.beta, epsilonLow: s.epsilonLow, epsilonHigh: s.epsilonHigh, maxCompletionLength: s.maxCompletionLength },
+      { logps, oldLogps: input.oldLogps ?? null, refLogps, advantages, mask, entropyMask },
+      {
+        lossType: s.lossType,
+        beta: s.beta,
+        epsilonLow: s.epsilonLow,
+        epsilonHigh: s.epsilonHigh,
+        maxCompletionLength: s.maxCompletionLength,
+        importanceSamplingLevel: s.importanceSamplingLevel ?? 'token',
+        delta: s.delta ?? null,
+        ...(tokenNormaliser !== undefined ? { tokenNormaliser } : {}),
+      },
     );
     m.loss = loss.item();
     if (metrics.kl !== null) m.kl = metrics.kl;
     m['clip_ratio/low_mean'] = metrics.clipRatioLow;
     m['clip_ratio/high_mean'] = metrics.clipRatioHigh;
+    m['clip_ratio/region_mean'] = metrics.clipRatioRegion;
+    if (metrics.clipRatioDelta !== null) m['clip_ratio/delta_mean'] = metrics.clipRatioDelta;
     const bad = !Number.isFinite(m.loss);
     if (s.anyTrue ? await s.anyTrue(bad) : bad) return { ...m, skipped: 1 }; // the caller skips; no backward of a NaN
     t0 = performance.now();
@@ -158,9 +216,10 @@ export async function policyUpdate(
   }
   if (s.anyTrue ? await s.anyTrue(badRewards !== null) : badRewards) return skip(badRewards ?? { stage: 'rewards', reason: 'a reward is not finite on another rank' });
 
+  const tokenNormaliser = s.lossType === 'dapo' ? await globalTokenNormaliser(micro, s) : undefined;
   optimizer.zeroGrad();
   for (let k = 0; k < micro.length; k++) {
-    const { skipped, ...m } = await microStep(micro[k]!, tots[k]!, s, micro.length);
+    const { skipped, ...m } = await microStep(micro[k]!, tots[k]!, s, micro.length, tokenNormaliser);
     all.push(m);
     if (skipped) return skip(checkLoss(m.loss as number) ?? { stage: 'loss', reason: 'the loss is not finite on another rank' });
   }

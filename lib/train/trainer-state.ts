@@ -4,12 +4,13 @@
  * history (so a resumed run's progress line and averages continue). Validated on read: a hand-edited or foreign
  * file fails with the file and field named, not with an undefined deep in the trainer.
  */
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 
 import { DataError } from '../errors.js';
 import type { Generator } from '../tensor/index.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
 
 export const TRAINER_STATE_FILE = 'trainer_state.json';
 
@@ -46,8 +47,7 @@ export function writeTrainerState(dir: string, state: Omit<TrainerState, 'format
   const full: TrainerState = { format: 'rarft-trainer-state/1', ...state, saved_at: new Date().toISOString() };
   trainerStateSchema.parse(full); // never write a file we could not read back
   const path = join(dir, TRAINER_STATE_FILE);
-  writeFileSync(`${path}.tmp`, JSON.stringify(full, null, 1));
-  renameSync(`${path}.tmp`, path);
+  writeFileAtomic(path, JSON.stringify(full, null, 1));
   return path;
 }
 

@@ -16,6 +16,10 @@ export interface DistContext {
   world: number;
   /** True on every rank when it is true on any rank (one all-reduce). */
   anyTrue(flag: boolean): Promise<boolean>;
+  /** The sum of `x` over ranks (one all-reduce, float64: exact for counts). */
+  sum(x: number): Promise<number>;
+  /** The largest `x` of any rank (one all-reduce). */
+  max(x: number): Promise<number>;
   /** Numeric metrics averaged over ranks (times: the slowest rank's). Collective. */
   reduceMetrics(m: StepMetrics): Promise<StepMetrics>;
 }
@@ -33,6 +37,15 @@ export async function initTrainingDist(cfg: TrainConfig, env: NodeJS.ProcessEnv 
 }
 
 export function distContext(group: ProcessGroup): DistContext {
+  const reduce = async (x: number, op: 'sum' | 'max') => {
+    const t = tensor([x], { dtype: 'float64', device: group.device });
+    try {
+      await group.allReduce(t, op);
+      return t.item();
+    } finally {
+      t.dispose();
+    }
+  };
   return {
     group,
     rank: group.rank,
@@ -46,6 +59,8 @@ export function distContext(group: ProcessGroup): DistContext {
         t.dispose();
       }
     },
+    sum: (x) => reduce(x, 'sum'),
+    max: (x) => reduce(x, 'max'),
     async reduceMetrics(m) {
       // Same keys on every rank (same config, steps skipped together); a mismatch in the key count is detected and
       // then this rank's own values are kept rather than averaging unrelated numbers.

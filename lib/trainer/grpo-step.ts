@@ -16,9 +16,12 @@ import { RewardError, scoreCompletions } from '../rewards/registry.js';
 import { fromTypedArray, noGradAsync, randint, tidyAsync, type Tensor } from '../tensor/index.js';
 import { type PolicyUpdateInput, type StepMetrics, policyUpdate } from '../train/policy-update.js';
 import { checkPromptLength } from '../train/step-guard.js';
+import type { CursorTake } from './data-cursor.js';
 import { rankShare } from './dist-context.js';
+import { sampleInformativeGroups, sampledRewardMetrics, uninformativeBy } from './dynamic-sampling.js';
 import { repeatedInputs } from './policy-inputs.js';
-import { type PreparedPrompt, type StepContext, preparePrompt } from './step-context.js';
+import type { PreparedPrompt, StepContext } from './step-context.js';
+import { prepareOrSkip } from './unreadable-videos.js';
 
 /** What the completions file records per prompt. */
 export interface RolloutSample {
@@ -28,6 +31,8 @@ export interface RolloutSample {
   completions: string[];
   rewards: Record<string, readonly number[]>;
   total: readonly number[];
+  /** Dynamic sampling only: whether the group was trained on (false: dropped, its rewards all equal). */
+  trained?: boolean;
 }
 
 export interface GrpoStepResult {
@@ -47,8 +52,9 @@ const now = () => performance.now() / 1000;
 /** Video tensors + prompt ids for one example; a string says why the step must be skipped. */
 async function prepare(ctx: StepContext, ex: ResolvedExample, t: Record<string, number>): Promise<PreparedPrompt | string> {
   const t0 = now();
-  const prompt = await preparePrompt(ctx, ex, ctx.cfg.num_generations);
+  const prompt = await prepareOrSkip(ctx, ex, ctx.cfg.num_generations);
   t.video! += now() - t0;
+  if (typeof prompt === 'string') return prompt;
   const tooLong = checkPromptLength(prompt.promptTokens, ctx.cfg.max_prompt_length);
   return tooLong ? `${tooLong.stage}: ${tooLong.reason}` : prompt;
 }
@@ -102,6 +108,8 @@ export function cutAtVisionTokens(flat: number[], lengths: number[], N: number, 
 /** A prompt's completions with their scores: what a policy update consumes (and num_iterations > 1 replays). */
 export interface ScoredRollout extends Rollout {
   example: ResolvedExample;
+  /** The data cursor's draw that picked `example` (null for a batch restored from an old-format buffer). */
+  pick: CursorTake | null;
   perReward: Record<string, number[]>;
   total: number[];
   /** num_iterations > 1: log-probs under the policy that sampled (old) and the reference, both [G, T]. */
@@ -111,7 +119,13 @@ export interface ScoredRollout extends Rollout {
 
 export interface RolloutBatch {
   rollouts: ScoredRollout[];
+  /** Every group sampled (with dynamic sampling: the dropped ones too, `trained: false`). */
   samples: RolloutSample[];
+  /**
+   * Dynamic sampling: the reward metrics of every sampled group (before filtering; they replace the update's, which
+   * see only the kept groups) and the dynamic_sampling/* counts. null without it.
+   */
+  sampling: StepMetrics | null;
   /** Seconds spent collecting (video, generate, reward, old/ref log-probs) and rows cut at vision tokens. */
   times: Record<string, number>;
   /** Whether generation forked one prefill per prompt (prefix sharing) for this batch. */
@@ -130,21 +144,29 @@ async function rolloutLogprobs(ctx: StepContext, model: QwenVL, r: Rollout, entr
   return model.logprobs(repeatedInputs(r.prompt.rows, { completion: r.tokens, withSpg }), r.tokens, { entropy });
 }
 
-/**
- * Generation and scoring of one step's prompts. `stepExamples` are the whole step's prompts (all ranks'); in a
- * multi-process run this rank takes its contiguous share, and every rank draws the seeds of ALL of them, so N ranks
- * sample exactly what one process would. With `replay` (num_iterations > 1) the old-policy and reference log-probs
- * are computed now, once, for all the iterations that reuse the batch (as TRL does). Returns metrics with
- * `skipped: 1` when the step must be skipped (agreed by all ranks). Tensors are created in the caller's scope.
- */
-export type Collected = { ok: true; batch: RolloutBatch } | { ok: false; metrics: StepMetrics };
+/** A step's prompts as the data cursor drew them (all ranks'), resolved; `picks[i]` drew `examples[i]`. */
+export interface PromptDraw {
+  picks: readonly CursorTake[];
+  examples: readonly ResolvedExample[];
+}
 
-export async function collectRollouts(ctx: StepContext, stepExamples: readonly ResolvedExample[], { replay = false } = {}): Promise<Collected> {
+/** The step's prompts, and (dynamic sampling) where more come from: the next `n` draws of the data cursor. */
+export interface PromptSource {
+  first: PromptDraw;
+  more?: (n: number) => PromptDraw;
+}
+
+/**
+ * One generation round: this rank's share of `draw` -> prompts -> G completions each -> rewards. Every rank draws the
+ * seeds of ALL the draw's prompts, so N ranks sample exactly what one process would. A skip (prompt too long, a reward
+ * failing) is agreed by all ranks, since generation is a collective for a sharded model.
+ */
+async function generateRound(ctx: StepContext, draw: PromptDraw, t: Record<string, number>): Promise<{ ok: true; rollouts: ScoredRollout[] } | { ok: false; metrics: StepMetrics }> {
   const c = ctx.cfg;
-  const t: Record<string, number> = { video: 0, generate: 0, reward: 0, vision_token_cuts: 0 };
   // one 31-bit seed per prompt from the checkpointed generator: same step, same state -> same completions
-  const allSeeds = stepExamples.map(() => Number(randint(0, 2 ** 31 - 1, [1], { generator: ctx.sampling }).item()));
-  const examples = rankShare(stepExamples, ctx.dist);
+  const allSeeds = draw.examples.map(() => Number(randint(0, 2 ** 31 - 1, [1], { generator: ctx.sampling }).item()));
+  const examples = rankShare(draw.examples, ctx.dist);
+  const picks = rankShare(draw.picks, ctx.dist);
   const seeds = rankShare(allSeeds, ctx.dist);
   const prompts: PreparedPrompt[] = [];
   let skipReason: string | null = null;
@@ -158,7 +180,7 @@ export async function collectRollouts(ctx: StepContext, stepExamples: readonly R
   }
   // generation is a collective for a sharded model: every rank generates, or none does
   if (ctx.dist ? await ctx.dist.anyTrue(skipReason !== null) : skipReason)
-    return { ok: false, metrics: { skipped: 1, skip_reason: skipReason ?? 'prompt: too long on another rank', ...timeMetrics(t) } };
+    return { ok: false, metrics: { skipped: 1, skip_reason: skipReason ?? 'another rank skipped (a prompt too long or a video unreadable)', ...timeMetrics(t) } };
   const rolls: Rollout[] = [];
   for (let k = 0; k < prompts.length; k++) rolls.push(await rollout(ctx, prompts[k]!, seeds[k]!, t));
   const t0 = now();
@@ -176,34 +198,83 @@ export async function collectRollouts(ctx: StepContext, stepExamples: readonly R
   }
   if (ctx.dist && (await ctx.dist.anyTrue(false))) return { ok: false, metrics: { skipped: 1, skip_reason: 'rewards: a reward failed on another rank', ...timeMetrics(t) } };
   t.reward! += now() - t0;
+  const rollouts = rolls.map((r, k): ScoredRollout => {
+    const perReward = Object.fromEntries(Object.entries(scored[k]!.perReward).map(([n, v]) => [n, [...v]]));
+    return { ...r, example: examples[k]!, pick: picks[k] ?? null, perReward, total: [...scored[k]!.total], oldLogps: null, refLogps: null };
+  });
+  return { ok: true, rollouts };
+}
 
-  const rollouts: ScoredRollout[] = [];
-  for (let k = 0; k < rolls.length; k++) {
-    const r = rolls[k]!;
-    let oldLogps: Tensor<'float32'> | null = null;
-    let refLogps: Tensor<'float32'> | null = null;
-    if (replay) {
+const toSample = (r: ScoredRollout, trained?: boolean): RolloutSample => ({
+  task_type: r.example.taskType,
+  problem: r.example.problem,
+  video: r.example.videoPath,
+  completions: r.texts,
+  rewards: r.perReward,
+  total: r.total,
+  ...(trained !== undefined ? { trained } : {}),
+});
+
+/**
+ * Generation and scoring of one step's prompts (`source.first`, all ranks'; this rank takes its contiguous share).
+ * With dynamic sampling, groups whose rewards all agree are replaced by fresh prompts from `source.more` in further
+ * rounds (dynamic-sampling.ts). With `replay` (num_iterations > 1) the old-policy and reference log-probs of the kept
+ * groups are computed now, once, for all the iterations that reuse the batch (as TRL does). Returns metrics with
+ * `skipped: 1` when the step must be skipped (agreed by all ranks). Tensors are created in the caller's scope.
+ */
+export type Collected = { ok: true; batch: RolloutBatch } | { ok: false; metrics: StepMetrics };
+
+export async function collectRollouts(ctx: StepContext, source: PromptSource, { replay = false } = {}): Promise<Collected> {
+  const c = ctx.cfg;
+  const t: Record<string, number> = { video: 0, generate: 0, reward: 0, vision_token_cuts: 0 };
+  const first = await generateRound(ctx, source.first, t);
+  if (!first.ok) return first;
+  let rollouts = first.rollouts;
+  let samples: RolloutSample[];
+  let sampling: RolloutBatch['sampling'] = null;
+  if (c.dynamic_sampling.enabled) {
+    const more = source.more;
+    if (!more) throw new RangeError('collectRollouts: dynamic_sampling needs a prompt source that can draw more prompts');
+    let skipped: StepMetrics | null = null;
+    const ds = await sampleInformativeGroups(rollouts, {
+      target: rollouts.length,
+      maxRounds: c.dynamic_sampling.max_rounds,
+      world: ctx.dist?.world ?? 1,
+      maxOverRanks: ctx.dist ? ctx.dist.max : async (x) => x,
+      uninformative: uninformativeBy(c.dynamic_sampling.reward),
+      round: async (n) => {
+        const r = await generateRound(ctx, more(n), t);
+        if (r.ok) return r.rollouts;
+        skipped = r.metrics;
+        return null;
+      },
+    });
+    if (!ds) return { ok: false, metrics: skipped! };
+    const kept = new Set(ds.groups);
+    rollouts = ds.groups;
+    samples = ds.sampled.map((r) => toSample(r, kept.has(r)));
+    sampling = {
+      ...sampledRewardMetrics(ds.sampled),
+      'dynamic_sampling/rounds': ds.rounds,
+      'dynamic_sampling/extra_prompts': ds.extraPrompts,
+      'dynamic_sampling/filled': ds.filled,
+      'dynamic_sampling/frac_dropped': ds.fracUninformative,
+    };
+  } else samples = rollouts.map((r) => toSample(r));
+
+  if (replay) {
+    for (const r of rollouts) {
       let t1 = now();
-      oldLogps = await noGradAsync(async () => (await rolloutLogprobs(ctx, ctx.model, r, false)).logprobs);
+      r.oldLogps = await noGradAsync(async () => (await rolloutLogprobs(ctx, ctx.model, r, false)).logprobs);
       t.old_logprob = (t.old_logprob ?? 0) + now() - t1;
       if (ctx.ref && c.beta !== 0) {
         t1 = now();
-        refLogps = await noGradAsync(async () => (await rolloutLogprobs(ctx, ctx.ref!, r, false)).logprobs);
+        r.refLogps = await noGradAsync(async () => (await rolloutLogprobs(ctx, ctx.ref!, r, false)).logprobs);
         t.ref = (t.ref ?? 0) + now() - t1;
       }
     }
-    const perReward = Object.fromEntries(Object.entries(scored[k]!.perReward).map(([n, v]) => [n, [...v]]));
-    rollouts.push({ ...r, example: examples[k]!, perReward, total: [...scored[k]!.total], oldLogps, refLogps });
   }
-  const samples: RolloutSample[] = rollouts.map((r) => ({
-    task_type: r.example.taskType,
-    problem: r.example.problem,
-    video: r.example.videoPath,
-    completions: r.texts,
-    rewards: r.perReward,
-    total: r.total,
-  }));
-  return { ok: true, batch: { rollouts, samples, times: t, prefixShared: ctx.prefixSharing === true } };
+  return { ok: true, batch: { rollouts, samples, times: t, prefixShared: ctx.prefixSharing === true, sampling } };
 }
 
 /** One optimizer update from a collected batch (each prompt one micro-batch), and the step's rollout metrics. */
@@ -237,16 +308,23 @@ export async function updateFromRollouts(ctx: StepContext, batch: RolloutBatch, 
       maxCompletionLength: c.max_completion_length,
       stopTokenIds: c.stop_token_ids,
       maxGradNorm: c.max_grad_norm,
+      importanceSamplingLevel: c.importance_sampling_level,
+      delta: c.delta,
+      topEntropyQuantile: c.top_entropy_quantile,
       device: ctx.device,
-      ...(ctx.dist ? { anyTrue: ctx.dist.anyTrue } : {}),
+      ...(ctx.dist ? { anyTrue: ctx.dist.anyTrue, sumOverRanks: ctx.dist.sum, worldSize: ctx.dist.world } : {}),
     },
     ctx.optimizer,
     lr,
   );
   const allLens = rolls.flatMap((r) => r.lengths);
   const clipped = rolls.flatMap((r) => r.lengths.map((len, i) => (len === r.tokens.size(1) && !endsWithStop(r, i, c.stop_token_ids) ? 1 : 0)));
+  // with dynamic sampling the update saw only the kept groups: the reward metrics describe everything sampled
+  // (comparable with a run without it), the kept groups' mean reward is logged on its own
+  const sampled = batch.sampling ? { 'dynamic_sampling/reward_trained': m.reward ?? null, ...batch.sampling } : {};
   return {
     ...m,
+    ...sampled,
     'time/policy_update': now() - t0,
     'completions/mean_length': allLens.reduce((a, b) => a + b, 0) / allLens.length,
     'completions/clipped_ratio': clipped.reduce((a: number, b) => a + b, 0) / clipped.length,
@@ -256,9 +334,9 @@ export async function updateFromRollouts(ctx: StepContext, batch: RolloutBatch, 
 }
 
 /** One on-policy GRPO step (num_iterations = 1): collect, then update; every tensor is freed at the end. */
-export async function grpoStep(ctx: StepContext, stepExamples: readonly ResolvedExample[], lr: number): Promise<GrpoStepResult> {
+export async function grpoStep(ctx: StepContext, source: PromptSource, lr: number): Promise<GrpoStepResult> {
   return tidyAsync(async () => {
-    const r = await collectRollouts(ctx, stepExamples);
+    const r = await collectRollouts(ctx, source);
     if (!r.ok) return { metrics: r.metrics, samples: [] };
     const m = await updateFromRollouts(ctx, r.batch, lr);
     return { metrics: { ...m, ...timeMetrics(r.batch.times) }, samples: r.batch.samples };

@@ -1,6 +1,7 @@
 /** The GRPO / SFT trainer: `Trainer`, `train(config, { signal, onStep })`, and the step building blocks. */
 export { Trainer, train, type TrainerOptions, type TrainResult, type StepEvent } from './trainer.js';
-export { grpoStep, type GrpoStepResult, type RolloutSample } from './grpo-step.js';
+export { grpoStep, type GrpoStepResult, type RolloutSample, type PromptDraw, type PromptSource } from './grpo-step.js';
+export { sampleInformativeGroups, isZeroStdGroup, uninformativeBy, sampledRewardMetrics, type DynamicSamplingOptions, type DynamicSamplingResult } from './dynamic-sampling.js';
 export { sftStep, defaultSftTarget, type SftTarget } from './sft-step.js';
 export { ExampleCursor, type CursorState, type CursorTake } from './data-cursor.js';
 export { loadTrainingData, type TrainingData } from './training-data.js';

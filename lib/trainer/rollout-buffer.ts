@@ -5,8 +5,10 @@
  * the weights as they were when it was sampled.
  *
  * On disk (per rank, in the checkpoint folder): `rollout_buffer.rank<r>.safetensors` with each prompt's tokens and
- * log-probs, and in its metadata the draws that picked the prompts (re-resolved on load: prompts and videos are
- * rebuilt from the data, not stored), the remaining iterations, the texts and the scores.
+ * log-probs, and in its metadata the draw that picked each of this rank's prompts (re-resolved on load: prompts and
+ * videos are rebuilt from the data, not stored; with dynamic sampling they are not a contiguous share of one draw),
+ * the remaining iterations, the texts and the scores. Format 1 (before dynamic sampling) stored the step's global
+ * draws instead; it still loads.
  */
 import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,12 +19,11 @@ import { loadSafetensors, saveSafetensors } from '../io/safetensors.js';
 import { type Tensor, dispose, keep, tidyAsync } from '../tensor/index.js';
 import type { CursorTake } from './data-cursor.js';
 import { rankShare } from './dist-context.js';
-import { type GrpoStepResult, type RolloutBatch, type ScoredRollout, collectRollouts, timeMetrics, updateFromRollouts } from './grpo-step.js';
+import { type GrpoStepResult, type PromptSource, type RolloutBatch, type ScoredRollout, collectRollouts, timeMetrics, updateFromRollouts } from './grpo-step.js';
 import { type StepContext, preparePrompt } from './step-context.js';
 
 export interface BufferedRollouts {
-  /** The global draws of the generation step (all ranks'), and that step's index (it seeds the negative draws). */
-  picks: CursorTake[];
+  /** The generation step's index (it keys the examples' per-step negative draws). */
   genStep: number;
   /** Updates still to take from this batch (μ right after generation). */
   itersLeft: number;
@@ -37,17 +38,17 @@ export interface BufferedRollouts {
 export async function replayStep(
   ctx: StepContext,
   current: BufferedRollouts | null,
-  o: { mu: number; step: number; lr: number; take: () => { picks: CursorTake[]; examples: ResolvedExample[] } },
+  o: { mu: number; step: number; lr: number; source: () => PromptSource },
 ): Promise<{ buffer: BufferedRollouts | null; result: GrpoStepResult }> {
   let buffer = current;
   let fresh = false;
   if (!buffer || buffer.itersLeft === 0) {
     disposeBuffer(buffer);
     buffer = null;
-    const { picks, examples } = o.take();
+    const source = o.source();
     const got = await tidyAsync(async () => {
-      const r = await collectRollouts(ctx, examples, { replay: true });
-      return r.ok ? { buf: keepBuffer({ picks, genStep: o.step, itersLeft: o.mu, batch: r.batch }), skip: null } : { buf: null, skip: r.metrics };
+      const r = await collectRollouts(ctx, source, { replay: true });
+      return r.ok ? { buf: keepBuffer({ genStep: o.step, itersLeft: o.mu, batch: r.batch }), skip: null } : { buf: null, skip: r.metrics };
     });
     if (!got.buf) return { buffer: null, result: { metrics: got.skip!, samples: [] } };
     buffer = got.buf;
@@ -96,6 +97,8 @@ interface StoredRollout {
   total: number[];
   hasOld: boolean;
   hasRef: boolean;
+  /** Format 2: the draw that picked this prompt. */
+  pick?: CursorTake;
 }
 
 export async function saveBuffer(file: string, b: BufferedRollouts, world: number): Promise<void> {
@@ -104,9 +107,19 @@ export async function saveBuffer(file: string, b: BufferedRollouts, world: numbe
     tensors[`tokens.${k}`] = r.tokens;
     if (r.oldLogps) tensors[`old_logps.${k}`] = r.oldLogps;
     if (r.refLogps) tensors[`ref_logps.${k}`] = r.refLogps;
-    return { lengths: r.lengths, texts: r.texts, perReward: r.perReward, total: r.total, hasOld: r.oldLogps !== null, hasRef: r.refLogps !== null };
+    if (!r.pick) throw new RangeError(`saveBuffer: rollout ${k} has no data-cursor draw to store`);
+    return { lengths: r.lengths, texts: r.texts, perReward: r.perReward, total: r.total, hasOld: r.oldLogps !== null, hasRef: r.refLogps !== null, pick: r.pick };
   });
-  const meta = { format: 'rarft-rollout-buffer/1', world, gen_step: b.genStep, iters_left: b.itersLeft, picks: b.picks, rollouts: stored, times: b.batch.times, prefix_shared: b.batch.prefixShared };
+  const meta = {
+    format: 'rarft-rollout-buffer/2',
+    world,
+    gen_step: b.genStep,
+    iters_left: b.itersLeft,
+    rollouts: stored,
+    sampling: b.batch.sampling,
+    times: b.batch.times,
+    prefix_shared: b.batch.prefixShared,
+  };
   await saveSafetensors(file, tensors, { buffer: JSON.stringify(meta) });
 }
 
@@ -126,21 +139,24 @@ export async function loadBuffer(dir: string, ctx: StepContext, examples: readon
       world: number;
       gen_step: number;
       iters_left: number;
-      picks: CursorTake[];
+      /** format 1: the generation step's global draws (this rank's share = its prompts) */
+      picks?: CursorTake[];
       rollouts: StoredRollout[];
+      sampling?: RolloutBatch['sampling'];
       times: Record<string, number>;
       prefix_shared: boolean;
     } | null;
     if (!meta) throw new DataError('not a rollout buffer (no "buffer" metadata)', { file });
     if (meta.world !== world)
       throw new DataError(`the rollout batch was saved by ${meta.world} rank(s); resume with that many, or from a checkpoint at a num_iterations boundary`, { file });
-    const resolved = meta.picks.map((p) => {
+    const resolve = (p: CursorTake) => {
       const ex = examples[p.example];
       if (!ex) throw new DataError(`rollout buffer refers to example ${p.example}, the data has ${examples.length}`, { file });
       return resolveExample(ex, { seed: ctx.cfg.data_seed, epoch: p.epoch, step: meta.gen_step });
-    });
-    const mine: ResolvedExample[] = rankShare(resolved, ctx.dist);
-    if (mine.length !== meta.rollouts.length) throw new DataError(`rollout buffer has ${meta.rollouts.length} prompts, this rank's share is ${mine.length}`, { file });
+    };
+    const myPicks: (CursorTake | null)[] = meta.rollouts.every((r) => r.pick) ? meta.rollouts.map((r) => r.pick!) : rankShare(meta.picks ?? [], ctx.dist);
+    if (myPicks.length !== meta.rollouts.length) throw new DataError(`rollout buffer has ${meta.rollouts.length} prompts, this rank's share is ${myPicks.length}`, { file });
+    const mine: ResolvedExample[] = myPicks.map((p) => resolve(p!));
     const rollouts: ScoredRollout[] = [];
     for (let k = 0; k < mine.length; k++) {
       const s = meta.rollouts[k]!;
@@ -153,14 +169,16 @@ export async function loadBuffer(dir: string, ctx: StepContext, examples: readon
         lengths: s.lengths,
         texts: s.texts,
         example: mine[k]!,
+        pick: myPicks[k]!,
         perReward: s.perReward,
         total: s.total,
         oldLogps: s.hasOld ? keep(tensors.get(`old_logps.${k}`) as Tensor<'float32'>) : null,
         refLogps: s.hasRef ? keep(tensors.get(`ref_logps.${k}`) as Tensor<'float32'>) : null,
       });
     }
+    // a restored batch is never the generating step's, so its samples (written to completions.jsonl then) are not needed
     const samples = rollouts.map((r) => ({ task_type: r.example.taskType, problem: r.example.problem, video: r.example.videoPath, completions: r.texts, rewards: r.perReward, total: r.total }));
-    return { picks: meta.picks, genStep: meta.gen_step, itersLeft: meta.iters_left, batch: { rollouts, samples, times: meta.times, prefixShared: meta.prefix_shared } };
+    return { genStep: meta.gen_step, itersLeft: meta.iters_left, batch: { rollouts, samples, times: meta.times, prefixShared: meta.prefix_shared, sampling: meta.sampling ?? null } };
   } finally {
     for (const [n, t] of tensors) if (!/^(tokens|old_logps|ref_logps)\.\d+$/.test(n)) t.dispose();
   }

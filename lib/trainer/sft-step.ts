@@ -10,7 +10,8 @@ import type { StepMetrics } from '../train/policy-update.js';
 import { checkGradNorm, checkLoss, checkPromptLength } from '../train/step-guard.js';
 import { rankShare } from './dist-context.js';
 import { repeatedInputs } from './policy-inputs.js';
-import { type StepContext, preparePrompt } from './step-context.js';
+import type { StepContext } from './step-context.js';
+import { prepareOrSkip } from './unreadable-videos.js';
 
 /** The completion an SFT step trains on, given a resolved example. */
 export type SftTarget = (ex: ResolvedExample) => string;
@@ -37,12 +38,13 @@ export async function sftStep(ctx: StepContext, stepExamples: readonly ResolvedE
   ctx.optimizer.zeroGrad();
   for (const ex of examples) {
     const t0 = performance.now();
-    const prompt = await preparePrompt(ctx, ex, 1);
+    const prompt = await prepareOrSkip(ctx, ex, 1);
     t.video += (performance.now() - t0) / 1000;
-    const bad = checkPromptLength(prompt.promptTokens, ctx.cfg.max_prompt_length);
-    if (await agree(bad !== null)) {
+    const tooLong = typeof prompt === 'string' ? null : checkPromptLength(prompt.promptTokens, ctx.cfg.max_prompt_length);
+    const bad = typeof prompt === 'string' ? prompt : tooLong ? `${tooLong.stage}: ${tooLong.reason}` : null;
+    if (await agree(bad !== null) || typeof prompt === 'string') {
       ctx.optimizer.zeroGrad();
-      return { skipped: 1, skip_reason: bad ? `${bad.stage}: ${bad.reason}` : 'prompt: too long on another rank' };
+      return { skipped: 1, skip_reason: bad ?? 'another rank skipped (a prompt too long or a video unreadable)' };
     }
     const ids = [...ctx.tokenizer.encode(target(ex)), eosId];
     tokens += ids.length;

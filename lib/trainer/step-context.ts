@@ -14,6 +14,8 @@ import { buildPrompt } from '../text/build-prompt.js';
 import type { TextTokenizer } from '../text/tokenizer.js';
 import type { DistContext } from './dist-context.js';
 import type { PromptRows } from './policy-inputs.js';
+import { UnreadableVideoError } from './unreadable-video-error.js';
+import type { UnreadableVideos } from './unreadable-videos.js';
 import type { VideoInputCache } from './video-inputs.js';
 
 export interface StepContext {
@@ -35,6 +37,8 @@ export interface StepContext {
   padId: number;
   /** Whether generate() forks one prompt's KV cache G ways (learned at the first rollout; false = G prompt copies). */
   prefixSharing?: boolean;
+  /** Mid-run video failures: each skips its step (unreadable-videos.ts). */
+  unreadableVideos?: UnreadableVideos;
 }
 
 export interface PreparedPrompt {
@@ -42,9 +46,14 @@ export interface PreparedPrompt {
   promptTokens: number;
 }
 
-/** Video tensors and prompt ids for one example (`rows` copies for the model). */
+/** Video tensors and prompt ids for one example (`rows` copies for the model); a video failure is an UnreadableVideoError. */
 export async function preparePrompt(ctx: StepContext, ex: ResolvedExample, rows: number): Promise<PreparedPrompt> {
-  const video = await ctx.videos.get(ex.videoPath);
+  let video;
+  try {
+    video = await ctx.videos.get(ex.videoPath);
+  } catch (e) {
+    throw UnreadableVideoError.from(ex, e);
+  }
   let prompt;
   try {
     prompt = buildPrompt({ tokenizer: ctx.tokenizer, query: ex.problem, template: ctx.cfg.prompt_template, videoGrid: video.grid });

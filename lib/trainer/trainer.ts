@@ -16,7 +16,7 @@
  * N straight steps == k steps + resume + N-k steps, bit for bit on the CPU.
  */
 import { EventEmitter } from 'node:events';
-import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 import type { TrainConfig } from '../config/schema.js';
@@ -32,18 +32,22 @@ import { loadTextTokenizer } from '../text/tokenizer.js';
 import { type CheckpointInfo, cleanStaleTemps, resolveResume, retireCheckpointsAfter } from '../train/checkpoint-dir.js';
 import { type LrScheduleSpec, lrAt, warmupStepsFor } from '../train/lr-schedule.js';
 import type { StepMetrics } from '../train/policy-update.js';
+import { lockRunDir } from '../util/run-lock.js';
 import { readTrainerState, restoreRng } from '../train/trainer-state.js';
 import { BatchingEncoder } from './batching-encoder.js';
 import { type DistContext, initTrainingDist } from './dist-context.js';
 import { setupPolicy } from './policy-setup.js';
 import { trainingDevice } from './training-device.js';
 import { ExampleCursor } from './data-cursor.js';
-import { type RolloutSample, grpoStep } from './grpo-step.js';
+import { type PromptDraw, type PromptSource, type RolloutSample, grpoStep } from './grpo-step.js';
 import { type BufferedRollouts, disposeBuffer, loadBuffer, replayStep, stageBuffer, writeBuffers } from './rollout-buffer.js';
 import { type Stage, checkpointStage, saveRunCheckpoint } from './run-checkpoint.js';
 import { type SftTarget, defaultSftTarget, sftStep } from './sft-step.js';
 import type { StepContext } from './step-context.js';
 import { type TrainingData, loadTrainingData } from './training-data.js';
+import { COMPLETIONS_FILE, appendCompletions, truncateCompletions } from './completions-log.js';
+import { checkTrainInputs } from './input-checks.js';
+import { UnreadableVideos, stopForUnreadableVideos } from './unreadable-videos.js';
 import { VideoInputCache, videoOptions } from './video-inputs.js';
 
 export interface TrainerOptions {
@@ -93,8 +97,6 @@ export interface TrainResult {
   history: StepMetrics[];
 }
 
-const COMPLETIONS_FILE = 'completions.jsonl';
-
 export class Trainer extends EventEmitter {
   readonly cfg: TrainConfig;
   readonly opts: TrainerOptions;
@@ -114,16 +116,17 @@ export class Trainer extends EventEmitter {
   async train(): Promise<TrainResult> {
     const c = this.cfg;
     const stage = this.stage;
-    mkdirSync(c.output_dir, { recursive: true });
-    cleanStaleTemps(c.output_dir);
+    // every input is checked before anything is created: a wrong model_path or bad data leaves no output_dir behind
+    checkTrainInputs(c, stage);
     const resume = resolveResume(c.resume_from_checkpoint, c.output_dir);
     if (resume) {
       const was = checkpointStage(resume.path);
       if (was && was !== stage) throw new DataError(`checkpoint was written by stage "${was}", this run is stage "${stage}"`, { file: resume.path, field: 'resume_from_checkpoint' });
     }
-    const data = this.opts.data ?? (await loadTrainingData(c));
+    const data = this.opts.data ?? (await loadTrainingData(c, { log: (l) => this.#log(l) }));
     const dist = this.opts.dist !== undefined ? this.opts.dist : await initTrainingDist(c);
     const root = !dist || dist.rank === 0;
+    mkdirSync(c.output_dir, { recursive: true });
     // prompts per optimizer step over all ranks: per_device_train_batch_size is per rank, as in HF/TRL
     const promptsPerStep = c.per_device_train_batch_size * c.gradient_accumulation_steps * (dist?.world ?? 1);
     // num_iterations: each rollout batch is used for that many optimizer steps (an epoch has that many more steps)
@@ -132,11 +135,14 @@ export class Trainer extends EventEmitter {
     const warmupSteps = warmupStepsFor(totalSteps, c.warmup_steps, c.warmup_ratio);
     const sched: LrScheduleSpec = { type: c.lr_scheduler_type, peakLr: c.learning_rate, totalSteps, warmupSteps };
 
-    const tokenizer = loadTextTokenizer(c.model_path);
-    const padId = tokenizer.tokenId('<|endoftext|>');
-    const eosId = tokenizer.tokenId('<|im_end|>');
     const owned: { dispose(): void }[] = [];
     try {
+      // one writer per run folder: rank 0 writes logs and checkpoints, and a second run is refused before it touches them
+      if (root) owned.push({ dispose: lockRunDir(c.output_dir, { tool: 'rarft-train run', hint: 'use another output_dir or wait for it' }) });
+      cleanStaleTemps(c.output_dir);
+      const tokenizer = loadTextTokenizer(c.model_path);
+      const padId = tokenizer.tokenId('<|endoftext|>');
+      const eosId = tokenizer.tokenId('<|im_end|>');
       const device = trainingDevice(c, dist);
       if (c.full_determinism) setDeterministic(true);
       const policy = await setupPolicy(c, stage, resume?.path ?? c.model_path, dist, device);
@@ -173,7 +179,8 @@ export class Trainer extends EventEmitter {
       const videos = new VideoInputCache(videoOptions(c.video), this.opts.videoCacheDir ?? join(c.output_dir, 'video-cache'));
       owned.push(videos);
       const encoder = stage === 'grpo' ? await this.#encoder(owned, device) : undefined;
-      const ctx: StepContext = { cfg: c, device, model, ref, tokenizer, optimizer, videos, sampling, padId, dist, ...(encoder ? { encoder } : {}) };
+      const unreadable = new UnreadableVideos(c.max_unreadable_videos);
+      const ctx: StepContext = { cfg: c, device, model, ref, tokenizer, optimizer, videos, sampling, padId, dist, unreadableVideos: unreadable, ...(encoder ? { encoder } : {}) };
       // Rank 0 alone writes logs, completions and checkpoints; the other ranks' logger writes nothing.
       const logger = new TrainLogger({
         outputDir: c.output_dir,
@@ -187,7 +194,9 @@ export class Trainer extends EventEmitter {
       });
       if (root) this.#log(
         `${stage}: ${data.examples.length} examples, ${totalSteps} steps of ${promptsPerStep} prompt(s)` +
-          `${stage === 'grpo' ? ` x ${c.num_generations} completions` : ''}; ${policy.trainable.length} trainable / ${policy.frozen.length} frozen tensors` +
+          `${stage === 'grpo' ? ` x ${c.num_generations} completions` : ''}` +
+          `${stage === 'grpo' && c.dynamic_sampling.enabled ? ` (dynamic sampling: zero-std groups replaced, up to ${c.dynamic_sampling.max_rounds} generation rounds)` : ''}` +
+          `; ${policy.trainable.length} trainable / ${policy.frozen.length} frozen tensors` +
           `${dist ? `; ZeRO-3 over ${dist.world} ranks (${promptsPerStep / dist.world} prompt(s) each)` : ''}`,
       );
       this.emit('start', { stage, startStep: step, totalSteps, examples: data.examples.length });
@@ -225,30 +234,39 @@ export class Trainer extends EventEmitter {
           }
           const t0 = performance.now();
           const lr = lrAt(sched, step);
-          const takeExamples = () => {
-            const picks = cursor.take(promptsPerStep);
+          const takeExamples = (n = promptsPerStep): PromptDraw => {
+            const picks = cursor.take(n);
             return { picks, examples: picks.map((p) => resolveExample(data.examples[p.example] as TrainingExample, { seed: c.data_seed, epoch: p.epoch, step })) };
           };
+          // dynamic sampling's refill rounds draw further prompts from the same cursor (checkpointed: exact resume)
+          const source = (): PromptSource => ({ first: takeExamples(), more: takeExamples });
           let metrics: StepMetrics = {};
           let samples: RolloutSample[] = [];
           if (stage === 'sft') metrics = await sftStep(ctx, takeExamples().examples, lr, this.opts.sftTarget ?? defaultSftTarget, eosId);
-          else if (mu === 1) ({ metrics, samples } = await grpoStep(ctx, takeExamples().examples, lr));
+          else if (mu === 1) ({ metrics, samples } = await grpoStep(ctx, source(), lr));
           else {
-            const r = await replayStep(ctx, buffered, { mu, step, lr, take: takeExamples });
+            const r = await replayStep(ctx, buffered, { mu, step, lr, source });
             ({ metrics, samples } = r.result);
             buffered = r.buffer;
           }
           metrics['time/step'] = (performance.now() - t0) / 1000;
+          const failedVideos = unreadable.takeStep();
+          // on every skipped step (skips are agreed by all ranks, so every rank has the same keys to reduce)
+          if (metrics.skipped === 1) metrics['data/unreadable_videos'] = failedVideos.length;
           if (dist) metrics = await dist.reduceMetrics(metrics);
           step++;
           history.push(metrics);
-          if (metrics.skipped === 1 && root) this.#log(`step ${step}: skipped (${String(metrics.skip_reason)})`);
+          for (const f of failedVideos)
+            this.#log(`${dist ? `rank ${dist.rank}: ` : ''}step ${step}: skipped: ${f.message} (${unreadable.all.length} unreadable so far; the run stops past max_unreadable_videos = ${unreadable.limit})`);
+          if (metrics.skipped === 1 && root && !failedVideos.length) this.#log(`step ${step}: skipped (${String(metrics.skip_reason)})`);
           const record = logger.logStep(step, metrics, { epoch: cursor.progress });
-          if (samples.length && root) appendFileSync(join(c.output_dir, COMPLETIONS_FILE), `${JSON.stringify({ step, samples })}\n`);
+          if (samples.length && root) appendCompletions(join(c.output_dir, COMPLETIONS_FILE), step, samples);
           const ev: StepEvent = { step, totalSteps, stage, epoch: cursor.progress, metrics, record, samples };
           this.emit('step', ev);
           this.opts.onStep?.(ev);
-          if (step % c.save_steps === 0 || step === totalSteps) await save();
+          const tooManyBadVideos = dist ? await dist.anyTrue(unreadable.overLimit) : unreadable.overLimit;
+          if (step % c.save_steps === 0 || step === totalSteps || tooManyBadVideos) await save();
+          if (tooManyBadVideos) throw stopForUnreadableVideos(unreadable, last);
           await new Promise((r) => setImmediate(r)); // let timers / signal handlers run between steps
         }
         if (stopped === 'aborted' && step > lastSaved) await save();
@@ -277,15 +295,6 @@ export class Trainer extends EventEmitter {
       throw new DataError(`reward ${needs.join(', ')} needs the SBERT weights (run \`npm run setup:sbert\`): ${(e as Error).message}`, { field: 'reward_funcs' });
     }
   }
-}
-
-/** Keeps completions.jsonl lines of steps <= `step` (a resume replaces what came after; a fresh run starts empty). */
-function truncateCompletions(file: string, step: number): void {
-  if (!existsSync(file)) return;
-  const keepLines = readFileSync(file, 'utf8')
-    .split('\n')
-    .filter((l) => l.trim() && (JSON.parse(l) as { step: number }).step <= step);
-  writeFileSync(file, keepLines.length ? `${keepLines.join('\n')}\n` : '');
 }
 
 /** `await train(config, { signal, onStep })`: the Trainer in one call. */

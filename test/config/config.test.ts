@@ -23,6 +23,8 @@ describe('schema defaults are the reference recipe (§4.4)', () => {
       freeze: ['visual.*'], unfreeze: ['visual.merger.*'], gradient_checkpointing: true,
       reward_funcs: ['format', 'refuse_iou', 'explain_correction'], reward_weights: null,
       logprob_second_per_grid_ts: 'same_as_rollout', example_ratio: { answerable: 1, refusable: 1 },
+      // issue 19's options default to the reference's behaviour: off
+      importance_sampling_level: 'token', delta: null, top_entropy_quantile: 1, dynamic_sampling: { enabled: false, max_rounds: 3, reward: null },
     });
     expect(c.video).toEqual({ fps: 2, total_pixels: 2809856, min_pixels: 12544, min_frames: 4, max_frames: 768 });
     expect(c.datasets[0]).toEqual({ path: 'a.json', format: 'rarft', video_root: 'v', max_records: null });
@@ -115,7 +117,14 @@ describe('command-line flags', () => {
     const help = addConfigOptions(new Command('train')).helpInformation();
     expect(help).toContain('--learning-rate <number>');
     expect(help).toContain('--video-total-pixels <integer>');
-    expect(help).toContain('--loss-type <rarft_token_mean|grpo|bnpo|dr_grpo>');
+    expect(help).toContain('--loss-type <rarft_token_mean|grpo|bnpo|dr_grpo|dapo>');
+    expect(help).toContain('--importance-sampling-level <token|sequence>');
+    expect(help).toContain('--delta <number>');
+    expect(help).toContain('--top-entropy-quantile <number>');
+    expect(help).toContain('--dynamic-sampling-enabled');
+    expect(help).toContain('--no-dynamic-sampling-enabled');
+    expect(help).toContain('--dynamic-sampling-max-rounds <integer>');
+    expect(help).toContain('--dynamic-sampling-reward <string>');
     expect(help).toContain('--no-gradient-checkpointing');
     expect(help).toContain('Peak learning rate. (default: 0.000001)');
   });
@@ -132,6 +141,28 @@ describe('command-line flags', () => {
     expect(c.beta).toBe(0);
     expect(c.output_dir).toBe('/tmp/x');
     expect(c.model_path).toBe('checkpoints/Qwen2.5-VL-3B-Instruct');
+  });
+  it('issue 19 flags: dapo with dynamic sampling, GSPO, delta, the entropy quantile', () => {
+    const cmd = parse(['-c', join(CONFIGS, 'rarft-qwen2.5vl-3b.yaml'), '--loss-type', 'dapo', '--dynamic-sampling-enabled', '--dynamic-sampling-max-rounds', '5', '--importance-sampling-level', 'sequence', '--delta', '1.5', '--top-entropy-quantile', '0.2']);
+    const c = loadConfigFromCommand(cmd);
+    expect(c).toMatchObject({ loss_type: 'dapo', dynamic_sampling: { enabled: true, max_rounds: 5 }, importance_sampling_level: 'sequence', delta: 1.5, top_entropy_quantile: 0.2 });
+  });
+  it('validates the issue 19 options, naming the field', () => {
+    const load = (o: Record<string, unknown>) => () => loadConfig({ overrides: { ...minimal, ...o } });
+    expect(load({ delta: 1.1 })).toThrow('command line, field "delta": must exceed 1 + epsilon_high = 1.2 (else it also clips positive advantages)');
+    expect(load({ delta: 1.25, epsilon_high: 0.28 })).toThrow(/field "delta": must exceed 1 \+ epsilon_high = 1.28/);
+    expect(load({ delta: 1.5 })).not.toThrow();
+    expect(load({ delta: 1 })).toThrow(/field "delta"/);
+    expect(load({ top_entropy_quantile: 0 })).toThrow(/field "top_entropy_quantile"/);
+    expect(load({ top_entropy_quantile: 1.5 })).toThrow(/field "top_entropy_quantile"/);
+    expect(load({ dynamic_sampling: { enabled: true, max_rounds: 0 } })).toThrow(/field "dynamic_sampling.max_rounds"/);
+    expect(load({ dynamic_sampling: { enable: true } })).toThrow(/field "dynamic_sampling"/);
+    expect(load({ importance_sampling_level: 'group' })).toThrow(/field "importance_sampling_level"/);
+    expect(load({ reward_funcs: ['format', 'refuse_iou'], dynamic_sampling: { enabled: true, reward: 'explain_correction' } })).toThrow(
+      'command line, field "dynamic_sampling.reward": "explain_correction" is not in reward_funcs (format, refuse_iou)',
+    );
+    expect(load({ dynamic_sampling: { enabled: true, reward: 'refuse_iou' } })).not.toThrow();
+    expect(load({ loss_type: 'dapo2' })).toThrow(/field "loss_type"/);
   });
   it('rejects a bad number or choice at parse time, naming the flag', () => {
     expect(() => parse(['--learning-rate', 'fast'])).toThrow(/--learning-rate: "fast" is not a number/);

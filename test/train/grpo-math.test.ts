@@ -85,6 +85,14 @@ describe('groupAdvantages', () => {
     close(Array.from(a).slice(4), [-0.86588, 0.86588, -0.86588, 0.86588]);
     expect(fracRewardZeroStd).toBe(0.5);
   });
+  it('counts a group of equal rewards whose float32 std is not exactly 0 (eight 0.3s: std 3.2e-8)', () => {
+    // one group, as the trainer's one-prompt micro-batches: libtorch's std of these eight equal values is 3.2e-8
+    const { advantages, fracRewardZeroStd, rewardStd } = groupAdvantages(tensor(Array(8).fill(0.3)), 8);
+    expect(rewardStd).toBeGreaterThan(0);
+    expect(fracRewardZeroStd).toBe(1);
+    // its advantages are rounding noise over (std + 1e-4): negligible, but not exactly 0
+    for (const a of Array.from(advantages.toArray() as Float32Array)) expect(Math.abs(a)).toBeLessThan(1e-3);
+  });
   it('validates shapes', () => {
     expect(() => groupAdvantages(tensor([1, 2, 3]), 2)).toThrow(/multiple of numGenerations=2/);
     expect(() => groupAdvantages(tensor([1, 2]), 1)).toThrow(/>= 2/);

@@ -36,6 +36,12 @@ describe('the trainer on a simulated GPU (device audit)', () => {
     await resumeBitForBit(run, 'resume', { device: 'cuda', dtype: 'float32', optimizerStateDevice: 'param', encoder: standInEncoder, spreadReward: SPREAD, numIterations: 2 });
   });
 
+  it('issue 19\'s variants (dapo, GSPO ratios, delta, the entropy mask, dynamic sampling) keep every tensor on the GPU and resume bit for bit', async () => {
+    // the token count, the sequence ratios and the entropy quantile are all computed from tensors the step made on cuda
+    const extra = { loss_type: 'dapo', importance_sampling_level: 'sequence', delta: 1.5, top_entropy_quantile: 0.5, dynamic_sampling: { enabled: true, max_rounds: 2 } };
+    await resumeBitForBit(run, 'variants', { device: 'cuda', dtype: 'float32', optimizerStateDevice: 'param', encoder: standInEncoder, spreadReward: SPREAD, numIterations: 2, extra });
+  });
+
   it('a CUDA device the machine does not have is refused before anything loads, naming the field', () => {
     expect(trainingDevice({ device: 'cuda' }, null)).toBe('cuda');
     expect(() => trainingDevice({ device: 'cuda:3' }, null)).toThrow(/field "device".*cuda:3.*1 GPU\(s\) are visible/);

@@ -35,6 +35,8 @@ export interface DeviceRunOptions {
   steps?: number;
   /** full_determinism (deterministic kernels: what bit-exact resume needs on a GPU). */
   fullDeterminism?: boolean;
+  /** Further config values (e.g. issue 19's loss options), applied last. */
+  extra?: Overrides;
 }
 
 function runOverrides(o: DeviceRunOptions, extra: Overrides = {}): Overrides {
@@ -49,6 +51,7 @@ function runOverrides(o: DeviceRunOptions, extra: Overrides = {}): Overrides {
     reward_funcs: ['format', 'refuse_iou', 'explain_correction', o.spreadReward],
     reward_weights: [1, 1, 0.5, 1],
     ...extra,
+    ...o.extra,
   };
 }
 

@@ -33,7 +33,7 @@ describe('bad input', () => {
     const cfg = tinyConfig(run, 'bad-data', { datasets: [{ path: broken, format: 'rarft', video_root: run.videoRoot }] });
     await expect(new Trainer(cfg, quiet).train()).rejects.toThrow(new RegExp(`${broken}, record 1, field "GRPO"`));
     writeFileSync(broken, JSON.stringify([rows[0], { ...rows[1], video: 'missing.mp4' }]));
-    await expect(new Trainer(cfg, quiet).train()).rejects.toThrow(new RegExp(`${broken}, record 1, field "video": video not found`));
+    await expect(new Trainer(cfg, quiet).train()).rejects.toThrow(new RegExp(`missing\\.mp4: video file does not exist \\(${broken} record 1\\)`));
     const vtg = tinyConfig(run, 'bad-format', { datasets: [{ path: run.trainFile, format: 'charades_sta', video_root: run.videoRoot }] });
     await expect(new Trainer(vtg, quiet).train()).rejects.toThrow(/field "datasets\[0\]\.format": format "charades_sta" has no refusable queries/);
   });
