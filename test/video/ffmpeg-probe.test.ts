@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DataError } from '../../lib/errors.js';
 import { FfmpegNotFoundError, describeFfmpegCandidates, passthroughFlags, resolveFfmpeg } from '../../lib/video/ffmpeg-binary.js';
-import { normaliseRotation, parseFfmpegInfo, parseFramecrc, recoverPrintedFps, refineFps } from '../../lib/video/probe-parse.js';
+import { knownDuration, normaliseRotation, parseFfmpegInfo, parseFfprobeJson, parseFramecrc, recoverPrintedFps, refineFps } from '../../lib/video/probe-parse.js';
 import { probeVideo } from '../../lib/video/probe.js';
 import { sharedDataset } from '../data/datasets-path.js';
 import { NPM_FFMPEG, NPM_FFPROBE } from './binaries.js';
@@ -119,6 +119,15 @@ describe('probe parsing', () => {
     expect(normaliseRotation(null, 180)).toBe(180);
     expect(normaliseRotation(null, null)).toBe(0);
   });
+  it('a zero container duration is unknown (null), from ffprobe 4.x JSON, `ffmpeg -i` and the rule itself', () => {
+    const stream = { codec_type: 'video', codec_name: 'h264', width: 64, height: 48, avg_frame_rate: '25/1', r_frame_rate: '25/1' };
+    expect(parseFfprobeJson(JSON.stringify({ streams: [stream], format: { duration: '0.000000' } })).durationSec).toBeNull();
+    expect(parseFfprobeJson(JSON.stringify({ streams: [stream], format: { duration: '2.500000' } })).durationSec).toBe(2.5);
+    expect(parseFfprobeJson(JSON.stringify({ streams: [stream], format: {} })).durationSec).toBeNull();
+    expect(parseFfmpegInfo('  Duration: 00:00:00.00, start: 0.000000\n  Stream #0:0: Video: h264, yuv420p, 64x48, 25 fps, 25 tbr\n').durationSec).toBeNull();
+    expect([knownDuration(0), knownDuration(-1), knownDuration(NaN), knownDuration(0.04)]).toEqual([null, null, null, 0.04]);
+  });
+
   it('reads ffmpeg 5.1 stream dumps (codec tags with 0x... are not sizes)', () => {
     const s = [
       "Input #0, mov,mp4,m4a,3gp,3g2,mj2, from 'x.mov':",
