@@ -38,7 +38,7 @@ const vocab = buildTinyVocab(demoDomainTexts());
 const modelDir = await writeTinyCheckpoint(join(work, 'tiny-qwen2.5vl'), vocab, seed);
 const ds = await writeDemoDataset(join(work, 'data'), { train: 36, heldout: 0, seed });
 
-const { rewards } = demoRewards(); // the demo's choice: explain_correction only when the SBERT weights are installed
+const rewards = demoRewards(); // the demo's: the reference's three (the SBERT weights come with `npm run setup`)
 const paths = { root: work, modelDir, trainFile: ds.trainFile, videoRoot: ds.videoRoot };
 // GRPO straight from the random tiny checkpoint (the demo starts from its warm-up): the HF script loads this same
 // folder, and a random policy rarely stops early, so every step generates close to max_completion_length tokens

@@ -16,7 +16,7 @@
  * Run: npx vite-node bench/video.bench.ts   -> bench/results/video.json
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { preprocessVideoCached } from '../lib/video/cache.js';
@@ -30,13 +30,16 @@ import { resizeBicubicAAAsync, resizeInfo } from '../lib/video/resize.js';
 import { sampleFrames } from '../lib/video/sampling.js';
 import { videoFrameSize } from '../lib/video/smart-resize.js';
 import { sharedDataset } from '../test/data/datasets-path.js';
+import { NPM_FFMPEG } from '../test/video/binaries.js';
 import { type BenchRecord, writeResults } from './write-results.js';
 
 const REPS = Number(process.env.BENCH_REPS ?? 5);
 const CLIPS = ['charades.mp4', 'OHOFG.mp4', 'flipping_a_pancake.mkv'];
-const INSTALLER = new URL('../node_modules/@ffmpeg-installer/linux-x64/ffmpeg', import.meta.url).pathname;
+const INSTALLER = NPM_FFMPEG;
+// The npm-shipped ffmpeg always (it is what `npm ci` brings); a system ffmpeg (Debian's 5.1) beside it when installed.
+const SYSTEM = existsSync('/usr/bin/ffmpeg') ? '/usr/bin/ffmpeg' : null;
 const BINARIES: Array<[string, string]> = [
-  ['ffmpeg 5.1 (system)', '/usr/bin/ffmpeg'],
+  ...(SYSTEM ? [['ffmpeg 5.1 (system)', SYSTEM] as [string, string]] : []),
   ['ffmpeg 4.1 (@ffmpeg-installer)', INSTALLER],
 ];
 
@@ -64,9 +67,9 @@ const records: BenchRecord[] = [{ name: '1-minute load average before the suite 
 const cacheDir = mkdtempSync(join(tmpdir(), 'rarft-vbench-'));
 const rinfo = resizeInfo();
 try {
-  // Where the time goes: each stage alone, with the system ffmpeg, interleaved.
+  // Where the time goes: each stage alone, with the first ffmpeg of BINARIES, interleaved.
   for (const clip of CLIPS) {
-    const ffmpegPath = '/usr/bin/ffmpeg';
+    const ffmpegPath = BINARIES[0]![1];
     const path = sharedDataset(`videos/${clip}`);
     const p = await probeVideo(path, { ffmpegPath });
     const s = sampleFrames(p.frameCount, p.fps, {});
@@ -126,7 +129,7 @@ try {
       records.push({ name: `whole video path (probe+decode+resize+patchify), ${what}`, value: wholeFps, unit: 'source frames/s' });
       records.push({ name: `whole path / raw decode, ${what}`, value: wholeFps / rawFps, unit: 'ratio', note: 'target >= 0.8' });
       records.push({ name: `whole path with probe 'ffmpeg' / raw decode, ${what}`, value: p.frameCount / wholeFast! / rawFps, unit: 'ratio', note: 'target >= 0.8' });
-      if (ffmpegPath === '/usr/bin/ffmpeg') {
+      if (ffmpegPath === BINARIES[0]![1]) {
         await preprocessVideoCached(path, { ffmpegPath }, { dir: cacheDir }); // fill
         const hit = await timeIt(async () => {
           const out = await preprocessVideoCached(path, { ffmpegPath }, { dir: cacheDir });

@@ -23,6 +23,11 @@ function(_rarft_candidate dir out)
   endif()
 endfunction()
 
+# Recorded for scripts/build-native.mjs: a change to any of these makes the next `npm run build` configure again.
+foreach(_v LIBTORCH LIBTORCH_USE_PYTORCH LIBTORCH_BYPASS_VERSION_CHECK)
+  rarft_probe_env(${_v})
+endforeach()
+
 set(_libtorch_hint "")
 if(DEFINED LIBTORCH AND NOT "${LIBTORCH}" STREQUAL "")
   set(_libtorch_hint "${LIBTORCH}")
@@ -61,6 +66,7 @@ if(NOT RARFT_LIBTORCH_ROOT AND "$ENV{LIBTORCH_USE_PYTORCH}" STREQUAL "1")
 endif()
 
 if(NOT RARFT_LIBTORCH_ROOT)
+  rarft_probe_exists("${CMAKE_CURRENT_SOURCE_DIR}/.libtorch/share/cmake/Torch/TorchConfig.cmake" _local_there)
   _rarft_candidate("${CMAKE_CURRENT_SOURCE_DIR}/.libtorch" RARFT_LIBTORCH_ROOT)
   list(APPEND _tried "project-local ${CMAKE_CURRENT_SOURCE_DIR}/.libtorch (made by `npm run setup`): not there")
   if(RARFT_LIBTORCH_ROOT)
@@ -90,6 +96,10 @@ elseif(EXISTS "${RARFT_LIBTORCH_ROOT}/version.py")
   string(REGEX REPLACE ".*'([^']+)'.*" "\\1" RARFT_LIBTORCH_VERSION "${_vline}")
 endif()
 string(STRIP "${RARFT_LIBTORCH_VERSION}" RARFT_LIBTORCH_VERSION)
+# A libtorch replaced in place (another `npm run setup`, a pip upgrade) changes these files.
+rarft_probe_file("${RARFT_LIBTORCH_ROOT}/build-version")
+rarft_probe_file("${RARFT_LIBTORCH_ROOT}/version.py")
+rarft_probe_file("${RARFT_LIBTORCH_ROOT}/share/cmake/Torch/TorchConfig.cmake")
 
 list(APPEND CMAKE_PREFIX_PATH "${RARFT_LIBTORCH_ROOT}")
 set(Torch_DIR "${RARFT_LIBTORCH_ROOT}/share/cmake/Torch")

@@ -15,6 +15,8 @@ import type { VideoInputCache } from '../trainer/video-inputs.js';
 
 export interface HeldoutResult {
   queries: number;
+  /** How many of the queries are answerable (the rest are refusable). */
+  answerableQueries: number;
   /** Fraction of queries whose relevant/irrelevant decision matches the label. */
   refusalAccuracy: number;
   answerableAccuracy: number;
@@ -69,6 +71,7 @@ export async function heldoutRefusalAccuracy(
   }
   return {
     queries: n,
+    answerableQueries: ansN,
     refusalAccuracy: right / n,
     answerableAccuracy: ansN ? ansRight / ansN : NaN,
     refusableAccuracy: refN ? refRight / refN : NaN,

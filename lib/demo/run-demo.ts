@@ -80,6 +80,10 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoSummary> {
     seed: opts.seed ?? DEMO_SIZES.seed,
   };
   log(`demo: output ${root} (seed ${sizes.seed}; load average ${loadavg().map((x) => x.toFixed(2)).join(' ')})`);
+  // flags given by the user: output_dir / seed / save_steps / max_steps are demo-level; the rest go to the GRPO stage
+  const { output_dir: _o, seed: _s, save_steps: _ss, max_steps: _m, ...rest } = opts.overrides ?? {};
+  // first: missing SBERT weights stop the demo before any work, with the fix
+  const rewards = demoRewards(Array.isArray(rest.reward_funcs) ? (rest.reward_funcs as string[]) : undefined);
 
   const vocab = buildTinyVocab(demoDomainTexts());
   const modelDir = await writeTinyCheckpoint(join(root, 'tiny-qwen2.5vl'), vocab, sizes.seed, DEMO_ARCH);
@@ -90,11 +94,7 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoSummary> {
   const heldoutRecords: RaRftRecord[] = readRaRftRecords(ds.heldoutFile).records.map((r) => ({ ...r, videoPath: isAbsolute(r.videoPath) ? r.videoPath : join(ds.videoRoot, r.videoPath) }));
 
   const paths = { root, modelDir, trainFile: ds.trainFile, videoRoot: ds.videoRoot };
-  const { rewards, sbert } = demoRewards();
-  if (!sbert) log('demo: SBERT weights not found (npm run setup:sbert): GRPO runs on format + refuse_iou only');
-  // flags given by the user: output_dir / seed / save_steps / max_steps are demo-level; device and dtype (where and in
-  // what the model runs) go to both stages; the rest go to the GRPO stage
-  const { output_dir: _o, seed: _s, save_steps: _ss, max_steps: _m, ...rest } = opts.overrides ?? {};
+  // device and dtype (where and in what the model runs) go to both stages; the rest of the flags to the GRPO stage
   const hardware = Object.fromEntries(Object.entries(rest).filter(([k]) => k === 'device' || k === 'dtype'));
   const sftCfg = demoSftConfig(paths, vocab, sizes, hardware);
   const evalVideos = new VideoInputCache(videoOptions(sftCfg.video), join(root, 'video-cache'));
@@ -140,16 +140,7 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoSummary> {
       stopped: sft.stopped === 'completed' && grpo?.stopped === 'completed' ? 'completed' : 'aborted',
     };
     writeFileSync(join(root, 'demo_summary.json'), JSON.stringify(summary, null, 1));
-    log(
-      [
-        `demo ${summary.stopped} in ${summary.wallSeconds.toFixed(1)} s (load average ${summary.loadAverage.map((x) => x.toFixed(2)).join(' ')})`,
-        `  warm-up: ${summary.sft.steps} steps, loss ${summary.sft.firstLoss.toFixed(3)} -> ${summary.sft.lastLoss.toFixed(3)} (${sftSeconds.toFixed(1)} s)`,
-        `  GRPO (${rewards.join(' + ')}): ${summary.grpo.steps} steps, mean reward first tenth ${r0.toFixed(3)} -> last tenth ${r1.toFixed(3)} (${grpoSeconds.toFixed(1)} s, ${summary.grpo.skipped} skipped)`,
-        `  held-out refusal accuracy: before ${pct(before.refusalAccuracy)}, after warm-up ${pct(afterSft.refusalAccuracy)}, after GRPO ${pct(afterGrpo.refusalAccuracy)}` +
-          ` (answerable ${pct(afterGrpo.answerableAccuracy)}, refusable ${pct(afterGrpo.refusableAccuracy)}, mean IoU ${afterGrpo.meanIou.toFixed(3)})`,
-        `  summary: ${join(root, 'demo_summary.json')}`,
-      ].join('\n'),
-    );
+    log(summaryLines(summary).join('\n'));
     return summary;
   } finally {
     evalVideos.dispose();
@@ -157,3 +148,29 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoSummary> {
 }
 
 const pct = (x: number) => (Number.isFinite(x) ? `${(100 * x).toFixed(1)}%` : 'n/a');
+
+/** Held-out answerable and refusable accuracy both at least as good after GRPO as after the warm-up. */
+export function grpoKeptBoth(h: DemoSummary['heldout']): boolean {
+  return h.afterGrpo.answerableAccuracy >= h.afterSft.answerableAccuracy && h.afterGrpo.refusableAccuracy >= h.afterSft.refusableAccuracy;
+}
+
+/** The summary printed at the end of the demo: timing, warm-up loss, GRPO reward, held-out accuracy per stage. */
+export function summaryLines(s: DemoSummary): string[] {
+  const h = s.heldout;
+  const answerable = h.before.answerableQueries;
+  const row = (label: string, r: HeldoutResult, extra = '') =>
+    `    ${label.padEnd(16)} answerable ${pct(r.answerableAccuracy).padStart(6)}, refusable ${pct(r.refusableAccuracy).padStart(6)}, overall ${pct(r.refusalAccuracy).padStart(6)}${extra}`;
+  const delta = (a: number, b: number) => `${b >= a ? '+' : ''}${(100 * (b - a)).toFixed(1)}`;
+  return [
+    `demo ${s.stopped} in ${s.wallSeconds.toFixed(1)} s (load average ${s.loadAverage.map((x) => x.toFixed(2)).join(' ')})`,
+    `  warm-up: ${s.sft.steps} steps, loss ${s.sft.firstLoss.toFixed(3)} -> ${s.sft.lastLoss.toFixed(3)} (${s.sft.seconds.toFixed(1)} s)`,
+    `  GRPO (${s.grpo.rewards.join(' + ')}): ${s.grpo.steps} steps, mean reward first tenth ${s.grpo.rewardFirstTenth.toFixed(3)} -> last tenth ${s.grpo.rewardLastTenth.toFixed(3)} (${s.grpo.seconds.toFixed(1)} s, ${s.grpo.skipped} skipped)`,
+    `  held-out accuracy (${h.before.queries} queries on unseen videos: ${answerable} answerable, ${h.before.queries - answerable} refusable):`,
+    row('before training', h.before),
+    row('after warm-up', h.afterSft),
+    row('after GRPO', h.afterGrpo, `; mean IoU of the answered spans ${h.afterGrpo.meanIou.toFixed(3)}`),
+    `  GRPO vs warm-up: answerable ${delta(h.afterSft.answerableAccuracy, h.afterGrpo.answerableAccuracy)} points, refusable ${delta(h.afterSft.refusableAccuracy, h.afterGrpo.refusableAccuracy)} points` +
+      (grpoKeptBoth(h) ? ' (both at least as good)' : ' (one got worse)'),
+    `  summary: ${join(s.outputDir, 'demo_summary.json')}`,
+  ];
+}

@@ -85,11 +85,17 @@ export function demoScenes(count: number, seed: number): DemoScene[] {
   return out;
 }
 
-/** One record per scene: the answerable query and one wrong-colour (refusable) query. */
+/**
+ * One record per scene: the answerable query and one wrong-colour (refusable) query. Scene i shows colour i mod 4
+ * (demoScenes); its wrong colour walks the other three in turn, starting at a seed-chosen one, so every block of 12
+ * consecutive scenes holds each (colour, wrong colour) pair once: each query text is answerable exactly as often as
+ * refusable, in training (36 scenes) and in the held-out set (12). (With a random wrong colour the 12 held-out videos
+ * could ask "red" 5 times as refusable and 3 as answerable, and GRPO's errors piled up on such a query.)
+ */
 export function demoRecord(scene: DemoScene, seed: number, index: number): DemoRecord {
-  const next = mulberry32(hashKey(seed, index, 104729));
   const others = DEMO_COLORS.filter((c) => c !== scene.color);
-  const wrongColor = others[Math.floor(next() * others.length)]!;
+  const offset = Math.floor(mulberry32(hashKey(seed, 104729))() * others.length);
+  const wrongColor = others[(Math.floor(index / DEMO_COLORS.length) + offset) % others.length]!;
   return {
     video: scene.video,
     query_text: queryFor(scene.color),

@@ -70,14 +70,38 @@ export function launchCommand(argv: readonly string[], execArgv: readonly string
   return { ...flags, command: node, args: [...execArgv, script, ...rest] };
 }
 
+/** The addon offers no c10d backend, so workers could not form a process group: said before any worker starts. */
+export class NoDistBackendError extends Error {
+  override name = 'NoDistBackendError';
+}
+
+export interface RelaunchOptions {
+  /** What the addon can create (default: ask the addon; loading it costs ~0.6 s, once, in the launcher). */
+  backends?: () => { gloo: boolean; nccl: boolean } | Promise<{ gloo: boolean; nccl: boolean }>;
+}
+
+const addonBackends = async () => (await import('./process-group.js')).availableBackends();
+
 /**
  * If argv asks for workers and this process is not already one (no RANK in the env), launch them, print the outcome,
- * and return the exit code to use; else return null (carry on as a worker or a single process).
+ * and return the exit code to use; else return null (carry on as a worker or a single process). Throws
+ * NoDistBackendError (one line) when the addon was built without any process-group backend, instead of starting
+ * workers that would each crash on it.
  */
-export async function relaunchIfRequested(argv: readonly string[] = process.argv, env: NodeJS.ProcessEnv = process.env): Promise<number | null> {
+export async function relaunchIfRequested(
+  argv: readonly string[] = process.argv,
+  env: NodeJS.ProcessEnv = process.env,
+  opts: RelaunchOptions = {},
+): Promise<number | null> {
   if (env.RANK !== undefined && env.WORLD_SIZE !== undefined) return null;
   const cmd = launchCommand(argv);
   if (!cmd) return null;
+  const have = await (opts.backends ?? addonBackends)();
+  if (!have.gloo && !have.nccl)
+    throw new NoDistBackendError(
+      `--nproc-per-node ${cmd.nprocPerNode}: this build of the native addon has no process-group backend (built without Gloo: RARFT_WITHOUT_GLOO=1); ` +
+        'run `npm run setup && npm run build` to build it with Gloo, or drop --nproc-per-node to train in one process',
+    );
   // Multi-node scripts (SLURM, K8s) usually export the rendezvous address: flags win, then the env, then defaults.
   if (cmd.masterAddr === undefined && env.MASTER_ADDR) cmd.masterAddr = env.MASTER_ADDR;
   if (cmd.masterPort === undefined && env.MASTER_PORT && /^\d+$/.test(env.MASTER_PORT)) cmd.masterPort = Number(env.MASTER_PORT);

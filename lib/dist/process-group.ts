@@ -34,7 +34,7 @@ export function resolveBackend(requested: 'auto' | Backend, device: string): Bac
     throw new Error(
       pick === 'nccl'
         ? 'backend nccl: this addon was built without NCCL (a CUDA libtorch and nccl.h are needed at build time); use gloo'
-        : 'backend gloo: this addon was built without Gloo headers (apt-get install libgloo-dev, then rebuild the addon)',
+        : 'backend gloo: this addon was built without Gloo (RARFT_WITHOUT_GLOO=1); `npm run setup` fetches the Gloo headers, then rebuild with `npm run build`',
     );
   }
   return pick;

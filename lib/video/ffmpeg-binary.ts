@@ -6,7 +6,8 @@
  *   3. @ffmpeg-installer/linux-x64's binary (a static ffmpeg 4.1 shipped inside the npm package, no ffprobe);
  *   4. `ffmpeg` on PATH (e.g. Debian's `apt-get install ffmpeg`).
  * ffprobe is optional (probing falls back to parsing `ffmpeg -i`): option `ffprobePath`, env FFPROBE_PATH, an
- * `ffprobe` beside the chosen ffmpeg, then `ffprobe` on PATH.
+ * `ffprobe` beside the chosen ffmpeg, @ffprobe-installer/linux-x64's binary (a static ffprobe shipped inside the npm
+ * package, the optional dependency beside @ffmpeg-installer), then `ffprobe` on PATH.
  * Each candidate must run `-version` successfully; a failure lists every candidate and why it was rejected.
  */
 import { spawnSync } from 'node:child_process';
@@ -24,6 +25,8 @@ export interface FfmpegTools {
   ffmpeg: string;
   /** null when no working ffprobe was found: probing then parses `ffmpeg -i` output. */
   ffprobe: string | null;
+  /** Which rule chose ffprobe ('option', 'FFPROBE_PATH', 'beside ffmpeg', '@ffprobe-installer/linux-x64', 'PATH'). */
+  ffprobeSource: string | null;
   /** Which rule chose ffmpeg ('option', 'FFMPEG_PATH', 'ffmpeg-static', '@ffmpeg-installer/linux-x64', 'PATH'). */
   source: string;
   /** First line of `ffmpeg -version`. */
@@ -37,7 +40,7 @@ export interface FfmpegResolveOptions {
   ffprobePath?: string;
   /** Environment to read FFMPEG_PATH / FFPROBE_PATH / PATH from (tests); default process.env. */
   env?: NodeJS.ProcessEnv;
-  /** Consider the npm-packaged binaries (rules 2 and 3); default true. */
+  /** Consider the npm-packaged binaries (ffmpeg rules 2 and 3, the ffprobe package); default true. */
   npmPackages?: boolean;
 }
 
@@ -76,14 +79,15 @@ function onPath(name: string, env: NodeJS.ProcessEnv): string | null {
   return null;
 }
 
-function packageBinary(pkg: 'ffmpeg-static' | '@ffmpeg-installer/linux-x64'): Candidate {
+function packageBinary(pkg: 'ffmpeg-static' | '@ffmpeg-installer/linux-x64' | '@ffprobe-installer/linux-x64'): Candidate {
   try {
     if (pkg === 'ffmpeg-static') {
       // Its index.js returns <pkg>/ffmpeg whether or not the download happened (or FFMPEG_BIN when set).
       const p = require('ffmpeg-static') as string | null;
       return { source: pkg, path: p, ...(p ? {} : { missing: 'no binary for this platform' }) };
     }
-    return { source: pkg, path: join(dirname(require.resolve(`${pkg}/package.json`)), 'ffmpeg') };
+    const bin = pkg === '@ffprobe-installer/linux-x64' ? 'ffprobe' : 'ffmpeg';
+    return { source: pkg, path: join(dirname(require.resolve(`${pkg}/package.json`)), bin) };
   } catch {
     return { source: pkg, path: null, missing: 'package not installed' };
   }
@@ -107,15 +111,24 @@ function parseLavf(versionOut: string): [number, number] | null {
   return m ? [Number(m[1]), Number(m[2])] : null;
 }
 
-function resolveFfprobe(ffmpeg: string, opts: FfmpegResolveOptions, env: NodeJS.ProcessEnv): string | null {
+function ffprobeCandidates(ffmpeg: string, opts: FfmpegResolveOptions, env: NodeJS.ProcessEnv): Candidate[] {
+  const c: Candidate[] = [{ source: 'beside ffmpeg', path: join(dirname(ffmpeg), 'ffprobe') }];
+  if (opts.npmPackages !== false) c.push(packageBinary('@ffprobe-installer/linux-x64'));
+  const sys = onPath('ffprobe', env);
+  c.push({ source: 'PATH', path: sys, ...(sys ? {} : { missing: 'no `ffprobe` in any PATH directory' }) });
+  return c;
+}
+
+function resolveFfprobe(ffmpeg: string, opts: FfmpegResolveOptions, env: NodeJS.ProcessEnv): { path: string; source: string } | null {
   const explicit = opts.ffprobePath ?? env.FFPROBE_PATH;
   if (explicit) {
+    const source = opts.ffprobePath ? 'option' : 'FFPROBE_PATH';
     const r = tryRun(explicit);
     if (!r.ok) throw new FfmpegNotFoundError(`ffprobe at ${explicit} (${opts.ffprobePath ? 'option ffprobePath' : 'FFPROBE_PATH'}) is unusable: ${r.why}`);
-    return explicit;
+    return { path: explicit, source };
   }
-  for (const p of [join(dirname(ffmpeg), 'ffprobe'), onPath('ffprobe', env)]) {
-    if (p && tryRun(p).ok) return p;
+  for (const c of ffprobeCandidates(ffmpeg, opts, env)) {
+    if (c.path && tryRun(c.path).ok) return { path: c.path, source: c.source };
   }
   return null;
 }
@@ -152,9 +165,11 @@ export function resolveFfmpeg(opts: FfmpegResolveOptions = {}): FfmpegTools {
       tried.push(`  - ${c.source}: ${c.path}: ${r.why}`);
       continue;
     }
+    const probe = resolveFfprobe(c.path, opts, env);
     const tools: FfmpegTools = {
       ffmpeg: c.path,
-      ffprobe: resolveFfprobe(c.path, opts, env),
+      ffprobe: probe?.path ?? null,
+      ffprobeSource: probe?.source ?? null,
       source: c.source,
       versionLine: r.out.split('\n')[0]!.trim(),
       libavformat: parseLavf(r.out),
@@ -167,9 +182,9 @@ export function resolveFfmpeg(opts: FfmpegResolveOptions = {}): FfmpegTools {
       'no working ffmpeg found. Tried, in order:',
       ...tried,
       'Fix one of:',
-      '  - install the system package: sudo apt-get install -y ffmpeg   (Debian/Ubuntu; gives ffmpeg and ffprobe)',
+      '  - install the optional dependencies that ship the binaries (linux-x64): `npm ci` without --omit=optional; `npm run setup` checks them',
       '  - point FFMPEG_PATH (and optionally FFPROBE_PATH) at an ffmpeg executable',
-      '  - npm install @ffmpeg-installer/linux-x64 (a static ffmpeg inside the npm package)',
+      '  - install the system package: sudo apt-get install -y ffmpeg   (Debian/Ubuntu; gives ffmpeg and ffprobe)',
     ].join('\n'),
   );
 }

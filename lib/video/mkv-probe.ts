@@ -19,7 +19,7 @@
 import { fstatSync, readSync } from 'node:fs';
 
 import { readHeaderOrNull } from './header-file.js';
-import type { StreamInfo } from './probe-parse.js';
+import { type StreamInfo, knownDuration } from './probe-parse.js';
 
 /** EBML element IDs (the Matroska specification), kept with their length-marker bits as they are written. */
 const ID = {
@@ -472,7 +472,7 @@ function probeFile(r: WindowReader): StreamInfo {
     nbFrames: null,
     countedPackets: frames,
     // ffprobe prints the microseconds as seconds with 6 decimals, which parse back to exactly this
-    durationSec: info.durationUs / 1e6,
+    durationSec: knownDuration(info.durationUs / 1e6),
     rotation: 0,
   };
 }

@@ -16,7 +16,7 @@
 import { fstatSync, readSync } from 'node:fs';
 
 import { readHeaderOrNull } from './header-file.js';
-import type { StreamInfo } from './probe-parse.js';
+import { type StreamInfo, knownDuration } from './probe-parse.js';
 
 interface Box {
   type: string;
@@ -212,7 +212,7 @@ function fromMoov(fd: number): StreamInfo | null {
     const ts = buf.readUInt32BE(mvhd.start + (v === 1 ? 20 : 12));
     const d = v === 1 ? Number(buf.readBigUInt64BE(mvhd.start + 24)) : buf.readUInt32BE(mvhd.start + 16);
     // libavformat keeps the container duration in microseconds (av_rescale, rounding to nearest)
-    if (ts > 0 && d * 1e6 < Number.MAX_SAFE_INTEGER) durationSec = Math.round((d * 1e6) / ts) / 1e6;
+    if (ts > 0 && d * 1e6 < Number.MAX_SAFE_INTEGER) durationSec = knownDuration(Math.round((d * 1e6) / ts) / 1e6);
   }
   return {
     codec,

@@ -58,6 +58,15 @@ interface FfprobeJson {
   format?: { duration?: string };
 }
 
+/**
+ * A container duration, or null when unknown. A zero (or negative) duration is unknown too: ffprobe 4.x prints 0 where
+ * 5.1 prints N/A (an MP4 whose movie header has no time scale), and a 0 would stand in for the real length
+ * downstream (training-data falls back to frameCount / fps only on null). The in-process probes follow the same rule.
+ */
+export function knownDuration(sec: number): number | null {
+  return Number.isFinite(sec) && sec > 0 ? sec : null;
+}
+
 /** Stream info from `ffprobe -of json -show_streams -show_format` (first video stream selected by the caller). */
 export function parseFfprobeJson(text: string): StreamInfo {
   const j = JSON.parse(text) as FfprobeJson;
@@ -81,7 +90,7 @@ export function parseFfprobeJson(text: string): StreamInfo {
     fpsExact: true,
     nbFrames: Number.isFinite(nb) && nb > 0 ? nb : null,
     ...(Number.isFinite(counted) ? { countedPackets: counted } : {}),
-    durationSec: Number.isFinite(dur) ? dur : null,
+    durationSec: knownDuration(dur),
     rotation: normaliseRotation(tag, dm),
   };
 }
@@ -138,7 +147,7 @@ export function parseFfmpegInfo(stderr: string): StreamInfo {
     fpsSource,
     fpsExact: exact,
     nbFrames: null,
-    durationSec: dur ? Number(dur[1]) * 3600 + Number(dur[2]) * 60 + Number(dur[3]) : null,
+    durationSec: dur ? knownDuration(Number(dur[1]) * 3600 + Number(dur[2]) * 60 + Number(dur[3])) : null,
     rotation: normaliseRotation(tag, dm),
   };
 }

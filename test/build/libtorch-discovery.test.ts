@@ -1,34 +1,18 @@
+// @suite native: configures CMake against the libtorch `npm run setup` brings (and takes ~10 s a configure)
 /**
  * The CMake discovery of libtorch (cmake/FindRarftLibtorch.cmake), configured in a scratch copy with no sources so
  * only the discovery runs: each route is taken in order, and failures say what was tried and how to fix it.
  */
-import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 
-const repo = process.cwd();
-const scratch = mkdtempSync(join(tmpdir(), 'rarft-cmake-'));
-const src = join(scratch, 'src');
-mkdirSync(join(src, 'csrc'), { recursive: true });
-writeFileSync(join(src, 'csrc', 'empty.cpp'), '// configure-only scratch source\n');
-cpSync(join(repo, 'CMakeLists.txt'), join(src, 'CMakeLists.txt'));
-cpSync(join(repo, 'cmake'), join(src, 'cmake'), { recursive: true });
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+import { repo, scratchProject } from './scratch-cmake.js';
 
-let n = 0;
-function configure(env: Record<string, string | undefined>, extra: string[] = []): { code: number; out: string } {
-  const build = join(scratch, `b${n++}`);
-  const clean = { ...process.env };
-  delete clean.LIBTORCH;
-  delete clean.LIBTORCH_USE_PYTORCH;
-  const r = spawnSync('cmake', ['-S', src, '-B', build, `-DNODE_ADDON_API_DIR=${join(repo, 'node_modules', 'node-addon-api')}`, ...extra], {
-    env: { ...clean, ...env },
-    encoding: 'utf8',
-  });
-  return { code: r.status ?? -1, out: `${r.stdout}\n${r.stderr}` };
-}
+const scratch = scratchProject();
+afterAll(() => scratch.remove());
+// Gloo is not what these tests are about (test/build/backends.test.ts is): left out where a configure must succeed.
+const configure = (env: Record<string, string>) => scratch.configure({ RARFT_WITHOUT_GLOO: '1', ...env });
 
 describe('libtorch discovery', () => {
   it('with nothing available, fails listing what was tried and every fix', () => {
@@ -42,7 +26,7 @@ describe('libtorch discovery', () => {
   });
 
   it('a LIBTORCH folder without libtorch is named in the error', () => {
-    const { code, out } = configure({ LIBTORCH: join(scratch, 'nothing-here') });
+    const { code, out } = configure({ LIBTORCH: join(scratch.dir, 'nothing-here') });
     expect(code).not.toBe(0);
     expect(out).toMatch(/LIBTORCH is set to/);
     expect(out).toMatch(/nothing-here/);
@@ -56,7 +40,7 @@ describe('libtorch discovery', () => {
   });
 
   it('a too-old version is refused unless the check is bypassed', () => {
-    const fake = join(scratch, 'old');
+    const fake = join(scratch.dir, 'old');
     mkdirSync(fake);
     for (const sub of ['share', 'include', 'lib']) symlinkSync(join(repo, '.libtorch', sub), join(fake, sub));
     writeFileSync(join(fake, 'build-version'), '1.13.1+cpu\n');

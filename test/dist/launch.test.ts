@@ -1,7 +1,10 @@
 // The launcher and env plumbing with plain `node -e` workers (no libtorch: fast): torchrun env per rank, rank-prefixed
 // output, a failing worker named with its exit code while the others are stopped, argv splitting, env validation.
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DistEnvError, launch, launchCommand, readDistEnv, splitLaunchArgs } from '../../lib/dist/index.js';
+import { DistEnvError, NoDistBackendError, launch, launchCommand, readDistEnv, relaunchIfRequested, splitLaunchArgs } from '../../lib/dist/index.js';
 
 const node = process.execPath;
 
@@ -95,9 +98,27 @@ describe('launch flags and env', () => {
 });
 
 describe('relaunchIfRequested (the rarft-train --nproc-per-node path)', () => {
+  it('with an addon built without Gloo (or NCCL): one line saying so, before any worker starts', async () => {
+    const marker = join(mkdtempSync(join(tmpdir(), 'rarft-relaunch-')), 'started');
+    // the "workers" would leave a file: none may be started
+    const argv = [process.execPath, '-e', `require('fs').writeFileSync(${JSON.stringify(marker)}, 'x')`, '--nproc-per-node', '2'];
+    const none = { backends: () => ({ gloo: false, nccl: false }) };
+    const err = await relaunchIfRequested(argv, {}, none).then(() => null, (e: Error) => e);
+    expect(err).toBeInstanceOf(NoDistBackendError);
+    expect(err!.message).not.toContain('\n');
+    expect(err!.message).toMatch(/^--nproc-per-node 2: this build of the native addon has no process-group backend \(built without Gloo: RARFT_WITHOUT_GLOO=1\); run `npm run setup && npm run build`/);
+    expect(existsSync(marker)).toBe(false);
+    // NCCL alone (a CUDA build made without Gloo) can still form GPU groups; a worker (RANK set) is never stopped
+    expect(await relaunchIfRequested([process.execPath, '-e', '0', '--nproc-per-node', '1'], {}, { backends: () => ({ gloo: false, nccl: true }) })).toBe(0);
+    expect(await relaunchIfRequested(argv, { RANK: '0', WORLD_SIZE: '2' }, none)).toBeNull();
+  });
+
+  it('asks the addon by default: this build (made after `npm run setup`) has Gloo', async () => {
+    expect(await relaunchIfRequested([process.execPath, '-e', '0', '--nproc-per-node', '1'], {})).toBe(0);
+  });
+
   it('re-runs the script as N workers with the other args intact and forwards SIGINT to all of them', async () => {
     const { spawn } = await import('node:child_process');
-    const { join } = await import('node:path');
     const root = join(import.meta.dirname, '../..');
     const child = spawn(join(root, 'node_modules/.bin/vite-node'), [join(root, 'test/dist/workers/relaunch-main.ts'), '--nproc-per-node', '2', '--config', 'x.yaml'], { stdio: ['ignore', 'pipe', 'pipe'] });
     const killer = setTimeout(() => child.kill('SIGKILL'), 60_000);

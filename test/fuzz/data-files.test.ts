@@ -1,3 +1,4 @@
+// @suite native: the targets' children write a tiny checkpoint through the addon (targets/tiny-model.ts)
 // Fuzz: the files the TypeScript readers parse (issue 16, point 7): tokenizer.json / tokenizer_config.json / chat
 // templates, every annotation format, predictions files and the append-only JSONL logs read back on resume. Run in
 // child processes like the native targets (a hang or a runaway allocation must not take vitest with it).

@@ -1,3 +1,4 @@
+// @suite native: each target runs in a child process that loads the addon (harness.ts; its imports are computed)
 // Fuzz: the files the native addon parses (issue 16, point 7): safetensors headers and files, a checkpoint's
 // config.json and model.safetensors.index.json. Each target runs in its own child process (harness.ts), so a native
 // crash is a reported failure, not a dead test runner.

@@ -22,7 +22,7 @@ describe('fuzz: in-process video header probes', () => {
 });
 
 // Where ffprobe accepts a mutated file and the in-process probe returns a result, both must agree on every field
-// (the probes promise exactly ffprobe's values or null). This needs an ffprobe (CI installs Debian's ffmpeg); without
+// (the probes promise exactly ffprobe's values or null). This needs an ffprobe (`npm run setup` checks the npm one); without
 // one the test is reported as skipped, with the reason in its name, never passed silently.
 const ffprobe = findFfprobe();
 const why = ffprobe ? '' : ' [SKIPPED: no ffprobe binary found (FFPROBE_PATH, beside ffmpeg, or on PATH)]';

@@ -1,3 +1,4 @@
+// @suite native: a child process loads the built addon (its imports cannot show it)
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

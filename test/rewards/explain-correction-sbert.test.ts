@@ -1,3 +1,4 @@
+// @suite native: lib/sbert (the addon and the SBERT weights) is loaded through a computed specifier
 /**
  * explain_correction end to end with the real SBERT model (lib/sbert, all-MiniLM-L6-v2) against the reference
  * computed by sentence-transformers (test/fixtures/rewards/sbert-explain-correction.json, made by

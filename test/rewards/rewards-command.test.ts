@@ -1,3 +1,4 @@
+// @suite native: the default encoder factory loads lib/sbert (the addon and the SBERT weights) at run time
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

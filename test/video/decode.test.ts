@@ -1,6 +1,7 @@
 // Decoding the sampled frames through the ffmpeg pipe, on the hard shared videos. The reference for "right frames"
-// is a plain sequential decode of EVERY frame by the system ffmpeg (autorotate on, no frame selection), indexed
-// in our sampled positions: same pixels, same order.
+// is a plain sequential decode of EVERY frame by a separate ffmpeg run (autorotate on, no frame selection, every
+// frame passed through), indexed in our sampled positions: same pixels, same order. The ffmpeg is the npm-shipped
+// one (test/video/binaries.ts), so no system package is needed.
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { DataError } from '../../lib/errors.js';
@@ -9,14 +10,16 @@ import type { Tensor } from '../../lib/tensor/index.js';
 import { decodeFrames } from '../../lib/video/decode.js';
 import { probeVideo } from '../../lib/video/probe.js';
 import { sharedDataset } from '../data/datasets-path.js';
+import { NPM_FFMPEG } from './binaries.js';
 
-const INSTALLER = new URL('../../node_modules/@ffmpeg-installer/linux-x64/ffmpeg', import.meta.url).pathname;
-const BINARIES = [['system ffmpeg 5.1', '/usr/bin/ffmpeg'], ['@ffmpeg-installer 4.1', INSTALLER]] as const;
+const BINARIES = [['@ffmpeg-installer 4.1', NPM_FFMPEG]] as const;
 const video = (n: string) => sharedDataset(`videos/${n}`);
 
-/** Every frame, decoded sequentially by the system ffmpeg (upright via its autorotate), as one buffer. */
+/** Every frame, decoded sequentially by ffmpeg (upright via its autorotate), as one buffer. */
 function referenceDecode(path: string): Buffer {
-  const r = spawnSync('/usr/bin/ffmpeg', ['-v', 'error', '-i', path, '-map', '0:v:0', '-fps_mode', 'passthrough', '-pix_fmt', 'rgb24', '-f', 'rawvideo', 'pipe:1'], { maxBuffer: 1 << 30 });
+  // `-vsync 0`: every decoded frame passes through (ffmpeg 4.1's spelling of 5.1's `-fps_mode passthrough`)
+  const r = spawnSync(NPM_FFMPEG, ['-v', 'error', '-i', path, '-map', '0:v:0', '-vsync', '0', '-pix_fmt', 'rgb24', '-f', 'rawvideo', 'pipe:1'], { maxBuffer: 1 << 30 });
+  if (r.status !== 0) throw new Error(`reference decode of ${path} failed: ${r.stderr}`);
   return r.stdout;
 }
 

@@ -9,8 +9,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { probeMp4 } from '../../lib/video/mp4-probe.js';
 import { parseFfprobeJson } from '../../lib/video/probe-parse.js';
 import { sharedDataset } from '../data/datasets-path.js';
+import { NPM_FFMPEG, NPM_FFPROBE } from './binaries.js';
 
-const ffprobe = (f: string) => parseFfprobeJson(execFileSync('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_streams', '-show_format', '-of', 'json', f]).toString());
+const ffprobe = (f: string) => parseFfprobeJson(execFileSync(NPM_FFPROBE, ['-v', 'error', '-select_streams', 'v:0', '-show_streams', '-show_format', '-of', 'json', f]).toString());
 
 const dir = mkdtempSync(join(tmpdir(), 'rarft-mp4probe-'));
 // [file, ffmpeg output args]: frame rates with and without exact decimals, B-frames (edit list with a delay) or
@@ -28,9 +29,9 @@ const PLAIN: Array<[string, string[]]> = [
 beforeAll(() => {
   for (const [name, args] of PLAIN) {
     const audio = name === 'pal-faststart.mp4' ? ['-f', 'lavfi', '-i', 'sine=duration=2', '-c:a', 'aac'] : [];
-    execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=size=96x64:rate=30:duration=2.3', ...audio.slice(0, 4), ...args, ...audio.slice(4), join(dir, name)]);
+    execFileSync(NPM_FFMPEG, ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=size=96x64:rate=30:duration=2.3', ...audio.slice(0, 4), ...args, ...audio.slice(4), join(dir, name)]);
   }
-  execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=size=96x64:rate=25:duration=2', '-c:v', 'libx264', '-movflags', 'frag_keyframe+empty_moov', join(dir, 'fragmented.mp4')]);
+  execFileSync(NPM_FFMPEG, ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=size=96x64:rate=25:duration=2', '-c:v', 'libx264', '-movflags', 'frag_keyframe+empty_moov', join(dir, 'fragmented.mp4')]);
 }, 120_000);
 
 describe('probeMp4', () => {

@@ -8,10 +8,10 @@ import { type BoxEvent, eventFrames, renderSyntheticVideo } from '../../lib/synt
 import { decodeFrames } from '../../lib/video/decode.js';
 import { probeVideo } from '../../lib/video/probe.js';
 import { preprocessVideo } from '../../lib/video/preprocess.js';
+import { NPM_FFMPEG } from './binaries.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'rarft-synth-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-const INSTALLER = new URL('../../node_modules/@ffmpeg-installer/linux-x64/ffmpeg', import.meta.url).pathname;
 
 const events: BoxEvent[] = [
   { shape: 'box', color: 'red', start: 0.5, end: 1.5, x: 8, y: 8, w: 20, h: 16 },
@@ -21,7 +21,7 @@ const RED = [255, 0, 0];
 const BLUE = [0, 0, 255];
 const BLACK = [0, 0, 0];
 
-describe.each([['system ffmpeg', '/usr/bin/ffmpeg'], ['@ffmpeg-installer', INSTALLER]])('renderSyntheticVideo via %s', (_l, ffmpegPath) => {
+describe.each([['@ffmpeg-installer', NPM_FFMPEG]])('renderSyntheticVideo via %s', (_l, ffmpegPath) => {
   it('boxes are visible in exactly the frames of their spans', async () => {
     const path = join(tmp, `boxes-${_l.replace(/\W/g, '')}.mp4`);
     await renderSyntheticVideo({ ffmpegPath, path, duration: 3, fps: 10, width: 64, height: 48, events });
