@@ -18,7 +18,7 @@ import { scoreCompletions } from '../lib/rewards/registry.js';
 import { type Tensor, fromTypedArray, getNumThreads, ones, tensor, tidyAsync } from '../lib/tensor/index.js';
 import { buildPrompt } from '../lib/text/build-prompt.js';
 import { loadTextTokenizer } from '../lib/text/tokenizer.js';
-import { groupAdvantages } from '../lib/train/advantages.js';
+import { groupAdvantages } from '../lib/grpo/advantages.js';
 import { cutAtVisionTokens } from '../lib/trainer/grpo-step.js';
 import { repeatedInputs } from '../lib/trainer/policy-inputs.js';
 import { loadTrainingData } from '../lib/trainer/training-data.js';

@@ -6,8 +6,8 @@
  */
 import { z } from 'zod';
 
-import { LOSS_TYPES } from '../train/loss-types.js';
-import { IMPORTANCE_SAMPLING_LEVELS } from '../train/policy-loss.js';
+import { LOSS_TYPES } from '../grpo/loss-types.js';
+import { IMPORTANCE_SAMPLING_LEVELS } from '../grpo/policy-loss.js';
 
 const posInt = () => z.number().int().positive();
 const nonNegInt = () => z.number().int().nonnegative();

@@ -18,7 +18,7 @@ import type { ResolvedExample } from '../data/examples.js';
 import { readRaRftRecords } from '../data/readers/rarft-records.js';
 import type { RaRftRecord } from '../data/types.js';
 import { type TrainResult, Trainer } from '../trainer/trainer.js';
-import type { StepMetrics } from '../train/policy-update.js';
+import type { StepMetrics } from '../grpo/policy-update.js';
 import { VideoInputCache, videoOptions } from '../trainer/video-inputs.js';
 import { DEMO_ARCH, DEMO_SIZES, type DemoSizes, demoGrpoConfig, demoRewards, demoSftConfig } from './demo-config.js';
 import { type HeldoutResult, heldoutRefusalAccuracy } from './heldout-eval.js';

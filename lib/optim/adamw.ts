@@ -2,7 +2,7 @@
  * AdamW in the addon (csrc/optim/adamw.cpp): torch.optim.AdamW's update with fp32 master weights and fp32 moments
  * for bf16/fp16 parameters (the reference trains bf16 weights under DeepSpeed, which keeps fp32 masters the same
  * way). Frozen parameters (requiresGrad false) get no state. The learning rate is passed to each step, so the
- * schedule lives in TS (lib/train/lr-schedule.ts) and is checkpointed with the trainer state.
+ * schedule lives in TS (lib/trainer/lr-schedule.ts) and is checkpointed with the trainer state.
  */
 import { BYTES_PER_ELEMENT, Tensor } from '../tensor/index.js';
 import { optimNative } from './native.js';

@@ -8,7 +8,7 @@ import type { TrainConfig } from '../config/schema.js';
 import { initProcessGroup, type ProcessGroup, readDistEnv } from '../dist/index.js';
 import { rankDevice } from '../dist/device.js';
 import { type Device, tensor } from '../tensor/index.js';
-import type { StepMetrics } from '../train/policy-update.js';
+import type { StepMetrics } from '../grpo/policy-update.js';
 
 export interface DistContext {
   group: ProcessGroup;

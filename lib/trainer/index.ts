@@ -9,3 +9,6 @@ export { VideoInputCache, videoOptions, type VideoTensors } from './video-inputs
 export { BatchingEncoder } from './batching-encoder.js';
 export { saveRunCheckpoint, checkpointStage, RUN_INFO_FILE, type Stage } from './run-checkpoint.js';
 export type { StepContext } from './step-context.js';
+export { lrAt, lrMultiplier, warmupStepsFor, type LrScheduleSpec, type LrSchedulerType } from './lr-schedule.js';
+export { makeFreezePredicate, partitionParams } from './freeze.js';
+export { StepPlan, type StepPlanOptions, type DataCursor } from './epoch-sampler.js';

@@ -13,8 +13,8 @@ import { ZeroOptimizer, type UpdateOptimizer } from '../dist/zero-optimizer.js';
 import { QwenVL } from '../model/qwen.js';
 import { AdamW } from '../optim/adamw.js';
 import { BYTES_PER_ELEMENT, type Device, type Tensor, dispose, keep } from '../tensor/index.js';
-import { partitionParams } from '../train/freeze.js';
-import { OPTIMIZER_FILE, loadOptimizerState, optimizerMetadata, readOptimizerState } from '../train/optimizer-checkpoint.js';
+import { partitionParams } from './freeze.js';
+import { OPTIMIZER_FILE, loadOptimizerState, optimizerMetadata, readOptimizerState } from '../checkpoint/optimizer-checkpoint.js';
 import type { DistContext } from './dist-context.js';
 import { type OptimizerWriter, type Stage, adamwWriter, optimizerHyper } from './run-checkpoint.js';
 

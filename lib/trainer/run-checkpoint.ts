@@ -16,9 +16,9 @@ import type { MetricsRecord } from '../logging/metrics-jsonl.js';
 import type { QwenVL } from '../model/qwen.js';
 import type { AdamW } from '../optim/adamw.js';
 import type { Generator } from '../tensor/index.js';
-import { type CheckpointInfo, saveCheckpoint } from '../train/checkpoint-dir.js';
-import { type OptimizerHyper, saveOptimizerState } from '../train/optimizer-checkpoint.js';
-import { encodeRng, writeTrainerState } from '../train/trainer-state.js';
+import { type CheckpointInfo, saveCheckpoint } from '../checkpoint/checkpoint-dir.js';
+import { type OptimizerHyper, saveOptimizerState } from '../checkpoint/optimizer-checkpoint.js';
+import { encodeRng, writeTrainerState } from '../checkpoint/trainer-state.js';
 import type { TextTokenizer } from '../text/tokenizer.js';
 import type { CursorState } from './data-cursor.js';
 

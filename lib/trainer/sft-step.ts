@@ -6,8 +6,8 @@
  */
 import type { ResolvedExample } from '../data/examples.js';
 import { fromTypedArray, tidyAsync } from '../tensor/index.js';
-import type { StepMetrics } from '../train/policy-update.js';
-import { checkGradNorm, checkLoss, checkPromptLength } from '../train/step-guard.js';
+import type { StepMetrics } from '../grpo/policy-update.js';
+import { checkGradNorm, checkLoss, checkPromptLength } from '../grpo/step-guard.js';
 import { rankShare } from './dist-context.js';
 import { repeatedInputs } from './policy-inputs.js';
 import type { StepContext } from './step-context.js';

@@ -16,7 +16,7 @@ import { loadSafetensors } from '../../lib/io/safetensors.js';
 import { registerReward, unregisterReward } from '../../lib/rewards/registry.js';
 import { dispose, getNumThreads, setNumThreads, type Tensor } from '../../lib/tensor/index.js';
 import { train } from '../../lib/trainer/trainer.js';
-import { readTrainerState } from '../../lib/train/trainer-state.js';
+import { readTrainerState } from '../../lib/checkpoint/trainer-state.js';
 import { type TinyRun, makeTinyRun, readJsonl, tinyConfig } from '../trainer/fixture.js';
 import { ROOT, VITE_NODE } from './helpers.js';
 import { CHARS_REWARD, ZERO_STD_ON_REFUSABLE } from './workers/chars-reward.js';

@@ -13,7 +13,7 @@ import { loadSafetensors } from '../../lib/io/safetensors.js';
 import { type ModelShards, QwenVL } from '../../lib/model/qwen.js';
 import { AdamW } from '../../lib/optim/adamw.js';
 import type { Tensor } from '../../lib/tensor/index.js';
-import { OPTIMIZER_FILE, optimizerMetadata, saveOptimizerState } from '../../lib/train/optimizer-checkpoint.js';
+import { OPTIMIZER_FILE, optimizerMetadata, saveOptimizerState } from '../../lib/checkpoint/optimizer-checkpoint.js';
 import { TINY, batchInputs, floats, reference, report } from './helpers.js';
 
 const TRAIN = ['visual.blocks.0.attn.qkv.weight', 'visual.merger.mlp.0.weight', 'model.embed_tokens.weight', 'model.layers.1.mlp.down_proj.weight', 'model.layers.0.self_attn.q_proj.bias', 'lm_head.weight'];

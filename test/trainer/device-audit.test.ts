@@ -1,7 +1,7 @@
 // Device placement of the whole trainer, checked without a GPU: under the device audit (one simulated GPU) the config's
 // `device: cuda` puts the model, the optimizer and every tensor a step makes on cuda:0 as labels, and any tensor left
 // on the CPU that meets them throws as libtorch does on a real GPU ("Expected all tensors to be on the same device").
-// Before the fix this failed at the first GRPO update: the advantages were built on the CPU (lib/train/policy-update.ts).
+// Before the fix this failed at the first GRPO update: the advantages were built on the CPU (lib/grpo/policy-update.ts).
 // The same scenarios run on a real GPU in test/gpu/training.test.ts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 

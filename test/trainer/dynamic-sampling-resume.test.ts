@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { registerReward, unregisterReward } from '../../lib/rewards/registry.js';
 import { Trainer } from '../../lib/trainer/index.js';
-import { readTrainerState } from '../../lib/train/trainer-state.js';
+import { readTrainerState } from '../../lib/checkpoint/trainer-state.js';
 import { type TinyRun, makeTinyRun, readJsonl, tinyConfig, weightsOf } from './fixture.js';
 
 let run: TinyRun;

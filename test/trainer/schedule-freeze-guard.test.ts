@@ -1,9 +1,9 @@
 /** LR schedules (hand values), freeze patterns and the step guards. */
 import { describe, expect, it } from 'vitest';
 
-import { makeFreezePredicate, partitionParams } from '../../lib/train/freeze.js';
-import { lrAt, lrMultiplier, warmupStepsFor } from '../../lib/train/lr-schedule.js';
-import { checkGradNorm, checkLoss, checkPromptLength, checkRewards } from '../../lib/train/step-guard.js';
+import { makeFreezePredicate, partitionParams } from '../../lib/trainer/freeze.js';
+import { lrAt, lrMultiplier, warmupStepsFor } from '../../lib/trainer/lr-schedule.js';
+import { checkGradNorm, checkLoss, checkPromptLength, checkRewards } from '../../lib/grpo/step-guard.js';
 
 describe('lr schedules', () => {
   it('linear, no warmup (the reference): peak at step 0, peak/T at the last step, 0 after', () => {

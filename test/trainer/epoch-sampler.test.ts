@@ -1,7 +1,7 @@
 /** StepPlan: step counts, per-epoch reshuffles, rank slices, padding, and resume through the data cursor. */
 import { describe, expect, it } from 'vitest';
 
-import { StepPlan } from '../../lib/train/epoch-sampler.js';
+import { StepPlan } from '../../lib/trainer/epoch-sampler.js';
 
 const base = { numExamples: 10, perDeviceBatch: 1, gradAccum: 1, worldSize: 2, epochs: 3, maxSteps: -1, seed: 42 };
 

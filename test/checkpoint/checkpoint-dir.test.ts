@@ -19,9 +19,9 @@ import {
   rotateCheckpoints,
   saveCheckpoint,
   writeLatestPointer,
-} from '../../lib/train/checkpoint-dir.js';
-import { OPTIMIZER_FILE, loadOptimizerState, saveOptimizerState } from '../../lib/train/optimizer-checkpoint.js';
-import { type TrainerState, encodeRng, readTrainerState, restoreRng, writeTrainerState } from '../../lib/train/trainer-state.js';
+} from '../../lib/checkpoint/checkpoint-dir.js';
+import { OPTIMIZER_FILE, loadOptimizerState, saveOptimizerState } from '../../lib/checkpoint/optimizer-checkpoint.js';
+import { type TrainerState, encodeRng, readTrainerState, restoreRng, writeTrainerState } from '../../lib/checkpoint/trainer-state.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'rarft-ckpt-'));
 const state = (step: number): Omit<TrainerState, 'format' | 'saved_at'> => ({

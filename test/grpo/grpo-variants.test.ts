@@ -9,9 +9,9 @@
 import { describe, expect, it } from 'vitest';
 
 import { type Tensor, tensor, tidyAsync, zeros } from '../../lib/tensor/index.js';
-import { highEntropyMask } from '../../lib/train/entropy-mask.js';
-import { type PolicyLossOptions, policyLoss } from '../../lib/train/policy-loss.js';
-import { type PolicyUpdateInput, type PolicyUpdateSettings, policyUpdate } from '../../lib/train/policy-update.js';
+import { highEntropyMask } from '../../lib/grpo/entropy-mask.js';
+import { type PolicyLossOptions, policyLoss } from '../../lib/grpo/policy-loss.js';
+import { type PolicyUpdateInput, type PolicyUpdateSettings, policyUpdate } from '../../lib/grpo/policy-update.js';
 import type { UpdateOptimizer } from '../../lib/dist/zero-optimizer.js';
 
 const a = 0.5 / (Math.SQRT1_2 + 1e-4);

@@ -14,11 +14,11 @@ import { loadSafetensors, saveSafetensors } from '../../lib/io/safetensors.js';
 import { MetricsWriter, readMetrics } from '../../lib/logging/metrics-jsonl.js';
 import { AdamW } from '../../lib/optim/index.js';
 import { Generator, type Tensor, multinomial, noGrad, tidy, zeros } from '../../lib/tensor/index.js';
-import { resolveResume, saveCheckpoint } from '../../lib/train/checkpoint-dir.js';
-import { lrAt } from '../../lib/train/lr-schedule.js';
-import { loadOptimizerState, saveOptimizerState } from '../../lib/train/optimizer-checkpoint.js';
-import { policyUpdate } from '../../lib/train/policy-update.js';
-import { encodeRng, readTrainerState, restoreRng, writeTrainerState } from '../../lib/train/trainer-state.js';
+import { resolveResume, saveCheckpoint } from '../../lib/checkpoint/checkpoint-dir.js';
+import { lrAt } from '../../lib/trainer/lr-schedule.js';
+import { loadOptimizerState, saveOptimizerState } from '../../lib/checkpoint/optimizer-checkpoint.js';
+import { policyUpdate } from '../../lib/grpo/policy-update.js';
+import { encodeRng, readTrainerState, restoreRng, writeTrainerState } from '../../lib/checkpoint/trainer-state.js';
 
 const TOTAL = 12;
 const HYPER = { betas: [0.9, 0.999] as const, eps: 1e-8, weightDecay: 0.01 };

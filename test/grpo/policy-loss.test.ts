@@ -8,8 +8,8 @@
 import { describe, expect, it } from 'vitest';
 
 import { type Tensor, tensor, tidyAsync } from '../../lib/tensor/index.js';
-import { type LossType } from '../../lib/train/loss-types.js';
-import { policyLoss } from '../../lib/train/policy-loss.js';
+import { type LossType } from '../../lib/grpo/loss-types.js';
+import { policyLoss } from '../../lib/grpo/policy-loss.js';
 
 const LOGP = [[-1, -2, -0.5], [-0.3, -1.2, -0.7]];
 const REF = [[-1.5, -2, 0], [-0.3, -1.0, -1.2]];

@@ -14,8 +14,8 @@ import { saveSafetensors } from '../../lib/io/safetensors.js';
 import { MetricsWriter } from '../../lib/logging/metrics-jsonl.js';
 import { QwenVL } from '../../lib/model/qwen.js';
 import { tensor } from '../../lib/tensor/index.js';
-import { cleanStaleTemps, saveCheckpoint } from '../../lib/train/checkpoint-dir.js';
-import { type TrainerState, writeTrainerState } from '../../lib/train/trainer-state.js';
+import { cleanStaleTemps, saveCheckpoint } from '../../lib/checkpoint/checkpoint-dir.js';
+import { type TrainerState, writeTrainerState } from '../../lib/checkpoint/trainer-state.js';
 import { Trainer } from '../../lib/trainer/index.js';
 import { makeTinyRun, tinyConfig } from '../trainer/fixture.js';
 

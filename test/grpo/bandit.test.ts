@@ -8,10 +8,10 @@ import { describe, expect, it } from 'vitest';
 
 import { AdamW } from '../../lib/optim/index.js';
 import { Generator, cat, full, multinomial, noGrad, tensor, tidy, tidyAsync, zeros } from '../../lib/tensor/index.js';
-import { groupAdvantages } from '../../lib/train/advantages.js';
-import { completionMask } from '../../lib/train/completion-mask.js';
-import { lrAt } from '../../lib/train/lr-schedule.js';
-import { policyLoss } from '../../lib/train/policy-loss.js';
+import { groupAdvantages } from '../../lib/grpo/advantages.js';
+import { completionMask } from '../../lib/grpo/completion-mask.js';
+import { lrAt } from '../../lib/trainer/lr-schedule.js';
+import { policyLoss } from '../../lib/grpo/policy-loss.js';
 
 const G = 8;
 const IM_END = 151645;

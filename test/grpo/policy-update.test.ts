@@ -13,7 +13,7 @@ import { describe, expect, it } from 'vitest';
 
 import { AdamW } from '../../lib/optim/index.js';
 import { type Tensor, tensor, tidy, zeros } from '../../lib/tensor/index.js';
-import { type PolicyUpdateSettings, policyUpdate } from '../../lib/train/policy-update.js';
+import { type PolicyUpdateSettings, policyUpdate } from '../../lib/grpo/policy-update.js';
 
 const settings: PolicyUpdateSettings = {
   numGenerations: 4, scaleRewards: 'group', lossType: 'rarft_token_mean', beta: 0, epsilonLow: 0.2, epsilonHigh: 0.2,

@@ -5,10 +5,10 @@
 import { describe, expect, it } from 'vitest';
 
 import { tensor, tidy } from '../../lib/tensor/index.js';
-import { groupAdvantages } from '../../lib/train/advantages.js';
-import { completionLengths, completionMask } from '../../lib/train/completion-mask.js';
-import { k3Kl } from '../../lib/train/kl.js';
-import { meanOfSequenceMeans, selectTokenLogps, tokenEntropy } from '../../lib/train/token-stats.js';
+import { groupAdvantages } from '../../lib/grpo/advantages.js';
+import { completionLengths, completionMask } from '../../lib/grpo/completion-mask.js';
+import { k3Kl } from '../../lib/grpo/kl.js';
+import { meanOfSequenceMeans, selectTokenLogps, tokenEntropy } from '../../lib/grpo/token-stats.js';
 
 const close = (got: ArrayLike<number>, want: number[], digits = 4) => {
   expect(got.length).toBe(want.length);
