@@ -40,9 +40,6 @@ const project = (name: Suite, env: Record<string, string> = {}) => ({
 // Native resources are heavy (loading libtorch costs ~0.6 s and ~200 MB per process): at most 2 forked workers.
 export default defineConfig({
   test: {
-    // vitest's default exclude has '**/dist/**', which would hide test/dist (the distributed tests): only the
-    // compiled output at the root is excluded.
-    exclude: ['**/node_modules/**', 'dist/**', '.git/**'],
     pool: 'forks',
     poolOptions: { forks: { minForks: 1, maxForks: 2 } },
     testTimeout: 120_000,

@@ -13,7 +13,7 @@ export * from './grpo/index.js';
 export * from './checkpoint/index.js';
 export * from './optim/index.js';
 export * from './logging/index.js';
-export * from './dist/index.js';
+export * from './distributed/index.js';
 export * from './sbert/index.js';
 export * from './trainer/index.js';
 export * from './video/index.js';

@@ -1,4 +1,4 @@
-// N-API bindings for rarft::dist::Group (csrc/dist/process_group.h). Rendezvous and every collective run on the thread
+// N-API bindings for rarft::dist::Group (csrc/distributed/process_group.h). Rendezvous and every collective run on the thread
 // pool (PromiseWorker): they block until all ranks arrive or the timeout passes, and must not block the event loop.
 // Collectives write in place (allReduce, broadcast) or return a new handle (allGather, reduceScatter).
 

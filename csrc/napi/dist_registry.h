@@ -5,8 +5,8 @@
 
 #include <memory>
 
-#include "dist/flat_shard.h"
-#include "dist/process_group.h"
+#include "distributed/flat_shard.h"
+#include "distributed/process_group.h"
 
 namespace rarft::napi {
 

@@ -1,4 +1,4 @@
-// N-API bindings for rarft::dist::FlatShard (csrc/dist/flat_shard.h). Anything that communicates (create with a
+// N-API bindings for rarft::dist::FlatShard (csrc/distributed/flat_shard.h). Anything that communicates (create with a
 // broadcast, gather, reduceScatterGrads, clipGradNorm, gatherNamed) runs on the thread pool; layout queries and the
 // pure re-sharding helper (shardSliceForRank) are synchronous.
 #include "napi/async_work.h"

@@ -28,7 +28,7 @@
 #include <string>
 #include <vector>
 
-#include "dist/flat_shard.h"
+#include "distributed/flat_shard.h"
 #include "io/safetensors_writer.h"
 
 namespace rarft::qwen {

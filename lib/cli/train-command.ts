@@ -81,7 +81,7 @@ export function addTrainCommand(program: Command): Command {
   program
     .addOption(new Option('--stage <stage>', 'sft = supervised warm-up on the reference answers; grpo = RA-RFT GRPO').choices(['sft', 'grpo']))
     .addOption(new Option('--resume [dir]', 'resume from output_dir\'s latest checkpoint, or from DIR'))
-    // Read by the bin before commander (lib/dist/launch-command.ts): the launcher re-runs this command as N workers.
+    // Read by the bin before commander (lib/distributed/launch-command.ts): the launcher re-runs this command as N workers.
     // Listed here for --help, and accepted (ignored) when a worker is started by another launcher with them.
     .addOption(new Option('--nproc-per-node <n>', 'ZeRO-3 training over N local worker processes (torchrun-style env; Gloo on CPU, NCCL on GPUs)'))
     .addOption(new Option('--nnodes <n>', 'nodes in a multi-node run (one launcher per node)').default(undefined))

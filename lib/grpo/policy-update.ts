@@ -14,7 +14,7 @@
  * Metric names are the reference's (§4.6) plus TRL's clip ratios, entropy and frac_reward_zero_std; with several
  * micro-batches each metric is the mean over them.
  */
-import type { UpdateOptimizer } from '../dist/zero-optimizer.js';
+import type { UpdateOptimizer } from '../distributed/zero-optimizer.js';
 import { type Device, type Tensor, noGradAsync, tensor, tidy, tidyAsync } from '../tensor/index.js';
 import { type ScaleRewards, groupAdvantages } from './advantages.js';
 import { completionMask } from './completion-mask.js';

@@ -9,8 +9,8 @@
 import { DTYPE_CODE, type FloatDType } from '../tensor/dtype.js';
 import type { Device } from '../tensor/factory.js';
 import { Tensor } from '../tensor/tensor.js';
-import { FlatShard } from '../dist/flat-shard.js';
-import type { ProcessGroup } from '../dist/process-group.js';
+import { FlatShard } from '../distributed/flat-shard.js';
+import type { ProcessGroup } from '../distributed/process-group.js';
 import { loadQwenConfig, type QwenVLConfig } from './config.js';
 import { type NativeQwenInputs, qwenNative, type SpgMode } from './native.js';
 

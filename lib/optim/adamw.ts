@@ -65,7 +65,7 @@ export class AdamW {
     return optimNative().adamwClipGradNorm(this.id, maxNorm);
   }
 
-  /** This optimizer's grad norm without clipping (a ZeRO rank combines the ranks' norms: lib/dist/zero-optimizer). */
+  /** This optimizer's grad norm without clipping (a ZeRO rank combines the ranks' norms: lib/distributed/zero-optimizer). */
   localGradNorm(): Promise<number> {
     return optimNative().adamwLocalGradNorm(this.id);
   }

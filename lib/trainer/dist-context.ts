@@ -1,12 +1,12 @@
 /**
- * The trainer's view of a multi-process run (torchrun-style env, see lib/dist/env.ts): the process group, which share
+ * The trainer's view of a multi-process run (torchrun-style env, see lib/distributed/env.ts): the process group, which share
  * of each step's prompts this rank takes, and the agreements that keep ranks in lockstep. Sharded model calls are
  * collectives, so every decision that changes which calls a rank makes (skip this step, stop training) is taken by
  * all ranks together: any rank's reason to skip skips the step everywhere.
  */
 import type { TrainConfig } from '../config/schema.js';
-import { initProcessGroup, type ProcessGroup, readDistEnv } from '../dist/index.js';
-import { rankDevice } from '../dist/device.js';
+import { initProcessGroup, type ProcessGroup, readDistEnv } from '../distributed/index.js';
+import { rankDevice } from '../distributed/device.js';
 import { type Device, tensor } from '../tensor/index.js';
 import type { StepMetrics } from '../grpo/policy-update.js';
 

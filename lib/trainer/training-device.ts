@@ -1,11 +1,11 @@
 /**
  * The device this process trains on: the config's `device`, made rank-specific in multi-process runs (cuda ->
- * cuda:LOCAL_RANK, lib/dist/device.ts). Checked before anything is loaded, so a CUDA device on an addon without CUDA,
+ * cuda:LOCAL_RANK, lib/distributed/device.ts). Checked before anything is loaded, so a CUDA device on an addon without CUDA,
  * or a GPU index past the visible ones, is one clear error naming the config field instead of a libtorch failure
  * in the middle of loading a 7B checkpoint.
  */
 import type { TrainConfig } from '../config/schema.js';
-import { rankDevice } from '../dist/device.js';
+import { rankDevice } from '../distributed/device.js';
 import { DataError } from '../errors.js';
 import { type Device, buildInfo, cuda } from '../tensor/index.js';
 import type { DistContext } from './dist-context.js';

@@ -49,7 +49,7 @@ describe('classifyTests', () => {
     expect(new Set(all).size).toBe(all.length);
     expect(repo.unit).toContain('test/data/csv.test.ts');
     expect(repo.native).toEqual(expect.arrayContaining(['test/tensor/ops-math.test.ts', 'test/native/load.test.ts', 'test/build/backends.test.ts']));
-    expect(repo.multiprocess).toEqual(expect.arrayContaining(['test/dist/collectives.test.ts', 'test/qwen/sharded.test.ts']));
+    expect(repo.multiprocess).toEqual(expect.arrayContaining(['test/distributed/collectives.test.ts', 'test/qwen/sharded.test.ts']));
     expect(repo.unit).not.toContain('test/rewards/explain-correction-sbert.test.ts');
   });
 });

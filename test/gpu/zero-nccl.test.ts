@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { freePort, initProcessGroup } from '../../lib/dist/index.js';
+import { freePort, initProcessGroup } from '../../lib/distributed/index.js';
 import { registerReward, unregisterReward } from '../../lib/rewards/registry.js';
 import { cuda, tensor } from '../../lib/tensor/index.js';
 import { distContext } from '../../lib/trainer/dist-context.js';

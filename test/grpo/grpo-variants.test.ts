@@ -12,7 +12,7 @@ import { type Tensor, tensor, tidyAsync, zeros } from '../../lib/tensor/index.js
 import { highEntropyMask } from '../../lib/grpo/entropy-mask.js';
 import { type PolicyLossOptions, policyLoss } from '../../lib/grpo/policy-loss.js';
 import { type PolicyUpdateInput, type PolicyUpdateSettings, policyUpdate } from '../../lib/grpo/policy-update.js';
-import type { UpdateOptimizer } from '../../lib/dist/zero-optimizer.js';
+import type { UpdateOptimizer } from '../../lib/distributed/zero-optimizer.js';
 
 const a = 0.5 / (Math.SQRT1_2 + 1e-4);
 const IM_END = 151645;

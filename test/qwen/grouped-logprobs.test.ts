@@ -3,7 +3,7 @@
 // gradient checkpointing, and on a ZeRO-3 sharded model.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { freePort, initProcessGroup } from '../../lib/dist/index.js';
+import { freePort, initProcessGroup } from '../../lib/distributed/index.js';
 import { QwenVL, type QwenInputs } from '../../lib/model/qwen.js';
 import { type Tensor, cat, fromTypedArray, ones } from '../../lib/tensor/index.js';
 import { TINY, batchInputs, floats, reference, report } from './helpers.js';

@@ -1,14 +1,14 @@
 // ZeRO-3 sharding of the model changes where the weights live, not the math: on a 1-rank group a sharded model's
 // log-probs, gradients (collected from the block shards), greedy generation and saved checkpoint equal the plain
 // model's; a released block's weights are really gone between uses; the whole model is gathered once per generate.
-// (2-rank equivalence through the trainer: test/dist/trainer-zero.test.ts.)
+// (2-rank equivalence through the trainer: test/distributed/trainer-zero.test.ts.)
 import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { freePort, initProcessGroup, type ProcessGroup } from '../../lib/dist/index.js';
-import { ZeroOptimizer } from '../../lib/dist/zero-optimizer.js';
+import { freePort, initProcessGroup, type ProcessGroup } from '../../lib/distributed/index.js';
+import { ZeroOptimizer } from '../../lib/distributed/zero-optimizer.js';
 import { loadSafetensors } from '../../lib/io/safetensors.js';
 import { type ModelShards, QwenVL } from '../../lib/model/qwen.js';
 import { AdamW } from '../../lib/optim/adamw.js';

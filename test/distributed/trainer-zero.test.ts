@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { TrainConfig } from '../../lib/config/schema.js';
-import { freePort, launch, workerEnv } from '../../lib/dist/index.js';
+import { freePort, launch, workerEnv } from '../../lib/distributed/index.js';
 import { loadSafetensors } from '../../lib/io/safetensors.js';
 import { registerReward, unregisterReward } from '../../lib/rewards/registry.js';
 import { dispose, getNumThreads, setNumThreads, type Tensor } from '../../lib/tensor/index.js';
@@ -17,7 +17,7 @@ import { type TinyRun, makeTinyRun, tinyConfig } from '../trainer/fixture.js';
 import { ROOT, VITE_NODE } from './helpers.js';
 import { CHARS_REWARD } from './workers/chars-reward.js';
 
-const WORKER = join(ROOT, 'test/dist/workers/trainer-worker.ts');
+const WORKER = join(ROOT, 'test/distributed/workers/trainer-worker.ts');
 let run: TinyRun;
 // The workers run with 1 intra-op thread; so must this process's runs they are compared with bit for bit: with AVX-512
 // kernels, 2 threads split some reductions differently, and Adam turns those last-bit gradient differences (e.g. in

@@ -1,5 +1,5 @@
 /**
- * Distributed bench (Gloo over 127.0.0.1, 2 processes via lib/dist/launch):
+ * Distributed bench (Gloo over 127.0.0.1, 2 processes via lib/distributed/launch):
  *   - all-gather / reduce-scatter throughput of 1, 16, 64 MB flat float32 buffers (GB/s of the full buffer);
  *   - ZeRO-3 step time of the test MLP (gather -> forward/backward -> reduce-scatter -> free -> AdamW on the shard)
  *     with 1 and 2 processes (the same global batch);
@@ -9,9 +9,9 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launch } from '../lib/dist/index.js';
+import { launch } from '../lib/distributed/index.js';
 import { registerReward } from '../lib/rewards/registry.js';
-import { CHARS_REWARD } from '../test/dist/workers/chars-reward.js';
+import { CHARS_REWARD } from '../test/distributed/workers/chars-reward.js';
 import { makeTinyRun, tinyConfig } from '../test/trainer/fixture.js';
 import { type BenchRecord, writeResults } from './write-results.js';
 
@@ -34,7 +34,7 @@ async function run(nproc: number, args: string[]): Promise<string[]> {
   return lines;
 }
 
-const bw = await run(2, [join(root, 'bench/dist-worker.ts')]);
+const bw = await run(2, [join(root, 'bench/distributed-worker.ts')]);
 for (const l of bw) {
   const m = /^\[rank 0\] BW (.*)$/.exec(l);
   if (!m) continue;
@@ -45,7 +45,7 @@ for (const l of bw) {
 const STEPS = 40;
 const scratch = mkdtempSync(join(tmpdir(), 'rarft-dist-bench-'));
 for (const nproc of [1, 2]) {
-  const lines = await run(nproc, [join(root, 'test/dist/workers/mlp-worker.ts'), 'train', scratch, String(STEPS)]);
+  const lines = await run(nproc, [join(root, 'test/distributed/workers/mlp-worker.ts'), 'train', scratch, String(STEPS)]);
   const ms = Number(/^\[rank 0\] STEP_MS (.*)$/.exec(lines.find((l) => l.startsWith('[rank 0] STEP_MS')) ?? '')?.[1]);
   if (!Number.isFinite(ms)) throw new Error(`no STEP_MS from the ${nproc}-process run:\n${lines.join('\n')}`);
   records.push({ name: `ZeRO-3 MLP step, ${nproc} proc(s)`, value: ms, unit: 'ms', note: `595 params, global batch 8, mean of ${STEPS} steps` });
@@ -61,7 +61,7 @@ for (const nproc of [1, 2]) {
   const cfg = tinyConfig(tiny, `qwen-${nproc}`, { per_device_train_batch_size: 2 / nproc, max_steps: QWEN_STEPS, save_steps: 1000, top_k: 20, reward_funcs: ['format', 'refuse_iou', 'test_chars'], report_to: ['jsonl'] });
   const file = join(scratch, `qwen-${nproc}.json`);
   writeFileSync(file, JSON.stringify(cfg));
-  await run(nproc, [join(root, 'test/dist/workers/trainer-worker.ts'), file]);
+  await run(nproc, [join(root, 'test/distributed/workers/trainer-worker.ts'), file]);
   const steps = readFileSync(join(cfg.output_dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, number>);
   const times = steps.slice(1).map((r) => r['time/step']!);
   const mean = times.reduce((a, b) => a + b, 0) / times.length;

@@ -2,7 +2,7 @@
 // process (re-sharded for world 1) with the same next step as the 2-process run that continued.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { freePort, initProcessGroup, restoreSharded, type FullState } from '../../lib/dist/index.js';
+import { freePort, initProcessGroup, restoreSharded, type FullState } from '../../lib/distributed/index.js';
 import { loadSafetensors } from '../../lib/io/safetensors.js';
 import type { Tensor } from '../../lib/tensor/index.js';
 import { launchWorkers, tmp } from './helpers.js';

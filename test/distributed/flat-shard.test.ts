@@ -1,7 +1,7 @@
 // FlatShard pieces in one process (a world-1 Gloo group over a real TCPStore): gather views, free, grads, clipping,
 // re-sharding slices for other world sizes, bf16 masters in the full state, and the errors users will meet.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FLAT_PARAM, FlatShard, freePort, initProcessGroup, loadSharded, resolveBackend, ShardedAdamW, sliceForRank, type ProcessGroup } from '../../lib/dist/index.js';
+import { FLAT_PARAM, FlatShard, freePort, initProcessGroup, loadSharded, resolveBackend, ShardedAdamW, sliceForRank, type ProcessGroup } from '../../lib/distributed/index.js';
 import { AdamW } from '../../lib/optim/index.js';
 import { cat, tensor, type Tensor } from '../../lib/tensor/index.js';
 import { batch, initParams, loss, SMALL } from './mlp.js';

@@ -1,5 +1,5 @@
 /**
- * FlatShard: ZeRO-3 style parameter sharding, model-agnostic (csrc/dist/flat_shard.h does the work).
+ * FlatShard: ZeRO-3 style parameter sharding, model-agnostic (csrc/distributed/flat_shard.h does the work).
  * The named parameters are packed in order into one flat buffer padded to a multiple of the world size; this rank
  * keeps only its 1/world slice (`local`). Per step:
  *

@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DistEnvError, NoDistBackendError, launch, launchCommand, readDistEnv, relaunchIfRequested, splitLaunchArgs } from '../../lib/dist/index.js';
+import { DistEnvError, NoDistBackendError, launch, launchCommand, readDistEnv, relaunchIfRequested, splitLaunchArgs } from '../../lib/distributed/index.js';
 
 const node = process.execPath;
 
@@ -120,7 +120,7 @@ describe('relaunchIfRequested (the rarft-train --nproc-per-node path)', () => {
   it('re-runs the script as N workers with the other args intact and forwards SIGINT to all of them', async () => {
     const { spawn } = await import('node:child_process');
     const root = join(import.meta.dirname, '../..');
-    const child = spawn(join(root, 'node_modules/.bin/vite-node'), [join(root, 'test/dist/workers/relaunch-main.ts'), '--nproc-per-node', '2', '--config', 'x.yaml'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(join(root, 'node_modules/.bin/vite-node'), [join(root, 'test/distributed/workers/relaunch-main.ts'), '--nproc-per-node', '2', '--config', 'x.yaml'], { stdio: ['ignore', 'pipe', 'pipe'] });
     const killer = setTimeout(() => child.kill('SIGKILL'), 60_000);
     let out = '';
     let sent = false;

@@ -3,11 +3,11 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { freePort, launch, type LaunchResult, workerEnv } from '../../lib/dist/index.js';
+import { freePort, launch, type LaunchResult, workerEnv } from '../../lib/distributed/index.js';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const VITE_NODE = join(ROOT, 'node_modules/.bin/vite-node');
-export const WORKER = join(ROOT, 'test/dist/workers/mlp-worker.ts');
+export const WORKER = join(ROOT, 'test/distributed/workers/mlp-worker.ts');
 
 export function tmp(): string {
   return mkdtempSync(join(tmpdir(), 'rarft-dist-'));
@@ -19,7 +19,7 @@ export function linesOf(lines: string[], rank: number, tag: string): string[] {
   return lines.filter((l) => l.startsWith(p)).map((l) => l.slice(p.length));
 }
 
-/** The MLP worker under lib/dist/launch with a hard deadline. */
+/** The MLP worker under lib/distributed/launch with a hard deadline. */
 export async function launchWorkers(mode: string, nproc: number, opts: { outDir?: string; steps?: number; timeoutMs?: number; deadlineMs?: number } = {}): Promise<{ result: LaunchResult; lines: string[] }> {
   const lines: string[] = [];
   const result = await launch({

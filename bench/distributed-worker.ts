@@ -1,10 +1,10 @@
 /**
- * One rank of the collective bandwidth bench (bench/dist.bench.ts launches 2 with lib/dist/launch). For each flat
+ * One rank of the collective bandwidth bench (bench/distributed.bench.ts launches 2 with lib/distributed/launch). For each flat
  * buffer size: all-gather (each rank sends size/world, receives the full size) and reduce-scatter (each rank sends the
  * full size, receives size/world), timed on rank 0 between barriers. Prints `BW {json}` lines.
  * Throughput is the full buffer's bytes per second (torch's "algbw"); over Gloo loopback each rank also copies.
  */
-import { initProcessGroup } from '../lib/dist/index.js';
+import { initProcessGroup } from '../lib/distributed/index.js';
 import { zeros } from '../lib/tensor/index.js';
 
 const MB = 1 << 20;

@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { relaunchIfRequested } from '../../../lib/dist/launch-command.js';
+import { relaunchIfRequested } from '../../../lib/distributed/launch-command.js';
 
 const script = fileURLToPath(import.meta.url);
 const viteNode = join(script, '../../../../node_modules/.bin/vite-node');

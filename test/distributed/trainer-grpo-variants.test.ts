@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { TrainConfig } from '../../lib/config/schema.js';
-import { launch } from '../../lib/dist/index.js';
+import { launch } from '../../lib/distributed/index.js';
 import { loadSafetensors } from '../../lib/io/safetensors.js';
 import { registerReward, unregisterReward } from '../../lib/rewards/registry.js';
 import { dispose, getNumThreads, setNumThreads, type Tensor } from '../../lib/tensor/index.js';
@@ -21,7 +21,7 @@ import { type TinyRun, makeTinyRun, readJsonl, tinyConfig } from '../trainer/fix
 import { ROOT, VITE_NODE } from './helpers.js';
 import { CHARS_REWARD, ZERO_STD_ON_REFUSABLE } from './workers/chars-reward.js';
 
-const WORKER = join(ROOT, 'test/dist/workers/trainer-worker.ts');
+const WORKER = join(ROOT, 'test/distributed/workers/trainer-worker.ts');
 let run: TinyRun;
 // 1 intra-op thread here as in the workers, so the runs compare bit for bit up to the reduction order (trainer-zero.test.ts)
 const threads = getNumThreads();

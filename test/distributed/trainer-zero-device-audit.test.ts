@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { TrainConfig } from '../../lib/config/schema.js';
-import { launch } from '../../lib/dist/index.js';
+import { launch } from '../../lib/distributed/index.js';
 import { registerReward, unregisterReward } from '../../lib/rewards/registry.js';
 import { deviceAudit, getNumThreads, setNumThreads } from '../../lib/tensor/index.js';
 import { train } from '../../lib/trainer/trainer.js';
@@ -16,7 +16,7 @@ import { type TinyRun, makeTinyRun, maxAbsDiff, readJsonl, tinyConfig, weightsOf
 import { ROOT, VITE_NODE } from './helpers.js';
 import { CHARS_REWARD } from './workers/chars-reward.js';
 
-const WORKER = join(ROOT, 'test/dist/workers/trainer-worker.ts');
+const WORKER = join(ROOT, 'test/distributed/workers/trainer-worker.ts');
 let run: TinyRun;
 const threads = getNumThreads();
 beforeAll(async () => {

@@ -1,5 +1,5 @@
 /**
- * A distributed worker for the tests and the bench (run with vite-node, env set by lib/dist/launch or by the test).
+ * A distributed worker for the tests and the bench (run with vite-node, env set by lib/distributed/launch or by the test).
  * argv: <mode> <outDir> [steps]. Modes:
  *   train       k ZeRO-3 steps on the MLP; rank 0 writes final weights (gathered) to <outDir>/weights.safetensors;
  *               every rank prints `MEM {...}` (bytes of its shard + AdamW state) and `STEP_MS <ms>`.
@@ -11,7 +11,7 @@
  * DIST_TIMEOUT_MS sets the group's timeout.
  */
 import { join } from 'node:path';
-import { FlatShard, initProcessGroup, ShardedAdamW, type ProcessGroup } from '../../../lib/dist/index.js';
+import { FlatShard, initProcessGroup, ShardedAdamW, type ProcessGroup } from '../../../lib/distributed/index.js';
 import { saveSafetensors } from '../../../lib/io/safetensors.js';
 import { tensor, zeros } from '../../../lib/tensor/index.js';
 import { ADAMW, batch, initParams, loss, LR, SMALL } from '../mlp.js';

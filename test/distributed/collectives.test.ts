@@ -1,4 +1,4 @@
-// c10d collectives over Gloo, 2 processes on 127.0.0.1 (launched by lib/dist/launch), against hand-computed values.
+// c10d collectives over Gloo, 2 processes on 127.0.0.1 (launched by lib/distributed/launch), against hand-computed values.
 import { describe, expect, it } from 'vitest';
 import { launchWorkers, linesOf } from './helpers.js';
 

@@ -1,4 +1,4 @@
-#include "dist/flat_shard.h"
+#include "distributed/flat_shard.h"
 
 #include <ATen/core/grad_mode.h>
 
