@@ -13,7 +13,7 @@ import { dirname, join } from 'node:path';
 import type { TrainConfig } from '../lib/config/schema.js';
 import { exampleToRewardFields, resolveExample } from '../lib/data/examples.js';
 import { saveSafetensors } from '../lib/io/safetensors.js';
-import { QwenVL } from '../lib/model/qwen.js';
+import { QwenVL } from '../lib/qwen/qwen.js';
 import { scoreCompletions } from '../lib/rewards/registry.js';
 import { type Tensor, fromTypedArray, getNumThreads, ones, tensor, tidyAsync } from '../lib/tensor/index.js';
 import { buildPrompt } from '../lib/text/build-prompt.js';

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { QwenVL } from '../lib/model/qwen.js';
+import { QwenVL } from '../lib/qwen/qwen.js';
 import { logprobMemory } from './qwen/memory.js';
 import { textPrompt, videoPrompt } from './qwen/inputs.js';
 import { HALF_B_TEXT, SMALL_VISION, writeRandomCheckpoint } from './qwen/random-checkpoint.js';

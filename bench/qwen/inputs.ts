@@ -5,7 +5,7 @@
  */
 import { Generator, type Tensor, cat, full, randint, tensor, tidy } from '../../lib/tensor/index.js';
 import { normalizeFrames, patchify } from '../../lib/video/index.js';
-import type { QwenInputs } from '../../lib/model/qwen.js';
+import type { QwenInputs } from '../../lib/qwen/qwen.js';
 
 /** [B, L] ids drawn from [0, maxId) (keep maxId below the special-token range). */
 export function textPrompt(B: number, L: number, maxId: number, seed = 1): QwenInputs {

@@ -13,7 +13,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 
-import { QwenVL } from '../../lib/model/qwen.js';
+import { QwenVL } from '../../lib/qwen/qwen.js';
 import type { Tensor } from '../../lib/tensor/index.js';
 import { textPrompt } from './inputs.js';
 

@@ -3,7 +3,7 @@
  * KV cache forked), (b) G sequential single-sequence generate calls, (c) one batched call of the prompt repeated G
  * times (vision + prefill G times, decode batched). Sampling (temperature 1, seed 1 in every call), no stop ids.
  */
-import type { QwenInputs, QwenVL } from '../../lib/model/qwen.js';
+import type { QwenInputs, QwenVL } from '../../lib/qwen/qwen.js';
 import type { BenchRecord } from '../write-results.js';
 import { repeatPrompt } from './inputs.js';
 import { ctx, timeCalls } from './timing.js';

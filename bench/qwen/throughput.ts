@@ -3,7 +3,7 @@
  * Prefill = a generate call with maxNewTokens 1 (prompt forward + one last-position LM head, what a rollout pays);
  * decode = (B·(N−1) tokens) / (t(N new) − t(1 new)) on the same prompt, i.e. the KV-cache steps alone.
  */
-import type { QwenInputs, QwenVL } from '../../lib/model/qwen.js';
+import type { QwenInputs, QwenVL } from '../../lib/qwen/qwen.js';
 import type { BenchRecord } from '../write-results.js';
 import { ctx, timeCalls } from './timing.js';
 

@@ -6,7 +6,7 @@
 import type { RaRftRecord } from '../data/types.js';
 import { hullIoU } from '../metrics/interval-iou.js';
 import { classifyRelevanceByRule } from '../metrics/relevance.js';
-import { QwenVL } from '../model/qwen.js';
+import { QwenVL } from '../qwen/qwen.js';
 import { tidyAsync } from '../tensor/index.js';
 import { buildPrompt } from '../text/build-prompt.js';
 import { loadTextTokenizer } from '../text/tokenizer.js';

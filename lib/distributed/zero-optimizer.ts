@@ -16,7 +16,7 @@
 import { type SafetensorsEntrySpec, SafetensorsWriter } from '../io/safetensors-writer.js';
 import { AdamW, type AdamWOptions } from '../optim/adamw.js';
 import { type Tensor, tensor } from '../tensor/index.js';
-import type { ModelShards, QwenVL } from '../model/qwen.js';
+import type { ModelShards, QwenVL } from '../qwen/qwen.js';
 import { type FlatShard, sliceForRank } from './flat-shard.js';
 import type { ProcessGroup } from './process-group.js';
 

@@ -6,7 +6,7 @@
  * row's text is decoded with special tokens kept, so a finished answer ends in its stop token as the reference's
  * stored outputs do (§2.2).
  */
-import type { QwenVL } from '../model/qwen.js';
+import type { QwenVL } from '../qwen/qwen.js';
 import { type Tensor, tensor } from '../tensor/index.js';
 import { buildPrompt, type PromptTemplate, type TextTokenizer } from '../text/index.js';
 import type { PreprocessedVideo } from '../video/index.js';

@@ -3,7 +3,7 @@
  * settings (Time-R1 sampling and pixel budget, §4.5, the same for training and inference). Videos go through the
  * on-disk cache when a cache folder is given, so a video is decoded once per configuration, not once per run.
  */
-import { QwenVL } from '../model/qwen.js';
+import { QwenVL } from '../qwen/qwen.js';
 import type { Device } from '../tensor/index.js';
 import { loadTextTokenizer, type TextTokenizer } from '../text/index.js';
 import { type PreprocessedVideo, type VideoPreprocessOptions, preprocessVideo, preprocessVideoCached } from '../video/index.js';

@@ -10,7 +10,7 @@
  * the metrics; weights and optimizer state are untouched.
  */
 import type { ResolvedExample } from '../data/examples.js';
-import type { QwenVL } from '../model/qwen.js';
+import type { QwenVL } from '../qwen/qwen.js';
 import { exampleToRewardFields } from '../data/examples.js';
 import { RewardError, scoreCompletions } from '../rewards/registry.js';
 import { fromTypedArray, noGradAsync, randint, tidyAsync, type Tensor } from '../tensor/index.js';

@@ -5,7 +5,7 @@
  * passes (prompt + completion), so both see the same video tensors and, with `same_as_rollout`, the same M-RoPE
  * time step (§7.11).
  */
-import type { QwenInputs } from '../model/qwen.js';
+import type { QwenInputs } from '../qwen/qwen.js';
 import { type Tensor, cat, fromTypedArray, tensor } from '../tensor/index.js';
 import type { VideoTensors } from './video-inputs.js';
 

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 
 import type { TrainConfig } from '../config/schema.js';
 import { ZeroOptimizer, type UpdateOptimizer } from '../distributed/zero-optimizer.js';
-import { QwenVL } from '../model/qwen.js';
+import { QwenVL } from '../qwen/qwen.js';
 import { AdamW } from '../optim/adamw.js';
 import { BYTES_PER_ELEMENT, type Device, type Tensor, dispose, keep } from '../tensor/index.js';
 import { partitionParams } from './freeze.js';

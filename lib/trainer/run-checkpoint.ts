@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import type { TrainConfig } from '../config/schema.js';
 import { DataError } from '../errors.js';
 import type { MetricsRecord } from '../logging/metrics-jsonl.js';
-import type { QwenVL } from '../model/qwen.js';
+import type { QwenVL } from '../qwen/qwen.js';
 import type { AdamW } from '../optim/adamw.js';
 import type { Generator } from '../tensor/index.js';
 import { type CheckpointInfo, saveCheckpoint } from '../checkpoint/checkpoint-dir.js';

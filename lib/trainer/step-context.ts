@@ -6,7 +6,7 @@
 import type { TrainConfig } from '../config/schema.js';
 import type { ResolvedExample } from '../data/examples.js';
 import { DataError } from '../errors.js';
-import type { QwenVL } from '../model/qwen.js';
+import type { QwenVL } from '../qwen/qwen.js';
 import type { UpdateOptimizer } from '../distributed/zero-optimizer.js';
 import type { SentenceEncoder } from '../rewards/sentence-encoder.js';
 import type { Device, Generator } from '../tensor/index.js';

@@ -12,7 +12,7 @@ import { writeReferencePredictions } from '../../lib/eval/reference-predictions.
 import { writeJsonAtomic } from '../../lib/eval/run-manifest.js';
 import { saveSafetensors } from '../../lib/io/safetensors.js';
 import { MetricsWriter } from '../../lib/logging/metrics-jsonl.js';
-import { QwenVL } from '../../lib/model/qwen.js';
+import { QwenVL } from '../../lib/qwen/qwen.js';
 import { tensor } from '../../lib/tensor/index.js';
 import { cleanStaleTemps, saveCheckpoint } from '../../lib/checkpoint/checkpoint-dir.js';
 import { type TrainerState, writeTrainerState } from '../../lib/checkpoint/trainer-state.js';

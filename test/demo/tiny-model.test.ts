@@ -10,7 +10,7 @@ import { demoDomainTexts, referenceCompletion } from '../../lib/demo/synthetic-d
 import { TINY_ARCH, tinyWeightShapes, writeTinyCheckpoint } from '../../lib/demo/tiny-checkpoint.js';
 import { type TinyVocab, buildTinyVocab } from '../../lib/demo/tiny-tokenizer.js';
 import { readSafetensorsHeader } from '../../lib/io/safetensors.js';
-import { QwenVL } from '../../lib/model/qwen.js';
+import { QwenVL } from '../../lib/qwen/qwen.js';
 import { tensor } from '../../lib/tensor/index.js';
 import { buildPrompt } from '../../lib/text/build-prompt.js';
 import { loadTextTokenizer } from '../../lib/text/tokenizer.js';

@@ -5,7 +5,7 @@
 // GPU draw different streams).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { type GenerateOptions, QwenVL } from '../../lib/model/qwen.js';
+import { type GenerateOptions, QwenVL } from '../../lib/qwen/qwen.js';
 import type { Tensor } from '../../lib/tensor/index.js';
 import { TINY, batchInputs, ints, ref, reference } from '../qwen/helpers.js';
 import { GPU, HAS_GPU, skipNote } from './gpu.js';

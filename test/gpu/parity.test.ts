@@ -3,7 +3,7 @@
 // tolerance bf16 allows. Printed numbers go into the GPU check's table.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { QwenVL } from '../../lib/model/qwen.js';
+import { QwenVL } from '../../lib/qwen/qwen.js';
 import { type Tensor, cat, ones } from '../../lib/tensor/index.js';
 import { TINY, batchInputs, cosine, floats, maskedRows, ref, reference, relErr, report } from '../qwen/helpers.js';
 import { GPU, HAS_GPU, skipNote } from './gpu.js';

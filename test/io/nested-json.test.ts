@@ -37,7 +37,7 @@ async function outcomes(calls: Record<string, string>): Promise<{ results: Recor
     .map(([name, expr]) => `try { await (${expr}); out(${JSON.stringify(name)}, 'ok', ''); } catch (e) { out(${JSON.stringify(name)}, e.name, e.message); }`)
     .join('\n');
   const script = `
-    import { QwenVL } from ${libPath('model/qwen.ts')};
+    import { QwenVL } from ${libPath('qwen/qwen.ts')};
     import { readSafetensorsHeader } from ${libPath('io/safetensors.ts')};
     const out = (c: string, name: string, message: string) => console.log(JSON.stringify({ c, name, message: message.slice(0, 400) }));
     ${body}

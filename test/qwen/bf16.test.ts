@@ -2,7 +2,7 @@
 // kernels. Cosine ≥ 0.999 per real-token row against the fp32 reference, and against HF's own bf16 logits.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { QwenVL } from '../../lib/model/qwen.js';
+import { QwenVL } from '../../lib/qwen/qwen.js';
 import type { Tensor } from '../../lib/tensor/index.js';
 import { TINY, batchInputs, cosine, maskedRows, ref, reference, report } from './helpers.js';
 

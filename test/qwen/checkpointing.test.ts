@@ -2,8 +2,8 @@
 // merger, decoder layer, lm_head), including when the block input itself needs no grad (frozen patch embed).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { qwenNative } from '../../lib/model/native.js';
-import { QwenVL } from '../../lib/model/qwen.js';
+import { qwenNative } from '../../lib/qwen/native.js';
+import { QwenVL } from '../../lib/qwen/qwen.js';
 import type { Tensor } from '../../lib/tensor/index.js';
 import { TINY, batchInputs, floats, reference, report } from './helpers.js';
 

@@ -11,7 +11,7 @@ import { demoDomainTexts } from '../../lib/demo/synthetic-dataset.js';
 import { writeTinyCheckpoint } from '../../lib/demo/tiny-checkpoint.js';
 import { buildTinyVocab } from '../../lib/demo/tiny-tokenizer.js';
 import { DataError } from '../../lib/errors.js';
-import { loadQwenConfig } from '../../lib/model/config.js';
+import { loadQwenConfig } from '../../lib/qwen/config.js';
 import { libPath, runChildScript } from '../util/child-script.js';
 
 let dir: string;

@@ -2,7 +2,7 @@
 // no-spg variant, and the errors for inconsistent inputs.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { QwenVL } from '../../lib/model/qwen.js';
+import { QwenVL } from '../../lib/qwen/qwen.js';
 import { type Tensor, tensor } from '../../lib/tensor/index.js';
 import { TINY, batchInputs, floats, maskedRows, ref, reference, relErr, report } from './helpers.js';
 

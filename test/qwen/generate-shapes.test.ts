@@ -5,7 +5,7 @@
 // exact capacity and a check every step gives them, for every sampling setting.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { type GenerateOptions, QwenVL } from '../../lib/model/qwen.js';
+import { type GenerateOptions, QwenVL } from '../../lib/qwen/qwen.js';
 import type { Tensor } from '../../lib/tensor/index.js';
 import { TINY, batchInputs, floats, ints, reference } from './helpers.js';
 

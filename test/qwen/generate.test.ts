@@ -4,7 +4,7 @@
 // stop ids end rows.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { QwenVL } from '../../lib/model/qwen.js';
+import { QwenVL } from '../../lib/qwen/qwen.js';
 import { type Tensor, cat, fromTypedArray, ones } from '../../lib/tensor/index.js';
 import { TINY, batchInputs, floats, ints, ref, reference, report } from './helpers.js';
 

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { freePort, initProcessGroup } from '../../lib/distributed/index.js';
-import { QwenVL, type QwenInputs } from '../../lib/model/qwen.js';
+import { QwenVL, type QwenInputs } from '../../lib/qwen/qwen.js';
 import { type Tensor, cat, fromTypedArray, ones } from '../../lib/tensor/index.js';
 import { TINY, batchInputs, floats, reference, report } from './helpers.js';
 

@@ -2,7 +2,7 @@
 // same logits, positions and log-probs as the fully repeated batch (where the vision tower runs G times).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { QwenVL } from '../../lib/model/qwen.js';
+import { QwenVL } from '../../lib/qwen/qwen.js';
 import { type Tensor, cat } from '../../lib/tensor/index.js';
 import { TINY, batchInputs, floats, ints, reference, relErr, report } from './helpers.js';
 

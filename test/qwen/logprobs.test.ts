@@ -3,7 +3,7 @@
 // full-logits path (the backward recomputes chunk logits instead of storing [B, T, V]).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { QwenVL } from '../../lib/model/qwen.js';
+import { QwenVL } from '../../lib/qwen/qwen.js';
 import { type Tensor, tensor } from '../../lib/tensor/index.js';
 import { TINY, batchInputs, floats, reference, report } from './helpers.js';
 

@@ -2,7 +2,7 @@
 // the fixture script: exact equality on real tokens, padding slots = 1, rope deltas exact.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { QwenVL } from '../../lib/model/qwen.js';
+import { QwenVL } from '../../lib/qwen/qwen.js';
 import { type Tensor, tensor } from '../../lib/tensor/index.js';
 import { TINY, batchInputs, ints, ref, reference } from './helpers.js';
 

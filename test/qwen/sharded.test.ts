@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, initProcessGroup, type ProcessGroup } from '../../lib/distributed/index.js';
 import { ZeroOptimizer } from '../../lib/distributed/zero-optimizer.js';
 import { loadSafetensors } from '../../lib/io/safetensors.js';
-import { type ModelShards, QwenVL } from '../../lib/model/qwen.js';
+import { type ModelShards, QwenVL } from '../../lib/qwen/qwen.js';
 import { AdamW } from '../../lib/optim/adamw.js';
 import type { Tensor } from '../../lib/tensor/index.js';
 import { OPTIMIZER_FILE, optimizerMetadata, saveOptimizerState } from '../../lib/checkpoint/optimizer-checkpoint.js';
@@ -159,7 +159,7 @@ describe('ZeRO-3 sharded QwenVL (1 rank)', () => {
     } finally {
       lazy.dispose();
     }
-    const { qwenNative } = await import('../../lib/model/native.js');
+    const { qwenNative } = await import('../../lib/qwen/native.js');
     const id = await qwenNative().qwenLoad(TINY, 6, 'cpu', true);
     try {
       await expect(qwenNative().qwenHidden(id, { inputIds: batchInputs(refs).inputIds.handle }, 'float')).rejects.toThrow(/loaded lazily .* must be sharded before use/);

@@ -2,7 +2,7 @@
 // rotary angles exact, patch embed, every block and the merged features within 1e-4 relative in fp32.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { QwenVL } from '../../lib/model/qwen.js';
+import { QwenVL } from '../../lib/qwen/qwen.js';
 import type { Tensor } from '../../lib/tensor/index.js';
 import { TINY, imageRows, ints, ref, reference, relErr, report, videoRows } from './helpers.js';
 

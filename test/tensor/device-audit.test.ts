@@ -3,7 +3,7 @@
 // This is what lets the CPU suite check where a training step puts its tensors (test/trainer/device-audit.test.ts).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { QwenVL } from '../../lib/model/qwen.js';
+import { QwenVL } from '../../lib/qwen/qwen.js';
 import { TorchError } from '../../lib/native/errors.js';
 import { Generator, cat, cuda, deviceAudit, dispose, multinomial, randint, scalar, tensor, zeros } from '../../lib/tensor/index.js';
 

@@ -1,5 +1,5 @@
 /**
- * A checkpoint's config.json on its way into QwenVL.load: the TS schema check (lib/model/config.ts), then the native
+ * A checkpoint's config.json on its way into QwenVL.load: the TS schema check (lib/qwen/config.ts), then the native
  * loader's own parse (csrc/qwen/config.cpp) and the weights bound against it. JSON-level mutations (types, extreme
  * numbers, deep nests, dropped keys) and byte mutations of the tiny model's config. Any load that succeeds is
  * disposed; a correct result needs nothing more (a config that loads is one the model accepts).
@@ -7,7 +7,7 @@
 import { readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { QwenVL } from '../../../lib/model/qwen.js';
+import { QwenVL } from '../../../lib/qwen/qwen.js';
 import { mutateBytes, mutateJsonText } from '../mutate.js';
 import { type FuzzCase, defineTarget } from '../target.js';
 import { tinyModel } from './tiny-model.js';

@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 
 import { join } from 'node:path';
 
 import { loadSafetensors, readSafetensorsHeader, saveSafetensors } from '../../../lib/io/safetensors.js';
-import { QwenVL } from '../../../lib/model/qwen.js';
+import { QwenVL } from '../../../lib/qwen/qwen.js';
 import { dispose } from '../../../lib/tensor/index.js';
 import { chance, mutateBytes, mutateJsonText } from '../mutate.js';
 import { type FuzzCase, defineTarget } from '../target.js';
