@@ -29,7 +29,7 @@ describe('classifyTests', () => {
     put('test/gpu/b/cuda.test.ts', "import { tensor } from '../../../lib/tensor/index.js';\n");
     put('test/a/b/tagged.test.ts', '// @suite native: a child process loads the addon\nimport { spawnSync } from "node:child_process";\n');
     put('test/a/b/mention.test.ts', "const doc = 'a @suite native tag in a string is no tag';\n");
-    put('test/a/b/group.test.ts', `import { initProcessGroup } from '../../../lib/dist/index.js';\n${GROUP_CALL}\n`);
+    put('test/a/b/group.test.ts', `import { initProcessGroup } from '../../../lib/distributed/index.js';\n${GROUP_CALL}\n`);
     put('test/a/b/tensor.test.ts', "import { helper } from './helper.js';\n");
     put('test/a/b/helper.ts', "export * from '../../../lib/tensor/index.js';\nexport const helper = 1;\n");
     put('test/a/b/dynamic.test.ts', "const m = await import('../../../lib/tensor/index.js');\n");
