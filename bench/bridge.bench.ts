@@ -8,7 +8,7 @@ import { Generator, randn } from '../lib/index.js';
 import { native } from '../lib/tensor/native.js';
 import { type BenchRecord, meanLatencyMs, writeResults } from './write-results.js';
 
-const N = native() as unknown as { nativeLoopNs(op: string, a: number, b: number, iters: number): number; noop(x: number): number };
+const N = native();
 const records: BenchRecord[] = [];
 const g = new Generator(0);
 

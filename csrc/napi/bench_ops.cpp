@@ -30,8 +30,8 @@ RARFT_OP(nativeLoopNs) {
 RARFT_OP(noop) { return info[0]; }
 
 RARFT_EXPORTS(env, exports) {
-  SetFn(env, exports, "nativeLoopNs", nativeLoopNs);
-  SetFn(env, exports, "noop", noop);
+  SetFn(env, exports, "nativeLoopNs", nativeLoopNs, 4);
+  SetFn(env, exports, "noop", noop, 1);
 }
 
 }  // namespace rarft::napi

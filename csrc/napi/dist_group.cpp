@@ -139,9 +139,9 @@ RARFT_OP(distDestroy) {
 }
 
 RARFT_EXPORTS(env, exports) {
-#define E(name) SetFn(env, exports, #name, name);
-  E(distBackends) E(distInit) E(distAllReduce) E(distBroadcast) E(distAllGather) E(distReduceScatter) E(distBarrier)
-  E(distDestroy)
+#define E(name, n) SetFn(env, exports, #name, name, n);
+  E(distBackends, 0) E(distInit, 1) E(distAllReduce, 3) E(distBroadcast, 3) E(distAllGather, 2) E(distReduceScatter, 3) E(distBarrier, 1)
+  E(distDestroy, 1)
 #undef E
 }
 

@@ -143,9 +143,9 @@ RARFT_OP(shardDispose) {
 }
 
 RARFT_EXPORTS(env, exports) {
-#define E(name) SetFn(env, exports, #name, name);
-  E(shardCreate) E(shardFromLocal) E(shardLayout) E(shardLocal) E(shardGathered) E(shardGather) E(shardFree)
-  E(shardReduceScatterGrads) E(shardClipGradNorm) E(shardGatherNamed) E(shardSliceForRank) E(shardDispose)
+#define E(name, n) SetFn(env, exports, #name, name, n);
+  E(shardCreate, 4) E(shardFromLocal, 4) E(shardLayout, 1) E(shardLocal, 1) E(shardGathered, 1) E(shardGather, 1) E(shardFree, 1)
+  E(shardReduceScatterGrads, 1) E(shardClipGradNorm, 2) E(shardGatherNamed, 2) E(shardSliceForRank, 5) E(shardDispose, 1)
 #undef E
 }
 

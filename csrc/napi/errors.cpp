@@ -45,7 +45,7 @@ RARFT_EXPORTS(env, exports) {
   SetFn(env, exports, "setErrorClass", [](const Napi::CallbackInfo& info) -> Napi::Value {
     SetTorchErrorClass(info.Env(), info[0].As<Napi::Function>());
     return info.Env().Undefined();
-  });
+  }, 1);
 }
 
 }  // namespace rarft::napi

@@ -73,15 +73,15 @@ RARFT_OP(multinomial) {
 }
 
 RARFT_EXPORTS(env, exports) {
-  SetFn(env, exports, "generatorCreate", generatorCreate);
-  SetFn(env, exports, "generatorFree", generatorFree);
-  SetFn(env, exports, "generatorGetState", generatorGetState);
-  SetFn(env, exports, "generatorSetState", generatorSetState);
-  SetFn(env, exports, "manualSeed", manualSeed);
-  SetFn(env, exports, "rand", rand);
-  SetFn(env, exports, "randn", randn);
-  SetFn(env, exports, "randint", randint);
-  SetFn(env, exports, "multinomial", multinomial);
+  SetFn(env, exports, "generatorCreate", generatorCreate, 1);
+  SetFn(env, exports, "generatorFree", generatorFree, 1);
+  SetFn(env, exports, "generatorGetState", generatorGetState, 1);
+  SetFn(env, exports, "generatorSetState", generatorSetState, 2);
+  SetFn(env, exports, "manualSeed", manualSeed, 1);
+  SetFn(env, exports, "rand", rand, 4);
+  SetFn(env, exports, "randn", randn, 4);
+  SetFn(env, exports, "randint", randint, 6);
+  SetFn(env, exports, "multinomial", multinomial, 4);
 }
 
 }  // namespace rarft::napi

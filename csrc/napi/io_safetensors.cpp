@@ -100,9 +100,9 @@ RARFT_OP(saveSafetensors) {
 }
 
 RARFT_EXPORTS(env, exports) {
-  SetFn(env, exports, "safetensorsHeader", safetensorsHeader);
-  SetFn(env, exports, "loadSafetensors", loadSafetensors);
-  SetFn(env, exports, "saveSafetensors", saveSafetensors);
+  SetFn(env, exports, "safetensorsHeader", safetensorsHeader, 1);
+  SetFn(env, exports, "loadSafetensors", loadSafetensors, 3);
+  SetFn(env, exports, "saveSafetensors", saveSafetensors, 4);
 }
 
 }  // namespace rarft::napi

@@ -61,10 +61,10 @@ RARFT_OP(safetensorsWriterAbort) {
 }
 
 RARFT_EXPORTS(env, exports) {
-  SetFn(env, exports, "safetensorsWriterOpen", safetensorsWriterOpen);
-  SetFn(env, exports, "safetensorsWriterAppend", safetensorsWriterAppend);
-  SetFn(env, exports, "safetensorsWriterFinish", safetensorsWriterFinish);
-  SetFn(env, exports, "safetensorsWriterAbort", safetensorsWriterAbort);
+  SetFn(env, exports, "safetensorsWriterOpen", safetensorsWriterOpen, 5);
+  SetFn(env, exports, "safetensorsWriterAppend", safetensorsWriterAppend, 3);
+  SetFn(env, exports, "safetensorsWriterFinish", safetensorsWriterFinish, 1);
+  SetFn(env, exports, "safetensorsWriterAbort", safetensorsWriterAbort, 1);
 }
 
 }  // namespace rarft::napi

@@ -134,9 +134,9 @@ RARFT_OP(adamwInfo) {
 }
 
 RARFT_EXPORTS(env, exports) {
-#define E(name) SetFn(env, exports, #name, name);
-  E(adamwCreate) E(adamwFree) E(adamwStep) E(adamwClipGradNorm) E(adamwZeroGrad) E(adamwExportState)
-  E(adamwImportState) E(adamwInfo) E(adamwLocalGradNorm) E(adamwScaleGrads)
+#define E(name, n) SetFn(env, exports, #name, name, n);
+  E(adamwCreate, 3) E(adamwFree, 1) E(adamwStep, 2) E(adamwClipGradNorm, 2) E(adamwZeroGrad, 1) E(adamwExportState, 1)
+  E(adamwImportState, 3) E(adamwInfo, 1) E(adamwLocalGradNorm, 1) E(adamwScaleGrads, 2)
 #undef E
 }
 

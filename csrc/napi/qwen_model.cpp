@@ -310,22 +310,22 @@ static Napi::Value qwenGenerate(const Napi::CallbackInfo& info) {
 }
 
 RARFT_EXPORTS(env, exports) {
-  SetFn(env, exports, "qwenLogprobs", qwenLogprobs);
-  SetFn(env, exports, "qwenGroupLogprobs", qwenGroupLogprobs);
-  SetFn(env, exports, "qwenGenerate", qwenGenerate);
-  SetFn(env, exports, "qwenLoad", qwenLoad);
-  SetFn(env, exports, "qwenFree", qwenFree);
-  SetFn(env, exports, "qwenSave", qwenSave);
-  SetFn(env, exports, "qwenInfo", qwenInfo);
-  SetFn(env, exports, "qwenParameters", qwenParameters);
-  SetFn(env, exports, "qwenSetGradientCheckpointing", qwenSetGradientCheckpointing);
-  SetFn(env, exports, "qwenCheckpointRecomputations", qwenCheckpointRecomputations);
-  SetFn(env, exports, "qwenForward", qwenForward);
-  SetFn(env, exports, "qwenHidden", qwenHidden);
-  SetFn(env, exports, "qwenEmbed", qwenEmbed);
-  SetFn(env, exports, "qwenVisionFeatures", qwenVisionFeatures);
-  SetFn(env, exports, "qwenRopeIndex", qwenRopeIndex);
-  SetFn(env, exports, "qwenVisionLayout", qwenVisionLayout);
+  SetFn(env, exports, "qwenLogprobs", qwenLogprobs, 4);
+  SetFn(env, exports, "qwenGroupLogprobs", qwenGroupLogprobs, 4);
+  SetFn(env, exports, "qwenGenerate", qwenGenerate, 3);
+  SetFn(env, exports, "qwenLoad", qwenLoad, 4);
+  SetFn(env, exports, "qwenFree", qwenFree, 1);
+  SetFn(env, exports, "qwenSave", qwenSave, 2);
+  SetFn(env, exports, "qwenInfo", qwenInfo, 1);
+  SetFn(env, exports, "qwenParameters", qwenParameters, 1);
+  SetFn(env, exports, "qwenSetGradientCheckpointing", qwenSetGradientCheckpointing, 2);
+  SetFn(env, exports, "qwenCheckpointRecomputations", qwenCheckpointRecomputations, 0);
+  SetFn(env, exports, "qwenForward", qwenForward, 3);
+  SetFn(env, exports, "qwenHidden", qwenHidden, 3);
+  SetFn(env, exports, "qwenEmbed", qwenEmbed, 2);
+  SetFn(env, exports, "qwenVisionFeatures", qwenVisionFeatures, 4);
+  SetFn(env, exports, "qwenRopeIndex", qwenRopeIndex, 3);
+  SetFn(env, exports, "qwenVisionLayout", qwenVisionLayout, 2);
 }
 
 }  // namespace rarft::napi

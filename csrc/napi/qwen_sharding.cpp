@@ -77,8 +77,8 @@ RARFT_OP(qwenShardGathers) {
 }
 
 RARFT_EXPORTS(env, exports) {
-#define E(name) SetFn(env, exports, #name, name);
-  E(qwenShard) E(qwenFinishBackward) E(qwenReleaseBindings) E(qwenShardBytes) E(qwenShardGathers)
+#define E(name, n) SetFn(env, exports, #name, name, n);
+  E(qwenShard, 4) E(qwenFinishBackward, 1) E(qwenReleaseBindings, 1) E(qwenShardBytes, 1) E(qwenShardGathers, 1)
 #undef E
 }
 

@@ -66,9 +66,9 @@ RARFT_OP(setDeterministic) {
 }
 
 RARFT_EXPORTS(env, exports) {
-#define E(name) SetFn(env, exports, #name, name);
-  E(buildInfo) E(setNumThreads) E(getNumThreads) E(cudaIsAvailable) E(cudaDeviceCount) E(cudaSynchronize)
-  E(setDeviceAudit) E(deviceAudit) E(setDeterministic)
+#define E(name, n) SetFn(env, exports, #name, name, n);
+  E(buildInfo, 0) E(setNumThreads, 1) E(getNumThreads, 0) E(cudaIsAvailable, 0) E(cudaDeviceCount, 0) E(cudaSynchronize, 0)
+  E(setDeviceAudit, 1) E(deviceAudit, 0) E(setDeterministic, 1)
 #undef E
 }
 

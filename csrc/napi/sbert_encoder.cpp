@@ -106,11 +106,11 @@ RARFT_OP(sbertDispose) {
 }
 
 RARFT_EXPORTS(env, exports) {
-  SetFn(env, exports, "sbertLoad", sbertLoad);
-  SetFn(env, exports, "sbertEncode", sbertEncode);
-  SetFn(env, exports, "sbertHidden", sbertHidden);
-  SetFn(env, exports, "sbertInfo", sbertInfo);
-  SetFn(env, exports, "sbertDispose", sbertDispose);
+  SetFn(env, exports, "sbertLoad", sbertLoad, 3);
+  SetFn(env, exports, "sbertEncode", sbertEncode, 3);
+  SetFn(env, exports, "sbertHidden", sbertHidden, 3);
+  SetFn(env, exports, "sbertInfo", sbertInfo, 1);
+  SetFn(env, exports, "sbertDispose", sbertDispose, 1);
 }
 
 }  // namespace rarft::napi

@@ -58,9 +58,9 @@ RARFT_OP(setGradEnabled) {
 RARFT_OP(isGradEnabled) { return Napi::Boolean::New(info.Env(), at::GradMode::is_enabled()); }
 
 RARFT_EXPORTS(env, exports) {
-#define E(name) SetFn(env, exports, #name, name);
-  E(setRequiresGrad) E(requiresGrad) E(isLeaf) E(grad) E(zeroGrad) E(detach) E(retainGrad) E(backward) E(backwardSync)
-  E(setGradEnabled) E(isGradEnabled)
+#define E(name, n) SetFn(env, exports, #name, name, n);
+  E(setRequiresGrad, 2) E(requiresGrad, 1) E(isLeaf, 1) E(grad, 1) E(zeroGrad, 1) E(detach, 1) E(retainGrad, 1) E(backward, 3) E(backwardSync, 3)
+  E(setGradEnabled, 1) E(isGradEnabled, 0)
 #undef E
 }
 

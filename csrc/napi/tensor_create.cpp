@@ -74,20 +74,20 @@ RARFT_OP(onesLike) { return Ret(info, at::ones_like(T(0))); }
 RARFT_OP(fullLike) { return Ret(info, at::full_like(T(0), NumberArg(info, 1))); }
 
 RARFT_EXPORTS(env, exports) {
-  SetFn(env, exports, "fromData", fromData);
-  SetFn(env, exports, "toData", toData);
-  SetFn(env, exports, "item", item);
-  SetFn(env, exports, "zeros", zeros);
-  SetFn(env, exports, "ones", ones);
-  SetFn(env, exports, "empty", empty);
-  SetFn(env, exports, "full", full);
-  SetFn(env, exports, "scalarTensor", scalarTensor);
-  SetFn(env, exports, "eye", eye);
-  SetFn(env, exports, "arange", arange);
-  SetFn(env, exports, "linspace", linspace);
-  SetFn(env, exports, "zerosLike", zerosLike);
-  SetFn(env, exports, "onesLike", onesLike);
-  SetFn(env, exports, "fullLike", fullLike);
+  SetFn(env, exports, "fromData", fromData, 4);
+  SetFn(env, exports, "toData", toData, 1);
+  SetFn(env, exports, "item", item, 1);
+  SetFn(env, exports, "zeros", zeros, 3);
+  SetFn(env, exports, "ones", ones, 3);
+  SetFn(env, exports, "empty", empty, 3);
+  SetFn(env, exports, "full", full, 4);
+  SetFn(env, exports, "scalarTensor", scalarTensor, 3);
+  SetFn(env, exports, "eye", eye, 3);
+  SetFn(env, exports, "arange", arange, 5);
+  SetFn(env, exports, "linspace", linspace, 5);
+  SetFn(env, exports, "zerosLike", zerosLike, 1);
+  SetFn(env, exports, "onesLike", onesLike, 1);
+  SetFn(env, exports, "fullLike", fullLike, 2);
 }
 
 }  // namespace rarft::napi

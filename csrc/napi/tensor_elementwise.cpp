@@ -86,14 +86,14 @@ UNARY(isfinite, at::isfinite)
 RARFT_OP(gelu) { return Ret(info, at::gelu(T(0), IsMissing(info, 1) ? "none" : StringArg(info, 1))); }
 
 RARFT_EXPORTS(env, exports) {
-#define E(name) SetFn(env, exports, #name, name);
-  E(add) E(addScalar) E(sub) E(subScalar) E(mul) E(mulScalar) E(div) E(divScalar) E(pow) E(powScalar)
-  E(remainder) E(remainderScalar) E(eq) E(eqScalar) E(ne) E(neScalar) E(lt) E(ltScalar) E(le) E(leScalar)
-  E(gt) E(gtScalar) E(ge) E(geScalar) E(minimum) E(maximum) E(logicalAnd) E(logicalOr) E(logicalXor)
-  E(rsubScalar) E(rdivScalar) E(where) E(whereScalar) E(clamp) E(clampTensor) E(nanToNum)
-  E(neg) E(exp) E(log) E(log1p) E(expm1) E(abs) E(sqrt) E(rsqrt) E(square) E(reciprocal) E(sin) E(cos)
-  E(tanh) E(sigmoid) E(relu) E(silu) E(erf) E(floor) E(ceil) E(round) E(trunc) E(sign) E(logicalNot)
-  E(isnan) E(isinf) E(isfinite) E(gelu)
+#define E(name, n) SetFn(env, exports, #name, name, n);
+  E(add, 2) E(addScalar, 2) E(sub, 2) E(subScalar, 2) E(mul, 2) E(mulScalar, 2) E(div, 2) E(divScalar, 2) E(pow, 2) E(powScalar, 2)
+  E(remainder, 2) E(remainderScalar, 2) E(eq, 2) E(eqScalar, 2) E(ne, 2) E(neScalar, 2) E(lt, 2) E(ltScalar, 2) E(le, 2) E(leScalar, 2)
+  E(gt, 2) E(gtScalar, 2) E(ge, 2) E(geScalar, 2) E(minimum, 2) E(maximum, 2) E(logicalAnd, 2) E(logicalOr, 2) E(logicalXor, 2)
+  E(rsubScalar, 2) E(rdivScalar, 2) E(where, 3) E(whereScalar, 3) E(clamp, 3) E(clampTensor, 3) E(nanToNum, 4)
+  E(neg, 1) E(exp, 1) E(log, 1) E(log1p, 1) E(expm1, 1) E(abs, 1) E(sqrt, 1) E(rsqrt, 1) E(square, 1) E(reciprocal, 1) E(sin, 1) E(cos, 1)
+  E(tanh, 1) E(sigmoid, 1) E(relu, 1) E(silu, 1) E(erf, 1) E(floor, 1) E(ceil, 1) E(round, 1) E(trunc, 1) E(sign, 1) E(logicalNot, 1)
+  E(isnan, 1) E(isinf, 1) E(isfinite, 1) E(gelu, 2)
 #undef E
 }
 

@@ -61,8 +61,8 @@ RARFT_OP(embedding) {
 }
 
 RARFT_EXPORTS(env, exports) {
-#define E(name) SetFn(env, exports, #name, name);
-  E(gather) E(indexSelect) E(scatter) E(scatterAdd) E(maskedFill) E(maskedSelect) E(maskedScatter) E(nonzero) E(embedding)
+#define E(name, n) SetFn(env, exports, #name, name, n);
+  E(gather, 3) E(indexSelect, 3) E(scatter, 4) E(scatterAdd, 4) E(maskedFill, 3) E(maskedSelect, 2) E(maskedScatter, 3) E(nonzero, 1) E(embedding, 2)
 #undef E
 }
 

@@ -30,8 +30,8 @@ RARFT_OP(matmulChainAsync) {
 }
 
 RARFT_EXPORTS(env, exports) {
-#define E(name) SetFn(env, exports, #name, name);
-  E(matmul) E(bmm) E(outer) E(linear) E(matmulAsync) E(matmulChainAsync)
+#define E(name, n) SetFn(env, exports, #name, name, n);
+  E(matmul, 2) E(bmm, 2) E(outer, 2) E(linear, 3) E(matmulAsync, 2) E(matmulChainAsync, 3)
 #undef E
 }
 

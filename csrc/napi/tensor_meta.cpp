@@ -37,8 +37,8 @@ RARFT_OP(maxAbsDiff) {
 }
 
 RARFT_EXPORTS(env, exports) {
-#define E(name) SetFn(env, exports, #name, name);
-  E(shape) E(dtype) E(device) E(numel) E(dim) E(isContiguous) E(toDtype) E(toDevice) E(allclose) E(maxAbsDiff)
+#define E(name, n) SetFn(env, exports, #name, name, n);
+  E(shape, 1) E(dtype, 1) E(device, 1) E(numel, 1) E(dim, 1) E(isContiguous, 1) E(toDtype, 2) E(toDevice, 2) E(allclose, 4) E(maxAbsDiff, 2)
 #undef E
 }
 

@@ -87,9 +87,9 @@ RARFT_OP(argsort) {
 }
 
 RARFT_EXPORTS(env, exports) {
-#define E(name) SetFn(env, exports, #name, name);
-  E(sum) E(mean) E(std) E(var) E(amax) E(amin) E(maxDim) E(minDim) E(argmax) E(argmin) E(prod) E(logsumexp)
-  E(all) E(any) E(norm) E(cumsum) E(cumprod) E(softmax) E(logSoftmax) E(topk) E(sort) E(argsort)
+#define E(name, n) SetFn(env, exports, #name, name, n);
+  E(sum, 3) E(mean, 3) E(std, 4) E(var, 4) E(amax, 3) E(amin, 3) E(maxDim, 3) E(minDim, 3) E(argmax, 3) E(argmin, 3) E(prod, 3) E(logsumexp, 3)
+  E(all, 3) E(any, 3) E(norm, 4) E(cumsum, 2) E(cumprod, 2) E(softmax, 2) E(logSoftmax, 2) E(topk, 5) E(sort, 4) E(argsort, 4)
 #undef E
 }
 

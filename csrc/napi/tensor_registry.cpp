@@ -135,13 +135,13 @@ RARFT_EXPORTS(env, exports) {
   SetFn(env, exports, "free", [](const Napi::CallbackInfo& info) -> Napi::Value {
     bool freed = TensorRegistry::For(info.Env()).Free(info.Env(), info[0].As<Napi::Number>().DoubleValue());
     return Napi::Boolean::New(info.Env(), freed);
-  });
+  }, 1);
   SetFn(env, exports, "liveTensors", [](const Napi::CallbackInfo& info) -> Napi::Value {
     return Napi::Number::New(info.Env(), static_cast<double>(TensorRegistry::For(info.Env()).Live()));
-  });
+  }, 0);
   SetFn(env, exports, "reportedHostBytes", [](const Napi::CallbackInfo& info) -> Napi::Value {
     return Napi::Number::New(info.Env(), static_cast<double>(TensorRegistry::For(info.Env()).ReportedBytes()));
-  });
+  }, 0);
 }
 
 }  // namespace rarft::napi

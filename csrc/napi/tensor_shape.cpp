@@ -55,10 +55,10 @@ RARFT_OP(triu) { return Ret(info, at::triu(T(0), IsMissing(info, 1) ? 0 : IntArg
 RARFT_OP(pad) { return Ret(info, at::constant_pad_nd(T(0), IntListArg(info, 1), IsMissing(info, 2) ? 0.0 : NumberArg(info, 2))); }
 
 RARFT_EXPORTS(env, exports) {
-#define E(name) SetFn(env, exports, #name, name);
-  E(reshape) E(view) E(slice) E(narrow) E(select) E(transpose) E(permute) E(squeeze) E(unsqueeze) E(expand)
-  E(flatten) E(contiguous) E(clone) E(cat) E(stack) E(split) E(chunk) E(unbind) E(repeat) E(repeatInterleave)
-  E(flip) E(tril) E(triu) E(pad)
+#define E(name, n) SetFn(env, exports, #name, name, n);
+  E(reshape, 2) E(view, 2) E(slice, 5) E(narrow, 4) E(select, 3) E(transpose, 3) E(permute, 2) E(squeeze, 2) E(unsqueeze, 2) E(expand, 2)
+  E(flatten, 3) E(contiguous, 1) E(clone, 1) E(cat, 2) E(stack, 2) E(split, 3) E(chunk, 3) E(unbind, 2) E(repeat, 2) E(repeatInterleave, 3)
+  E(flip, 2) E(tril, 2) E(triu, 2) E(pad, 3)
 #undef E
 }
 

@@ -76,11 +76,11 @@ RARFT_OP(patchifyU8Async) {
 RARFT_OP(patchifyU8) { return Ret(info, PatchifyU8(T(0), T(1), IntArg(info, 2), IntArg(info, 3), IntArg(info, 4))); }
 
 RARFT_EXPORTS(env, exports) {
-  SetFn(env, exports, "resizeBicubicAA", resizeBicubicAA);
-  SetFn(env, exports, "resizeBicubicAAAsync", resizeBicubicAAAsync);
-  SetFn(env, exports, "resizeBicubicAAInfo", resizeBicubicAAInfo);
-  SetFn(env, exports, "patchifyU8", patchifyU8);
-  SetFn(env, exports, "patchifyU8Async", patchifyU8Async);
+  SetFn(env, exports, "resizeBicubicAA", resizeBicubicAA, 4);
+  SetFn(env, exports, "resizeBicubicAAAsync", resizeBicubicAAAsync, 4);
+  SetFn(env, exports, "resizeBicubicAAInfo", resizeBicubicAAInfo, 0);
+  SetFn(env, exports, "patchifyU8", patchifyU8, 5);
+  SetFn(env, exports, "patchifyU8Async", patchifyU8Async, 5);
 }
 
 }  // namespace rarft::napi

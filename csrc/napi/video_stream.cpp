@@ -52,8 +52,8 @@ RARFT_OP(consumeFrames) {
 }
 
 RARFT_EXPORTS(env, exports) {
-  SetFn(env, exports, "openFramePipe", openFramePipe);
-  SetFn(env, exports, "consumeFrames", consumeFrames);
+  SetFn(env, exports, "openFramePipe", openFramePipe, 0);
+  SetFn(env, exports, "consumeFrames", consumeFrames, 12);
 }
 
 }  // namespace rarft::napi

@@ -12,7 +12,8 @@
  * All ranks must make the same calls in the same order (they are collectives).
  */
 import { BYTES_PER_ELEMENT, DTYPE_CODE, noGradAsync, Tensor, type DType } from '../tensor/index.js';
-import { distNative, type NativeLayout } from './native.js';
+import type { NativeLayout } from '../native/bindings/distributed.js';
+import { native } from '../tensor/native.js';
 import type { ProcessGroup } from './process-group.js';
 
 export type FlatLayout = NativeLayout;
@@ -23,7 +24,7 @@ export class FlatShard {
 
   private constructor(id: number, readonly group: ProcessGroup) {
     this.#id = id;
-    this.layout = distNative().shardLayout(id);
+    this.layout = native().shardLayout(id);
   }
 
   /**
@@ -35,7 +36,7 @@ export class FlatShard {
     const map = params instanceof Map ? params : new Map(Object.entries(params));
     const gid = group.id;
     const id = await group.enqueue(() =>
-      distNative().shardCreate(gid, [...map.keys()], [...map.values()].map((t) => t.handle), syncFromRoot),
+      native().shardCreate(gid, [...map.keys()], [...map.values()].map((t) => t.handle), syncFromRoot),
     );
     return new FlatShard(id, group);
   }
@@ -48,7 +49,7 @@ export class FlatShard {
   /** From this rank's slice of a re-sharded checkpoint (see reshard.ts); no communication. */
   static fromLocal(group: ProcessGroup, names: readonly string[], shapes: readonly (readonly number[])[], local: Tensor): FlatShard {
     if (names.length !== shapes.length) throw new RangeError('FlatShard.fromLocal: names and shapes differ in length');
-    return new FlatShard(distNative().shardFromLocal(group.id, names, shapes, local.handle), group);
+    return new FlatShard(native().shardFromLocal(group.id, names, shapes, local.handle), group);
   }
 
   get id(): number {
@@ -58,17 +59,17 @@ export class FlatShard {
 
   /** This rank's slice (1-D, layout.shardSize elements). Same storage as the shard: the optimizer updates it. */
   local(): Tensor {
-    return new Tensor(distNative().shardLocal(this.id));
+    return new Tensor(native().shardLocal(this.id));
   }
 
   get isGathered(): boolean {
-    return distNative().shardGathered(this.id);
+    return native().shardGathered(this.id);
   }
 
   /** All-gathers the full parameters: name -> tensor (original shape, requires grad, a view of one flat buffer). */
   async gather(): Promise<Map<string, Tensor>> {
     const id = this.id;
-    const hs = await this.group.enqueue(() => distNative().shardGather(id));
+    const hs = await this.group.enqueue(() => native().shardGather(id));
     return new Map(this.layout.names.map((n, i) => [n, new Tensor(hs[i]!)]));
   }
 
@@ -93,20 +94,20 @@ export class FlatShard {
    * tensor (so using a freed parameter fails on its shape; it never reads freed memory).
    */
   free(): void {
-    distNative().shardFree(this.id);
+    native().shardFree(this.id);
   }
 
   /** Reduce-scatters the gathered parameters' grads: local.grad = mean over ranks of this rank's slice. */
   async reduceScatterGrads(): Promise<void> {
     const id = this.id;
-    const h = await this.group.enqueue(() => distNative().shardReduceScatterGrads(id));
+    const h = await this.group.enqueue(() => native().shardReduceScatterGrads(id));
     new Tensor(h).dispose(); // the grad stays on the shard; this handle was only the return value
   }
 
   /** clip_grad_norm_ over the whole (sharded) gradient: one all-reduce of the local squared norm. Pre-clip norm. */
   clipGradNorm(maxNorm: number): Promise<number> {
     const id = this.id;
-    return this.group.enqueue(() => distNative().shardClipGradNorm(id, maxNorm));
+    return this.group.enqueue(() => native().shardClipGradNorm(id, maxNorm));
   }
 
   /**
@@ -115,7 +116,7 @@ export class FlatShard {
    */
   async gatherNamed(localFlat: Tensor): Promise<Map<string, Tensor>> {
     const id = this.id;
-    const hs = await this.group.enqueue(() => distNative().shardGatherNamed(id, localFlat.handle));
+    const hs = await this.group.enqueue(() => native().shardGatherNamed(id, localFlat.handle));
     return new Map(this.layout.names.map((n, i) => [n, new Tensor(hs[i]!)]));
   }
 
@@ -128,7 +129,7 @@ export class FlatShard {
     return this.#id < 0;
   }
   dispose(): void {
-    if (this.#id >= 0) distNative().shardDispose(this.#id);
+    if (this.#id >= 0) native().shardDispose(this.#id);
     this.#id = -1;
   }
   [Symbol.dispose](): void {
@@ -138,5 +139,5 @@ export class FlatShard {
 
 /** Rank `rank`'s slice of `tensors` (in the order given) packed flat for `world` ranks. Pure; used to re-shard. */
 export function sliceForRank(names: readonly string[], tensors: readonly Tensor[], world: number, rank: number, dtype: DType): Tensor<DType, 1> {
-  return new Tensor(distNative().shardSliceForRank(names, tensors.map((t) => t.handle), world, rank, DTYPE_CODE[dtype]));
+  return new Tensor(native().shardSliceForRank(names, tensors.map((t) => t.handle), world, rank, DTYPE_CODE[dtype]));
 }

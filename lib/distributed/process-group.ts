@@ -8,7 +8,8 @@
 import { type Device, Tensor, deviceAudit } from '../tensor/index.js';
 import { collectiveDevice } from './device.js';
 import { type DistEnv, readDistEnv } from './env.js';
-import { distNative, type ReduceOp } from './native.js';
+import type { ReduceOp } from '../native/bindings/distributed.js';
+import { native } from '../tensor/native.js';
 
 export type Backend = 'gloo' | 'nccl';
 
@@ -24,7 +25,7 @@ export interface InitOptions {
 }
 
 export function availableBackends(): { gloo: boolean; nccl: boolean } {
-  return distNative().distBackends();
+  return native().distBackends();
 }
 
 export function resolveBackend(requested: 'auto' | Backend, device: string): Backend {
@@ -47,7 +48,7 @@ export async function initProcessGroup(opts: InitOptions = {}): Promise<ProcessG
   if (!(timeoutMs > 0 && Number.isInteger(timeoutMs))) throw new RangeError(`timeoutMs must be a positive integer, got ${timeoutMs}`);
   const backend = resolveBackend(opts.backend ?? 'auto', opts.device ?? 'cpu');
   const device: Device = collectiveDevice(backend, opts.device ?? 'cpu', env.localRank, deviceAudit.devices() > 0);
-  const id = await distNative().distInit({
+  const id = await native().distInit({
     device,
     backend,
     rank: env.rank,
@@ -94,30 +95,30 @@ export class ProcessGroup {
   /** In place: every rank's `t` becomes the sum / mean / max over ranks. */
   allReduce(t: Tensor, op: ReduceOp = 'sum'): Promise<void> {
     const id = this.id;
-    return this.enqueue(() => distNative().distAllReduce(id, t.handle, op));
+    return this.enqueue(() => native().distAllReduce(id, t.handle, op));
   }
 
   /** In place: every rank's `t` becomes rank `root`'s. */
   broadcast(t: Tensor, root = 0): Promise<void> {
     const id = this.id;
-    return this.enqueue(() => distNative().distBroadcast(id, t.handle, root));
+    return this.enqueue(() => native().distBroadcast(id, t.handle, root));
   }
 
   /** A new 1-D tensor of world x t.numel elements: rank r's (flattened) `t` at [r*n, (r+1)*n). */
   allGather<T extends Tensor>(t: T): Promise<Tensor<T['dtype'], 1>> {
     const id = this.id;
-    return this.enqueue(async () => new Tensor(await distNative().distAllGather(id, t.handle)));
+    return this.enqueue(async () => new Tensor(await native().distAllGather(id, t.handle)));
   }
 
   /** A new 1-D tensor of numel/world elements: slice `rank` of the reduction over ranks of the flat `t`. */
   reduceScatter<T extends Tensor>(t: T, op: ReduceOp = 'sum'): Promise<Tensor<T['dtype'], 1>> {
     const id = this.id;
-    return this.enqueue(async () => new Tensor(await distNative().distReduceScatter(id, t.handle, op)));
+    return this.enqueue(async () => new Tensor(await native().distReduceScatter(id, t.handle, op)));
   }
 
   barrier(): Promise<void> {
     const id = this.id;
-    return this.enqueue(() => distNative().distBarrier(id));
+    return this.enqueue(() => native().distBarrier(id));
   }
 
   get isDestroyed(): boolean {
@@ -129,6 +130,6 @@ export class ProcessGroup {
     if (this.#id < 0) return;
     const id = this.#id;
     this.#id = -1;
-    await this.enqueue(() => distNative().distDestroy(id));
+    await this.enqueue(() => native().distDestroy(id));
   }
 }

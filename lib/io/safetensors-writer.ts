@@ -8,14 +8,6 @@ import { native } from '../tensor/native.js';
 import { type DType, DTYPE_CODE } from '../tensor/dtype.js';
 import type { Tensor } from '../tensor/tensor.js';
 
-interface WriterBindings {
-  safetensorsWriterOpen(path: string, names: string[], dtypes: number[], shapes: number[][], metadata: Record<string, string>): number;
-  safetensorsWriterAppend(id: number, name: string, tensor: number): Promise<void>;
-  safetensorsWriterFinish(id: number): Promise<void>;
-  safetensorsWriterAbort(id: number): void;
-}
-
-const bindings = (): WriterBindings => native() as unknown as WriterBindings;
 
 export interface SafetensorsEntrySpec {
   name: string;
@@ -28,13 +20,13 @@ export class SafetensorsWriter {
   #open = true;
 
   constructor(readonly path: string, entries: readonly SafetensorsEntrySpec[], metadata: Record<string, string> = {}) {
-    this.#id = bindings().safetensorsWriterOpen(path, entries.map((e) => e.name), entries.map((e) => DTYPE_CODE[e.dtype]), entries.map((e) => [...e.shape]), metadata);
+    this.#id = native().safetensorsWriterOpen(path, entries.map((e) => e.name), entries.map((e) => DTYPE_CODE[e.dtype]), entries.map((e) => [...e.shape]), metadata);
   }
 
   /** Writes the next declared tensor (off the JS thread). A failure aborts the file. */
   async append(name: string, t: Tensor): Promise<void> {
     try {
-      await bindings().safetensorsWriterAppend(this.#id, name, t.handle);
+      await native().safetensorsWriterAppend(this.#id, name, t.handle);
     } catch (e) {
       this.abort();
       throw e;
@@ -44,13 +36,13 @@ export class SafetensorsWriter {
   /** Renames the complete file into place. */
   async finish(): Promise<void> {
     this.#open = false;
-    await bindings().safetensorsWriterFinish(this.#id);
+    await native().safetensorsWriterFinish(this.#id);
   }
 
   /** Drops the temp file; a no-op once finished or aborted. */
   abort(): void {
     if (!this.#open) return;
     this.#open = false;
-    bindings().safetensorsWriterAbort(this.#id);
+    native().safetensorsWriterAbort(this.#id);
   }
 }

@@ -3,25 +3,15 @@
  * (or copies on another device); saves are atomic (temp file, then rename), so an interrupted save never leaves a
  * truncated file under the final name.
  */
+import type { SafetensorsHeader } from '../native/bindings/io.js';
 import { native } from '../tensor/native.js';
 import { Tensor } from '../tensor/tensor.js';
 
-interface SafetensorsBindings {
-  safetensorsHeader(path: string): SafetensorsHeader;
-  loadSafetensors(path: string, names: string[] | null, device: string | null): Promise<{ names: string[]; handles: number[]; metadata: Record<string, string> }>;
-  saveSafetensors(path: string, names: string[], handles: number[], metadata: Record<string, string>): Promise<void>;
-}
-
-export interface SafetensorsHeader {
-  tensors: Record<string, { dtype: string; shape: number[] }>;
-  metadata: Record<string, string>;
-}
-
-const bindings = (): SafetensorsBindings => native() as unknown as SafetensorsBindings;
+export type { SafetensorsHeader } from '../native/bindings/io.js';
 
 /** Names, dtypes and shapes without loading any data. */
 export function readSafetensorsHeader(path: string): SafetensorsHeader {
-  return bindings().safetensorsHeader(path);
+  return native().safetensorsHeader(path);
 }
 
 export interface LoadedSafetensors {
@@ -31,7 +21,7 @@ export interface LoadedSafetensors {
 
 /** Loads all tensors (or `names`), in file order. Dispose the tensors when done. */
 export async function loadSafetensors(path: string, opts: { names?: string[]; device?: string } = {}): Promise<LoadedSafetensors> {
-  const r = await bindings().loadSafetensors(path, opts.names ?? null, opts.device ?? null);
+  const r = await native().loadSafetensors(path, opts.names ?? null, opts.device ?? null);
   const tensors = new Map<string, Tensor>();
   r.names.forEach((n, i) => tensors.set(n, new Tensor(r.handles[i]!)));
   return { tensors, metadata: r.metadata };
@@ -44,7 +34,7 @@ export async function saveSafetensors(
   metadata: Record<string, string> = {},
 ): Promise<void> {
   const entries = tensors instanceof Map ? [...tensors.entries()] : Object.entries(tensors);
-  await bindings().saveSafetensors(
+  await native().saveSafetensors(
     path,
     entries.map(([n]) => n),
     entries.map(([, t]) => t.handle),

@@ -10,7 +10,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import type { NativeAddon } from './addon-types.js';
+import type { NativeAddon } from './addon.js';
 import { AddonLoadError, TorchError } from './errors.js';
 
 const require = createRequire(import.meta.url);

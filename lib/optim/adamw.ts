@@ -5,7 +5,7 @@
  * schedule lives in TS (lib/trainer/lr-schedule.ts) and is checkpointed with the trainer state.
  */
 import { BYTES_PER_ELEMENT, Tensor } from '../tensor/index.js';
-import { optimNative } from './native.js';
+import { native } from '../tensor/native.js';
 
 export interface AdamWOptions {
   /** Default (0.9, 0.999), the reference's DeepSpeed/HF values. */
@@ -34,7 +34,7 @@ export class AdamW {
     const map = params instanceof Map ? params : new Map(Object.entries(params));
     const [beta1, beta2] = opts.betas ?? [0.9, 0.999];
     this.params = map;
-    this.#id = optimNative().adamwCreate(
+    this.#id = native().adamwCreate(
       [...map.keys()],
       [...map.values()].map((t) => t.handle),
       { beta1, beta2, eps: opts.eps ?? 1e-8, weightDecay: opts.weightDecay ?? 0, ...(opts.stateDevice ? { stateDevice: opts.stateDevice } : {}) },
@@ -48,12 +48,12 @@ export class AdamW {
 
   /** One update at learning rate `lr`, off the JS thread. Resolves to the number of parameters updated. */
   step(lr: number): Promise<number> {
-    return optimNative().adamwStep(this.id, lr);
+    return native().adamwStep(this.id, lr);
   }
 
   /** Drops all gradients (set to none). */
   zeroGrad(): void {
-    optimNative().adamwZeroGrad(this.id);
+    native().adamwZeroGrad(this.id);
   }
 
   /**
@@ -62,17 +62,17 @@ export class AdamW {
    * touching the gradients: check it and skip the step.
    */
   clipGradNorm(maxNorm: number): Promise<number> {
-    return optimNative().adamwClipGradNorm(this.id, maxNorm);
+    return native().adamwClipGradNorm(this.id, maxNorm);
   }
 
   /** This optimizer's grad norm without clipping (a ZeRO rank combines the ranks' norms: lib/distributed/zero-optimizer). */
   localGradNorm(): Promise<number> {
-    return optimNative().adamwLocalGradNorm(this.id);
+    return native().adamwLocalGradNorm(this.id);
   }
 
   /** Multiplies every gradient by `coef` in place. */
   scaleGrads(coef: number): Promise<void> {
-    return optimNative().adamwScaleGrads(this.id, coef);
+    return native().adamwScaleGrads(this.id, coef);
   }
 
   /**
@@ -81,7 +81,7 @@ export class AdamW {
    * before the next step, and dispose the handles after.
    */
   exportState(): Record<string, Tensor> {
-    const { names, tensors } = optimNative().adamwExportState(this.id);
+    const { names, tensors } = native().adamwExportState(this.id);
     const out: Record<string, Tensor> = {};
     names.forEach((n, i) => (out[n] = new Tensor(tensors[i]!)));
     return out;
@@ -90,7 +90,7 @@ export class AdamW {
   /** Restores `exportState()` output (copied into place). Missing or unknown entries throw: resume must be exact. */
   importState(state: Readonly<Record<string, Tensor>>): void {
     const names = Object.keys(state);
-    optimNative().adamwImportState(this.id, names, names.map((n) => state[n]!.handle));
+    native().adamwImportState(this.id, names, names.map((n) => state[n]!.handle));
   }
 
   /** Bytes of optimizer state (masters, moments, step counters): what memory reports count as "optimizer". */
@@ -104,7 +104,7 @@ export class AdamW {
   }
 
   info(): ParamStateInfo[] {
-    return optimNative().adamwInfo(this.id);
+    return native().adamwInfo(this.id);
   }
 
   get isDisposed(): boolean {
@@ -112,7 +112,7 @@ export class AdamW {
   }
   /** Frees the optimizer state (the parameters are untouched). */
   dispose(): void {
-    if (this.#id >= 0) optimNative().adamwFree(this.#id);
+    if (this.#id >= 0) native().adamwFree(this.#id);
     this.#id = -1;
   }
   [Symbol.dispose](): void {

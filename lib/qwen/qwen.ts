@@ -12,9 +12,10 @@ import { Tensor } from '../tensor/tensor.js';
 import { FlatShard } from '../distributed/flat-shard.js';
 import type { ProcessGroup } from '../distributed/process-group.js';
 import { loadQwenConfig, type QwenVLConfig } from './config.js';
-import { type NativeQwenInputs, qwenNative, type SpgMode } from './native.js';
+import type { NativeQwenInputs, SpgMode } from '../native/bindings/qwen.js';
+import { native } from '../tensor/native.js';
 
-export type { SpgMode } from './native.js';
+export type { SpgMode } from '../native/bindings/qwen.js';
 
 export interface QwenInputs {
   /** [B, L] token ids, LEFT padded for batches (spec §3.5). */
@@ -164,7 +165,7 @@ export class QwenVL {
     const config = loadQwenConfig(dir);
     const dtype = opts.dtype ?? 'float32';
     const device = opts.device ?? 'cpu';
-    const id = await qwenNative().qwenLoad(dir, DTYPE_CODE[dtype], device);
+    const id = await native().qwenLoad(dir, DTYPE_CODE[dtype], device);
     return new QwenVL(id, dir, config, dtype, device, opts.spgMode ?? 'float');
   }
 
@@ -178,17 +179,17 @@ export class QwenVL {
    * that gathers the weights; every rank must call it, and only rank 0 writes (the others' `dir` is ignored).
    */
   async save(dir: string): Promise<void> {
-    await qwenNative().qwenSave(this.#handle, dir);
+    await native().qwenSave(this.#handle, dir);
   }
 
   /** logits [B, L, vocab] in the model dtype. */
   async forward(inputs: QwenInputs, spgMode: SpgMode = this.spgMode): Promise<Tensor<FloatDType>> {
-    return new Tensor(await qwenNative().qwenForward(this.#handle, toNative(inputs), spgMode));
+    return new Tensor(await native().qwenForward(this.#handle, toNative(inputs), spgMode));
   }
 
   /** Final-normed hidden states [B, L, d] (the LM head's input). */
   async hidden(inputs: QwenInputs, spgMode: SpgMode = this.spgMode): Promise<Tensor<FloatDType>> {
-    return new Tensor(await qwenNative().qwenHidden(this.#handle, toNative(inputs), spgMode));
+    return new Tensor(await native().qwenHidden(this.#handle, toNative(inputs), spgMode));
   }
 
   /**
@@ -201,7 +202,7 @@ export class QwenVL {
     completion: Tensor<'int64'>,
     opts: LogprobOptions = {},
   ): Promise<{ logprobs: Tensor<'float32'>; entropy?: Tensor<'float32'> }> {
-    const hs = await qwenNative().qwenLogprobs(this.#handle, toNative(inputs), completion.handle, { spgMode: this.spgMode, ...opts });
+    const hs = await native().qwenLogprobs(this.#handle, toNative(inputs), completion.handle, { spgMode: this.spgMode, ...opts });
     return { logprobs: new Tensor(hs[0]!, 'float32'), entropy: hs[1] === undefined ? undefined : new Tensor(hs[1], 'float32') };
   }
 
@@ -216,58 +217,58 @@ export class QwenVL {
     completion: Tensor<'int64'>,
     opts: LogprobOptions = {},
   ): Promise<{ logprobs: Tensor<'float32'>; entropy?: Tensor<'float32'> }> {
-    const hs = await qwenNative().qwenGroupLogprobs(this.#handle, toNative(prompt), completion.handle, { spgMode: this.spgMode, ...opts });
+    const hs = await native().qwenGroupLogprobs(this.#handle, toNative(prompt), completion.handle, { spgMode: this.spgMode, ...opts });
     return { logprobs: new Tensor(hs[0]!, 'float32'), entropy: hs[1] === undefined ? undefined : new Tensor(hs[1], 'float32') };
   }
 
   /** KV-cache generation (no autograd): greedy or sampled; prompts must be left padded. */
   async generate(inputs: QwenInputs, opts: GenerateOptions = {}): Promise<GenerateResult> {
-    const [t, l, p] = await qwenNative().qwenGenerate(this.#handle, toNative(inputs), { spgMode: this.spgMode, ...opts });
+    const [t, l, p] = await native().qwenGenerate(this.#handle, toNative(inputs), { spgMode: this.spgMode, ...opts });
     return { tokens: new Tensor(t!, 'int64'), lengths: new Tensor(l!, 'int64'), logprobs: new Tensor(p!, 'float32') };
   }
 
   /** Token embeddings with the visual features scattered in at the placeholder tokens. */
   async embed(inputs: QwenInputs): Promise<Tensor<FloatDType>> {
-    return new Tensor(await qwenNative().qwenEmbed(this.#handle, toNative(inputs)));
+    return new Tensor(await native().qwenEmbed(this.#handle, toNative(inputs)));
   }
 
   /** Vision features [Σ N_i/4, d] for one call (all images, or all videos), in item order. */
   async visionFeatures(pixelValues: Tensor<'float32'>, gridThw: Tensor<'int64'>): Promise<Tensor<FloatDType>> {
-    const hs = await qwenNative().qwenVisionFeatures(this.#handle, pixelValues.handle, gridThw.handle, false);
+    const hs = await native().qwenVisionFeatures(this.#handle, pixelValues.handle, gridThw.handle, false);
     return new Tensor(hs[0]!);
   }
 
   /** Vision features plus the patch-embed and per-block outputs (for parity checks). */
   async visionTrace(pixelValues: Tensor<'float32'>, gridThw: Tensor<'int64'>): Promise<VisionTrace> {
-    const hs = await qwenNative().qwenVisionFeatures(this.#handle, pixelValues.handle, gridThw.handle, true);
+    const hs = await native().qwenVisionFeatures(this.#handle, pixelValues.handle, gridThw.handle, true);
     const ts = hs.map((h) => new Tensor<FloatDType>(h));
     return { features: ts[0]!, patchEmbed: ts[1]!, blocks: ts.slice(2) };
   }
 
   /** 3-D positions [3, B, L] (padding slots = 1) and rope deltas [B, 1] = max position + 1 - L. */
   ropeIndex(inputs: QwenInputs, spgMode: SpgMode = this.spgMode): { positionIds: Tensor<'int64'>; ropeDeltas: Tensor<'int64'> } {
-    const [p, d] = qwenNative().qwenRopeIndex(this.#handle, toNative(inputs), spgMode);
+    const [p, d] = native().qwenRopeIndex(this.#handle, toNative(inputs), spgMode);
     return { positionIds: new Tensor(p!, 'int64'), ropeDeltas: new Tensor(d!, 'int64') };
   }
 
   /** Window order, window and full-attention boundaries (patch rows) and the 2-D rotary angles for a grid list. */
   visionLayout(gridThw: Tensor<'int64'>): { windowIndex: number[]; cuWindow: number[]; cuFull: number[]; rotAngles: Tensor<'float32'> } {
-    const r = qwenNative().qwenVisionLayout(this.#handle, gridThw.handle);
+    const r = native().qwenVisionLayout(this.#handle, gridThw.handle);
     return { ...r, rotAngles: new Tensor(r.rotAngles, 'float32') };
   }
 
   get parameterCount(): number {
-    return qwenNative().qwenInfo(this.#handle).parameterCount;
+    return native().qwenInfo(this.#handle).parameterCount;
   }
 
   /** Parameter names in checkpoint order (legacy HF names). */
   parameterNames(): string[] {
-    return qwenNative().qwenInfo(this.#handle).names;
+    return native().qwenInfo(this.#handle).names;
   }
 
   /** The live parameter tensors (same storage as the model: updates are seen by forward), in `parameterNames` order. */
   parameters(): Tensor<FloatDType>[] {
-    return qwenNative().qwenParameters(this.#handle).map((h) => new Tensor<FloatDType>(h));
+    return native().qwenParameters(this.#handle).map((h) => new Tensor<FloatDType>(h));
   }
 
   /**
@@ -275,7 +276,7 @@ export class QwenVL {
    * during backward. Parameter gradients accumulate into `.grad` (use `loss.backward()`).
    */
   setGradientCheckpointing(on: boolean): void {
-    qwenNative().qwenSetGradientCheckpointing(this.#handle, on);
+    native().qwenSetGradientCheckpointing(this.#handle, on);
   }
 
   /**
@@ -292,7 +293,7 @@ export class QwenVL {
     const config = loadQwenConfig(dir);
     const dtype = opts.dtype ?? 'float32';
     const device = opts.device ?? 'cpu';
-    const model = new QwenVL(await qwenNative().qwenLoad(dir, DTYPE_CODE[dtype], device, true), dir, config, dtype, device, opts.spgMode ?? 'float');
+    const model = new QwenVL(await native().qwenLoad(dir, DTYPE_CODE[dtype], device, true), dir, config, dtype, device, opts.spgMode ?? 'float');
     try {
       const names = typeof trainable === 'function' ? trainable(model.parameterNames()) : trainable;
       return { model, shards: await model.shard(group, names, { syncFromRoot: opts.syncFromRoot ?? false }) };
@@ -311,7 +312,7 @@ export class QwenVL {
    */
   async shard(group: ProcessGroup, trainable: readonly string[], { syncFromRoot = true } = {}): Promise<ModelShards> {
     const id = this.#handle;
-    const d = await group.enqueue(() => qwenNative().qwenShard(id, group.id, [...trainable], syncFromRoot));
+    const d = await group.enqueue(() => native().qwenShard(id, group.id, [...trainable], syncFromRoot));
     this.#sharded = true;
     return {
       rank: d.rank,
@@ -328,28 +329,28 @@ export class QwenVL {
   /** Sharded: the "rest" block's grads reduce-scattered into its shard and every binding released (collective). */
   finishBackward(group: ProcessGroup): Promise<void> {
     const id = this.#handle;
-    return group.enqueue(() => qwenNative().qwenFinishBackward(id));
+    return group.enqueue(() => native().qwenFinishBackward(id));
   }
 
   /** Sharded: drops what grad-mode forwards kept gathered, without communicating (a skipped step). */
   releaseBindings(): void {
-    qwenNative().qwenReleaseBindings(this.#handle);
+    native().qwenReleaseBindings(this.#handle);
   }
 
   /** Sharded: block all-gathers so far, and how many of them a prefetch had already started. */
   shardGathers(): { gathers: number; prefetched: number } {
-    const [gathers, prefetched] = qwenNative().qwenShardGathers(this.#handle);
+    const [gathers, prefetched] = native().qwenShardGathers(this.#handle);
     return { gathers, prefetched };
   }
 
   /** Bytes of parameter slices this rank holds (0 when not sharded). */
   shardBytes(): number {
-    return qwenNative().qwenShardBytes(this.#handle);
+    return native().qwenShardBytes(this.#handle);
   }
 
   dispose(): void {
     if (this.#id < 0) return;
-    qwenNative().qwenFree(this.#id);
+    native().qwenFree(this.#id);
     this.#id = -1;
   }
 

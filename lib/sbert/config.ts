@@ -11,7 +11,7 @@ import { z } from 'zod';
 
 import { DataError } from '../errors.js';
 import { readJsonFile } from '../data/json-file.js';
-import type { NativeSbertConfig } from './native.js';
+import type { NativeSbertConfig } from '../native/bindings/sbert.js';
 
 const TRANSFORMER = 'sentence_transformers.models.Transformer';
 const POOLING = 'sentence_transformers.models.Pooling';

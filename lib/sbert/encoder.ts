@@ -15,7 +15,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { loadSbertConfig, type SbertModelConfig } from './config.js';
 import { cosine } from './cosine.js';
 import { resolveModelDir, type SbertModelName } from './model-dir.js';
-import { sbertNative } from './native.js';
+import { native } from '../tensor/native.js';
 import { SbertTokenizer } from './tokenize.js';
 
 export interface SbertLoadOptions {
@@ -49,7 +49,7 @@ export class SbertEncoder implements SentenceEncoder {
     const config = loadSbertConfig(dir);
     const tokenizer = SbertTokenizer.load(dir, config.maxSeqLength, config.native.padTokenId);
     const device = opts.device ?? 'cpu';
-    const id = await sbertNative().sbertLoad(`${dir}/model.safetensors`, config.native, device);
+    const id = await native().sbertLoad(`${dir}/model.safetensors`, config.native, device);
     return new SbertEncoder(id, config, tokenizer, device);
   }
 
@@ -89,7 +89,7 @@ export class SbertEncoder implements SentenceEncoder {
       const mask = fromTypedArray(tb.mask, [tb.batch, tb.length], 'int64');
       let emb: Tensor<'float32'> | undefined;
       try {
-        emb = new Tensor<'float32'>(await sbertNative().sbertEncode(id, ids.handle, mask.handle), 'float32');
+        emb = new Tensor<'float32'>(await native().sbertEncode(id, ids.handle, mask.handle), 'float32');
         const rows = emb.toArray();
         idx.forEach((orig, r) => out.set(rows.subarray(r * dim, (r + 1) * dim), orig * dim));
       } finally {
@@ -128,13 +128,13 @@ export class SbertEncoder implements SentenceEncoder {
 
   /** Parameter count and device, as the native side sees them. */
   info(): { parameters: number; hiddenSize: number; device: string } {
-    return sbertNative().sbertInfo(this.#live());
+    return native().sbertInfo(this.#live());
   }
 
   /** Frees the weights (an encode still running keeps them until it ends). Idempotent. */
   dispose(): void {
     if (this.#id < 0) return;
-    sbertNative().sbertDispose(this.#id);
+    native().sbertDispose(this.#id);
     this.#id = -1;
   }
 

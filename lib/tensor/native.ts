@@ -1,5 +1,5 @@
 /** The loaded addon, shared by the tensor modules. Loading is lazy so that pure-TS users never load libtorch. */
-import type { NativeAddon } from '../native/addon-types.js';
+import type { NativeAddon } from '../native/addon.js';
 import { loadAddon } from '../native/load.js';
 
 let addon: NativeAddon | undefined;

@@ -1,5 +1,5 @@
 /** Process-wide runtime: threads, CUDA, build facts, grad mode, memory accounting. */
-import type { BuildInfo } from '../native/addon-types.js';
+import type { BuildInfo } from '../native/addon.js';
 import { native } from './native.js';
 import { handlesFreedByGC } from './tensor.js';
 

@@ -6,7 +6,7 @@
  * Lifetime: call dispose() (or `using t = ...`), or create tensors inside tidy()/tidyAsync(). A FinalizationRegistry
  * frees handles the GC finds unreachable, as a safety net only: GC does not see native memory pressure.
  */
-import type { NativeAddon } from '../native/addon-types.js';
+import type { NativeAddon } from '../native/addon.js';
 import { DisposedError } from '../native/errors.js';
 import { type ArrayFor, type DType, type FloatDType, DTYPE_CODE, dtypeFromCode, viewAs } from './dtype.js';
 import { native } from './native.js';

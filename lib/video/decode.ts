@@ -25,7 +25,7 @@ import { Tensor } from '../tensor/index.js';
 import { MERGE_SIZE, PATCH_SIZE, TEMPORAL_PATCH_SIZE } from './constants.js';
 import { type FfmpegResolveOptions, passthroughFlags, resolveFfmpeg } from './ffmpeg-binary.js';
 import { type NormalizeMode, type Patchified, normalizeLut } from './patchify.js';
-import { videoNative } from './native.js';
+import { native } from '../tensor/native.js';
 
 export type CorruptPolicy = 'pad' | 'error';
 
@@ -77,23 +77,6 @@ export function ffmpegDecodeArgs(path: string, vf: string, passthrough: string[]
   ];
 }
 
-interface ConsumedFrames {
-  frames: number;
-  pixelValues: number | null;
-  decoded: number;
-  bytes: number;
-  overflow: boolean;
-}
-
-interface StreamBindings {
-  openFramePipe(): [number, number];
-  consumeFrames(
-    readFd: number, srcH: number, srcW: number, dstH: number, dstW: number, slotSource: number[], pipeFrames: number,
-    channelsLast: boolean, lut: number | null, patch: number, temporalPatch: number, merge: number,
-  ): Promise<ConsumedFrames>;
-}
-
-const streamNative = () => videoNative() as unknown as StreamBindings;
 
 interface StreamTarget {
   /** Resize to this size; absent: keep the decoded size, channels-last. */
@@ -108,8 +91,8 @@ async function decodeThroughPipe(path: string, geom: FrameGeometry, indices: rea
   const unique = [...new Set(indices)].sort((a, b) => a - b);
   const position = new Map(unique.map((v, i) => [v, i]));
   const args = ffmpegDecodeArgs(path, selectFilter(unique, geom.rotation), passthroughFlags(tools), unique.length, opts.threads);
-  const native = streamNative();
-  const [readFd, writeFd] = native.openFramePipe();
+  const addon = native();
+  const [readFd, writeFd] = addon.openFramePipe();
   let child;
   try {
     child = spawn(tools.ffmpeg, args, { stdio: ['ignore', writeFd, 'pipe'] });
@@ -120,7 +103,7 @@ async function decodeThroughPipe(path: string, geom: FrameGeometry, indices: rea
     closeSync(writeFd); // the child holds its own copy: EOF arrives when ffmpeg exits
   }
   const size = target.size ?? { height: geom.height, width: geom.width };
-  const consumed = native.consumeFrames(
+  const consumed = addon.consumeFrames(
     readFd, geom.height, geom.width, size.height, size.width, indices.map((i) => position.get(i)!), unique.length,
     !target.size, target.normalize ? normalizeLut(target.normalize).handle : null, PATCH_SIZE, TEMPORAL_PATCH_SIZE, MERGE_SIZE,
   );

@@ -5,7 +5,7 @@
  * Qwen2VLVideoProcessor.patchify, so the float32 values are bit-identical (test/video/hf-parity.test.ts).
  */
 import { Tensor, arange, cat, keep, tensor, tidy } from '../tensor/index.js';
-import { videoNative } from './native.js';
+import { native } from '../tensor/native.js';
 import { CLIP_MEAN, CLIP_STD, MERGE_SIZE, PATCH_DIM, PATCH_SIZE, TEMPORAL_PATCH_SIZE } from './constants.js';
 
 /**
@@ -92,6 +92,6 @@ export async function patchifyU8Async(frames: Tensor<'uint8'>, mode: NormalizeMo
   const [T, C, H, W] = frames.shape as [number, number, number, number];
   const unit = PATCH_SIZE * MERGE_SIZE;
   if (C !== 3 || H % unit !== 0 || W % unit !== 0) throw new RangeError(`patchify: expected [T,3,H,W] with H, W multiples of ${unit}, got [${frames.shape.join(', ')}]`);
-  const h = await videoNative().patchifyU8Async(frames.handle, normalizeLut(mode).handle, PATCH_SIZE, TEMPORAL_PATCH_SIZE, MERGE_SIZE);
+  const h = await native().patchifyU8Async(frames.handle, normalizeLut(mode).handle, PATCH_SIZE, TEMPORAL_PATCH_SIZE, MERGE_SIZE);
   return { pixelValues: new Tensor<'float32'>(h, 'float32'), grid: [Math.ceil(T / TEMPORAL_PATCH_SIZE), H / PATCH_SIZE, W / PATCH_SIZE] };
 }

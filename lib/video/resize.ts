@@ -9,29 +9,13 @@
  * path, `impl: 'fast'` insists on the kernel (an error where it is unavailable); both exist for tests and benchmarks.
  */
 import { Tensor } from '../tensor/index.js';
-import { videoNative } from './native.js';
+import type { ResizeImpl, ResizeInfo } from '../native/bindings/video.js';
+import { native } from '../tensor/native.js';
 
-export type ResizeImpl = 'auto' | 'aten' | 'fast';
-
-export interface ResizeInfo {
-  /** Whether 'auto' uses the fast uint8 kernel in this process. */
-  fast: boolean;
-  /** ATen's dispatched CPU capability (`AVX2`, `DEFAULT`, `AVX512`, ...). */
-  capability: string;
-  /** Why the fast kernel is (not) used: the self-check result, the capability, or RARFT_RESIZE_IMPL=aten. */
-  reason: string;
-}
-
-interface ResizeBindings {
-  resizeBicubicAA(frames: number, h: number, w: number, impl?: ResizeImpl): number;
-  resizeBicubicAAAsync(frames: number, h: number, w: number, impl?: ResizeImpl): Promise<number>;
-  resizeBicubicAAInfo(): ResizeInfo;
-}
-
-const bindings = (): ResizeBindings => videoNative() as unknown as ResizeBindings;
+export type { ResizeImpl, ResizeInfo } from '../native/bindings/video.js';
 
 export function resizeBicubicAA<D extends 'uint8' | 'float32'>(frames: Tensor<D>, height: number, width: number, impl: ResizeImpl = 'auto'): Tensor<D> {
-  return new Tensor<D>(bindings().resizeBicubicAA(frames.handle, height, width, impl));
+  return new Tensor<D>(native().resizeBicubicAA(frames.handle, height, width, impl));
 }
 
 /** The same on libtorch's thread pool (keeps the event loop free while other videos decode). */
@@ -41,10 +25,10 @@ export async function resizeBicubicAAAsync<D extends 'uint8' | 'float32'>(
   width: number,
   impl: ResizeImpl = 'auto',
 ): Promise<Tensor<D>> {
-  return new Tensor<D>(await bindings().resizeBicubicAAAsync(frames.handle, height, width, impl));
+  return new Tensor<D>(await native().resizeBicubicAAAsync(frames.handle, height, width, impl));
 }
 
 /** Whether the fast uint8 resize kernel is used here, and why (decided once per process). */
 export function resizeInfo(): ResizeInfo {
-  return bindings().resizeBicubicAAInfo();
+  return native().resizeBicubicAAInfo();
 }

@@ -2,7 +2,7 @@
 // merger, decoder layer, lm_head), including when the block input itself needs no grad (frozen patch embed).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { qwenNative } from '../../lib/qwen/native.js';
+import { native } from '../../lib/tensor/native.js';
 import { QwenVL } from '../../lib/qwen/qwen.js';
 import type { Tensor } from '../../lib/tensor/index.js';
 import { TINY, batchInputs, floats, reference, report } from './helpers.js';
@@ -41,19 +41,19 @@ async function grads(checkpoint: boolean, pick = PICK): Promise<{ loss: number; 
 
 describe('gradient checkpointing', () => {
   it('skips blocks where nothing needs a gradient (frozen ViT and decoder, only lm_head trained)', async () => {
-    const n0 = qwenNative().qwenCheckpointRecomputations();
+    const n0 = native().qwenCheckpointRecomputations();
     const r = await grads(true, ['lm_head.weight']);
-    expect(qwenNative().qwenCheckpointRecomputations() - n0).toBe(0);
+    expect(native().qwenCheckpointRecomputations() - n0).toBe(0);
     expect(r.g[0]!.some((x) => x !== 0)).toBe(true);
   });
 
   it('gives the same loss and gradients as the plain forward', async () => {
-    const n0 = qwenNative().qwenCheckpointRecomputations();
+    const n0 = native().qwenCheckpointRecomputations();
     const a = await grads(false);
-    expect(qwenNative().qwenCheckpointRecomputations()).toBe(n0);
+    expect(native().qwenCheckpointRecomputations()).toBe(n0);
     const b = await grads(true);
     // 2 vision blocks x 2 calls (images, videos) + 2 decoder layers were recomputed in backward
-    expect(qwenNative().qwenCheckpointRecomputations() - n0).toBe(6);
+    expect(native().qwenCheckpointRecomputations() - n0).toBe(6);
     expect(b.loss).toBe(a.loss);
     a.g.forEach((g, k) => {
       let m = 0, scale = 0;

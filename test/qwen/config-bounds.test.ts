@@ -33,7 +33,7 @@ describe('model config sizes', () => {
   it('the native loader refuses it too, at once', async () => {
     const script = `
       import { native } from ${libPath('tensor/native.ts')};
-      const a = native() as unknown as { qwenLoad(d: string, dt: number, dev: string): Promise<number> };
+      const a = native();
       try { await a.qwenLoad(${JSON.stringify(dir)}, 6, 'cpu'); console.log('loaded'); } catch (e) { console.log(e.name + ': ' + e.message); }
     `;
     const r = await runChildScript(script, { timeoutMs: 60_000 });

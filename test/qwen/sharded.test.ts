@@ -159,12 +159,12 @@ describe('ZeRO-3 sharded QwenVL (1 rank)', () => {
     } finally {
       lazy.dispose();
     }
-    const { qwenNative } = await import('../../lib/qwen/native.js');
-    const id = await qwenNative().qwenLoad(TINY, 6, 'cpu', true);
+    const { native } = await import('../../lib/tensor/native.js');
+    const id = await native().qwenLoad(TINY, 6, 'cpu', true);
     try {
-      await expect(qwenNative().qwenHidden(id, { inputIds: batchInputs(refs).inputIds.handle }, 'float')).rejects.toThrow(/loaded lazily .* must be sharded before use/);
+      await expect(native().qwenHidden(id, { inputIds: batchInputs(refs).inputIds.handle }, 'float')).rejects.toThrow(/loaded lazily .* must be sharded before use/);
     } finally {
-      qwenNative().qwenFree(id);
+      native().qwenFree(id);
     }
   });
 

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { SbertEncoder } from '../../lib/sbert/encoder.js';
-import { sbertNative } from '../../lib/sbert/native.js';
+import { native } from '../../lib/tensor/native.js';
 import { fromTypedArray } from '../../lib/tensor/factory.js';
 import { Tensor } from '../../lib/tensor/tensor.js';
 import { maxAbsDiff, reference } from './fixture.js';
@@ -49,8 +49,8 @@ describe('SbertEncoder batching', () => {
     };
     const [i0, m0] = mk(0, 0n);
     const [i1, m1] = mk(pad, 2023n); // junk ids under the padding must not leak through attention or pooling
-    const e0 = new Tensor<'float32'>(await sbertNative().sbertEncode(sbert.nativeId, i0.handle, m0.handle));
-    const e1 = new Tensor<'float32'>(await sbertNative().sbertEncode(sbert.nativeId, i1.handle, m1.handle));
+    const e0 = new Tensor<'float32'>(await native().sbertEncode(sbert.nativeId, i0.handle, m0.handle));
+    const e1 = new Tensor<'float32'>(await native().sbertEncode(sbert.nativeId, i1.handle, m1.handle));
     expect(maxAbsDiff(e0.toArray(), e1.toArray())).toBeLessThan(1e-6);
     expect(maxAbsDiff(e0.toArray(), reference.embeddings[0]!)).toBeLessThan(1e-5);
     for (const t of [i0, m0, i1, m1, e0, e1]) t.dispose();

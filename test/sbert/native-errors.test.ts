@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { TorchError } from '../../lib/native/errors.js';
 import { SbertEncoder } from '../../lib/sbert/encoder.js';
-import { sbertNative } from '../../lib/sbert/native.js';
+import { native } from '../../lib/tensor/native.js';
 import { fromTypedArray } from '../../lib/tensor/factory.js';
 import { Tensor } from '../../lib/tensor/tensor.js';
 import { maxAbsDiff } from './fixture.js';
@@ -20,7 +20,7 @@ describe('sbert native bindings', () => {
   it('rejects an out-of-vocabulary id instead of reading outside the table', async () => {
     const ids = ints([101, 30522, 102], [1, 3]);
     const mask = ints([1, 1, 1], [1, 3]);
-    const p = sbertNative().sbertEncode(sbert.nativeId, ids.handle, mask.handle);
+    const p = native().sbertEncode(sbert.nativeId, ids.handle, mask.handle);
     await expect(p).rejects.toThrow(TorchError);
     await expect(p).rejects.toThrow(/sbertEncode.*token id out of range \[0, 30522\)/);
     ids.dispose();
@@ -30,18 +30,18 @@ describe('sbert native bindings', () => {
   it('rejects mismatched shapes and over-long inputs', async () => {
     const ids = ints([101, 102], [1, 2]);
     const mask = ints([1, 1, 1], [1, 3]);
-    await expect(sbertNative().sbertEncode(sbert.nativeId, ids.handle, mask.handle)).rejects.toThrow(/both be \[batch, length\]/);
+    await expect(native().sbertEncode(sbert.nativeId, ids.handle, mask.handle)).rejects.toThrow(/both be \[batch, length\]/);
     const long = ints(Array(513).fill(100), [1, 513]);
     const longMask = ints(Array(513).fill(1), [1, 513]);
-    await expect(sbertNative().sbertEncode(sbert.nativeId, long.handle, longMask.handle)).rejects.toThrow(/exceeds max_position_embeddings 512/);
+    await expect(native().sbertEncode(sbert.nativeId, long.handle, longMask.handle)).rejects.toThrow(/exceeds max_position_embeddings 512/);
     for (const t of [ids, mask, long, longMask]) t.dispose();
   });
 
   it('sbertHidden: zeros at padding; its masked mean, normalised, is the embedding', async () => {
     const ids = ints([101, 1037, 4937, 102, 0, 0], [1, 6]);
     const mask = ints([1, 1, 1, 1, 0, 0], [1, 6]);
-    const h = new Tensor<'float32'>(await sbertNative().sbertHidden(sbert.nativeId, ids.handle, mask.handle));
-    const e = new Tensor<'float32'>(await sbertNative().sbertEncode(sbert.nativeId, ids.handle, mask.handle));
+    const h = new Tensor<'float32'>(await native().sbertHidden(sbert.nativeId, ids.handle, mask.handle));
+    const e = new Tensor<'float32'>(await native().sbertEncode(sbert.nativeId, ids.handle, mask.handle));
     expect(h.shape).toEqual([1, 6, 384]);
     const hv = h.toArray();
     expect(hv.subarray(4 * 384).every((v) => v === 0)).toBe(true);
@@ -59,18 +59,18 @@ describe('sbert native bindings', () => {
     other.dispose();
     expect(other.isDisposed).toBe(true);
     await expect(other.similarity([['a', 'b']])).rejects.toThrow(/used after dispose/);
-    expect(() => sbertNative().sbertInfo(id)).toThrow(/not a live SBERT encoder/);
-    expect(sbertNative().sbertDispose(id)).toBe(false);
+    expect(() => native().sbertInfo(id)).toThrow(/not a live SBERT encoder/);
+    expect(native().sbertDispose(id)).toBe(false);
   });
 
   it('a missing or corrupt safetensors file is reported with its path', async () => {
     const cfg = sbert.config.native;
-    await expect(sbertNative().sbertLoad('/nonexistent/model.safetensors', cfg)).rejects.toThrow(/\/nonexistent\/model\.safetensors/);
+    await expect(native().sbertLoad('/nonexistent/model.safetensors', cfg)).rejects.toThrow(/\/nonexistent\/model\.safetensors/);
   });
 
   it('a config that does not match the weights names the mis-shaped tensor', async () => {
     const cfg = { ...sbert.config.native, hiddenSize: 768, numHeads: 12 };
-    await expect(sbertNative().sbertLoad(`${sbert.config.dir}/model.safetensors`, cfg)).rejects.toThrow(
+    await expect(native().sbertLoad(`${sbert.config.dir}/model.safetensors`, cfg)).rejects.toThrow(
       /embeddings\.word_embeddings\.weight' has shape \[30522, 384\], config implies \[30522, 768\]/,
     );
   });

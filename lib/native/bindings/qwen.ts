@@ -1,5 +1,7 @@
-/** The addon's Qwen2.5-VL bindings (csrc/napi/qwen_model.cpp). Tensor arguments and results are handles. */
-import { native } from '../tensor/native.js';
+/**
+ * The addon's Qwen2.5-VL bindings (csrc/napi/qwen_model.cpp). Tensor arguments and results are handles. Part of
+ * NativeAddon (lib/native/addon.ts).
+ */
 
 export interface NativeQwenInputs {
   inputIds: number;
@@ -60,5 +62,3 @@ export interface QwenBindings {
   qwenShardGathers(id: number): [number, number];
   qwenVisionLayout(id: number, gridThw: number): { windowIndex: number[]; cuWindow: number[]; cuFull: number[]; rotAngles: number };
 }
-
-export const qwenNative = (): QwenBindings => native() as unknown as QwenBindings;

@@ -1,5 +1,6 @@
-/** The addon's c10d bindings (csrc/napi/dist_group.cpp, dist_shard.cpp). Kept here per ARCHITECTURE.md. */
-import { native } from '../tensor/native.js';
+/**
+ * The addon's c10d bindings (csrc/napi/dist_group.cpp, dist_shard.cpp). Part of NativeAddon (lib/native/addon.ts).
+ */
 
 export type ReduceOp = 'sum' | 'avg' | 'max';
 
@@ -25,7 +26,7 @@ export interface NativeLayout {
   world: number;
 }
 
-export interface DistBindings {
+export interface DistributedBindings {
   distBackends(): { gloo: boolean; nccl: boolean };
   distInit(opts: NativeGroupOptions): Promise<number>;
   distAllReduce(id: number, t: number, op: ReduceOp): Promise<void>;
@@ -47,8 +48,4 @@ export interface DistBindings {
   shardGatherNamed(id: number, local: number): Promise<number[]>;
   shardSliceForRank(names: readonly string[], tensors: readonly number[], world: number, rank: number, dtype: number): number;
   shardDispose(id: number): void;
-}
-
-export function distNative(): DistBindings {
-  return native() as unknown as DistBindings;
 }

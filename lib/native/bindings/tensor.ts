@@ -1,6 +1,6 @@
 /**
- * The one typed contract between TypeScript and the native addon (csrc/napi/*). Tensors cross as numeric handles;
- * the Tensor class (lib/tensor/tensor.ts) owns them. Keep this file in step with the RARFT_EXPORTS blocks.
+ * The tensor ops of the addon (csrc/napi/tensor_*.cpp, generator.cpp): tensors cross as numeric handles, which the
+ * Tensor class (lib/tensor/tensor.ts) owns. Part of NativeAddon (lib/native/addon.ts).
  */
 export type Handle = number;
 /** at::ScalarType codes (see lib/tensor/dtype.ts). */
@@ -9,20 +9,11 @@ type H = Handle;
 type OptH = Handle | null | undefined;
 type Dims = readonly number[] | null | undefined;
 
-export interface BuildInfo {
-  libtorch: string;
-  cudaBuild: boolean;
-  gloo: boolean;
-  nccl: boolean;
-  parallel: string;
-}
-
 export interface TensorBindings {
   // lifetime
   free(h: H): boolean;
   liveTensors(): number;
   reportedHostBytes(): number;
-  setErrorClass(ctor: new (message: string) => Error): void;
   // creation and copies
   fromData(data: ArrayBufferView, dtype: DtypeCode, shape: readonly number[], device?: string): H;
   toData(h: H): ArrayBuffer;
@@ -166,20 +157,4 @@ export interface TensorBindings {
   toDevice(a: H, device: string): H;
   allclose(a: H, b: H, rtol: number, atol: number): boolean;
   maxAbsDiff(a: H, b: H): number;
-  // runtime
-  buildInfo(): BuildInfo;
-  setNumThreads(n: number): void;
-  getNumThreads(): number;
-  cudaIsAvailable(): boolean;
-  cudaDeviceCount(): number;
-  cudaSynchronize(): void;
-  /** Device audit (csrc/napi/device_audit.h): simulate n GPUs on the CPU, 0 = off; and the current count. */
-  setDeviceAudit(devices: number): void;
-  setDeterministic(on: boolean): void;
-  deviceAudit(): number;
-}
-
-/** Everything the addon exports. Other areas (model, sbert, io, dist) extend this as they add bindings. */
-export interface NativeAddon extends TensorBindings {
-  [extra: string]: unknown;
 }

@@ -1,5 +1,6 @@
-/** The addon's optimizer bindings (csrc/napi/optim_adamw.cpp). Kept here, not in addon-types.ts, per ARCHITECTURE.md. */
-import { native } from '../tensor/native.js';
+/**
+ * The addon's optimizer bindings (csrc/napi/optim_adamw.cpp). Part of NativeAddon (lib/native/addon.ts).
+ */
 
 export interface AdamWNativeOptions {
   beta1?: number;
@@ -20,8 +21,4 @@ export interface OptimBindings {
   adamwExportState(id: number): { names: string[]; tensors: number[] };
   adamwImportState(id: number, names: readonly string[], tensors: readonly number[]): void;
   adamwInfo(id: number): { name: string; trainable: boolean; step: number; hasMaster: boolean }[];
-}
-
-export function optimNative(): OptimBindings {
-  return native() as unknown as OptimBindings;
 }

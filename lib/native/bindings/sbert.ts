@@ -1,5 +1,7 @@
-/** The SBERT part of the native addon (csrc/napi/sbert_encoder.cpp). Encoders are numeric ids; tensors are handles. */
-import { native } from '../tensor/native.js';
+/**
+ * The SBERT part of the native addon (csrc/napi/sbert_encoder.cpp). Encoders are numeric ids; tensors are handles.
+ * Part of NativeAddon (lib/native/addon.ts).
+ */
 
 /** What the native loader needs; made by loadSbertConfig (every field required, so both sides agree). */
 export interface NativeSbertConfig {
@@ -32,8 +34,4 @@ export interface SbertBindings {
   sbertInfo(id: number): { parameters: number; hiddenSize: number; device: string };
   /** false when already disposed. */
   sbertDispose(id: number): boolean;
-}
-
-export function sbertNative(): SbertBindings {
-  return native() as unknown as SbertBindings;
 }
