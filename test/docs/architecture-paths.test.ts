@@ -18,6 +18,7 @@ function pathSpans(markdown: string): string[] {
   const spans = [...markdown.matchAll(/`([^`\n]+)`/g)].map((m) => (m[1] ?? '').trim());
   const out: string[] = [];
   for (const s of spans) {
+    if (s.includes('<')) continue; // a pattern such as test/<area>/<thing>.test.ts, not a path
     const token = (s.split(/[\s(,:]/)[0] ?? '').replace(/\/$/, '');
     const top = token.split('/')[0] ?? '';
     if (TOP.includes(top) && token.includes('/')) out.push(token);
