@@ -58,7 +58,7 @@ export class SbertEncoder implements SentenceEncoder {
     return this.config.embeddingDim;
   }
 
-  /** The native encoder id, for code (and tests) that drive lib/sbert/native.ts bindings directly. */
+  /** The native encoder id, for code (and tests) that call the addon's sbert* bindings (lib/native/bindings/sbert.ts) directly. */
   get nativeId(): number {
     return this.#live();
   }
