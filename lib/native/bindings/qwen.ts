@@ -17,6 +17,35 @@ export interface NativeQwenInputs {
 
 export type SpgMode = 'float' | 'truncate';
 
+/** The options of qwenLogprobs / qwenGroupLogprobs: every field the binding reads (all optional, defaults in C++). */
+export interface NativeLogprobOptions {
+  chunk?: number;
+  entropy?: boolean;
+  temperature?: number;
+  spgMode?: SpgMode;
+}
+
+/**
+ * The options of qwenGenerate: every field the binding reads (all optional, defaults in C++; 0 = auto for kvBucket
+ * and stopCheckEvery). lib/qwen/qwen.ts passes its GenerateOptions through, so a field it gains belongs here too.
+ */
+export interface NativeGenerateOptions {
+  maxNewTokens?: number;
+  temperature?: number;
+  topK?: number;
+  topP?: number;
+  seed?: number;
+  stopIds?: number[];
+  padId?: number;
+  spgMode?: SpgMode;
+  numReturnSequences?: number;
+  repetitionPenalty?: number;
+  kvBucket?: number;
+  stopCheckEvery?: number;
+  staticDecode?: boolean;
+  cudaGraphs?: boolean;
+}
+
 /** What csrc/napi/qwen_sharding.cpp reports after sharding: each block and its trainable flat shard's id. */
 export interface NativeModelShards {
   rank: number;
@@ -38,23 +67,9 @@ export interface QwenBindings {
   qwenEmbed(id: number, inputs: NativeQwenInputs): Promise<number>;
   qwenVisionFeatures(id: number, pixelValues: number, gridThw: number, trace: boolean): Promise<number[]>;
   qwenRopeIndex(id: number, inputs: NativeQwenInputs, spgMode: SpgMode): number[];
-  qwenLogprobs(
-    id: number,
-    inputs: NativeQwenInputs,
-    completion: number,
-    opts: { chunk?: number; entropy?: boolean; temperature?: number; spgMode?: SpgMode },
-  ): Promise<number[]>;
-  qwenGroupLogprobs(
-    id: number,
-    prompt: NativeQwenInputs,
-    completion: number,
-    opts: { chunk?: number; entropy?: boolean; temperature?: number; spgMode?: SpgMode },
-  ): Promise<number[]>;
-  qwenGenerate(
-    id: number,
-    inputs: NativeQwenInputs,
-    opts: { maxNewTokens?: number; temperature?: number; topK?: number; topP?: number; seed?: number; stopIds?: number[]; padId?: number; spgMode?: SpgMode; numReturnSequences?: number; repetitionPenalty?: number },
-  ): Promise<number[]>;
+  qwenLogprobs(id: number, inputs: NativeQwenInputs, completion: number, opts: NativeLogprobOptions): Promise<number[]>;
+  qwenGroupLogprobs(id: number, prompt: NativeQwenInputs, completion: number, opts: NativeLogprobOptions): Promise<number[]>;
+  qwenGenerate(id: number, inputs: NativeQwenInputs, opts: NativeGenerateOptions): Promise<number[]>;
   qwenShard(id: number, groupId: number, trainable: string[], syncFromRoot: boolean): Promise<NativeModelShards>;
   qwenFinishBackward(id: number): Promise<void>;
   qwenReleaseBindings(id: number): void;
