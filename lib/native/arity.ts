@@ -6,8 +6,16 @@
  */
 import type { NativeAddon } from './addon.js';
 
-/** The number of parameters of F, optional ones included. */
-type Arity<F> = F extends (...args: infer A) => unknown ? Required<A>['length'] : never;
+/**
+ * The number of parameters of F, optional ones included (`Parameters<F>['length']` alone is a union such as `1 | 2`
+ * when one is optional). A rest parameter has no count (its length is `number`, which any entry would satisfy), so
+ * a variadic signature is refused: the binding decodes a fixed number of arguments, and the contract says which.
+ */
+type Arity<F> = F extends (...args: infer A) => unknown
+  ? number extends Required<A>['length']
+    ? never
+    : Required<A>['length']
+  : never;
 
 export type NativeArity = { readonly [K in keyof NativeAddon]: Arity<NativeAddon[K]> };
 
