@@ -20,22 +20,13 @@ import {
   scoreVtg,
   type IntervalSpan as Span,
 } from '../lib/metrics/index.js';
+import { mulberry32 } from '../lib/data/prng.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const N = 10_000;
 
-/** Seeded mulberry32 so every run scores the same items. */
-function prng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function buildItems(): PredictionItem[] {
-  const rand = prng(7);
+  const rand = mulberry32(7); // seeded: every run scores the same items
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)]!;
   const think = '<think>\nThe person walks in, picks up a towel from the chair and leaves the room.\n</think>\n';
   const items: PredictionItem[] = [];

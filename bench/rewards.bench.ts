@@ -11,6 +11,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Bench } from 'tinybench';
+import { mulberry32 } from '../lib/data/prng.js';
 import { formatReward, refuseIou, type RewardExample } from '../lib/rewards/index.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -21,21 +22,11 @@ const G = 8;
 interface Item { q: string; a: string; r: boolean }
 interface CharadesRecord { query_text: string; timestamp: [number, number]; duration: number; think: string; GRPO: Item[] }
 
-/** Small seeded PRNG (mulberry32) so every run scores the same 1000 completions. */
-function prng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const inner = (tagged: string) => tagged.replace(/^<answer>|<\/answer>$/g, '');
 
 function buildGroups(): Array<{ example: RewardExample; completions: string[] }> {
   const records = JSON.parse(readFileSync(DATA, 'utf8')) as CharadesRecord[];
-  const rand = prng(42);
+  const rand = mulberry32(42); // seeded: every run scores the same 1000 completions
   const groups: Array<{ example: RewardExample; completions: string[] }> = [];
   for (let k = 0; groups.length < GROUPS; k++) {
     const record = records[k % records.length]!;

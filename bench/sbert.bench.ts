@@ -16,6 +16,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Bench } from 'tinybench';
 
+import { mulberry32 } from '../lib/data/prng.js';
 import { SbertEncoder } from '../lib/sbert/index.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -24,16 +25,6 @@ const PAIRS = 64;
 
 interface Item { q: string; a: string; r: boolean }
 interface CharadesRecord { query_text: string; timestamp: [number, number]; GRPO: Item[] }
-
-/** Seeded mulberry32 so every run scores the same pairs. */
-function prng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const inner = (tagged: string) => tagged.replace(/^<answer>|<\/answer>$/g, '').trim();
 
@@ -62,7 +53,7 @@ function rewardPairs(records: CharadesRecord[], offset: number, rand: () => numb
 }
 
 const records = JSON.parse(readFileSync(DATA, 'utf8')) as CharadesRecord[];
-const rand = prng(11);
+const rand = mulberry32(11); // seeded: every run scores the same pairs
 const calls = Array.from({ length: 8 }, (_, i) => rewardPairs(records, i * 4, rand));
 const sbert = await SbertEncoder.load();
 const uniqueTexts = calls.map((c) => new Set(c.flat()).size);
