@@ -6,9 +6,6 @@
  *
  * Run: npx vite-node bench/metrics.bench.ts   → bench/results/metrics.json
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Bench } from 'tinybench';
 import {
   computeRefusalMetrics,
@@ -21,8 +18,8 @@ import {
   type IntervalSpan as Span,
 } from '../lib/metrics/index.js';
 import { mulberry32 } from '../lib/data/prng.js';
+import { type BenchRecord, writeResults } from './write-results.js';
 
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const N = 10_000;
 
 function buildItems(): PredictionItem[] {
@@ -78,17 +75,11 @@ bench
   });
 await bench.run();
 
-const records = bench.tasks.map((task) => {
+const records: BenchRecord[] = bench.tasks.map((task) => {
   const result = task.result;
   if (result.state !== 'completed') throw new Error(`bench task ${task.name}: ${result.state}`);
   return { name: `${task.name}, ${N} items`, value: Math.round(N / (result.period / 1000)), unit: 'items/s' };
 });
 const { metrics } = scorePredictions(items, decisions);
-const out = resolve(repoRoot, 'bench/results/metrics.json');
-mkdirSync(dirname(out), { recursive: true });
-writeFileSync(
-  out,
-  `${JSON.stringify([...records, { name: 'synthetic set accuracy (sanity: ~0.85 by construction)', value: Number(metrics.relevance.overall_accuracy.toFixed(4)), unit: 'fraction' }], null, 2)}\n`,
-);
-for (const r of records) console.log(`${r.name}: ${r.value} ${r.unit}`);
-console.log(`accuracy ${metrics.relevance.overall_accuracy.toFixed(4)} → ${out}`);
+records.push({ name: 'synthetic set accuracy (sanity: ~0.85 by construction)', value: Number(metrics.relevance.overall_accuracy.toFixed(4)), unit: 'fraction' });
+console.log(`→ ${writeResults('metrics', records)}`);

@@ -7,12 +7,13 @@
  *
  * Run: npx vite-node bench/rewards.bench.ts   → bench/results/rewards.json
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Bench } from 'tinybench';
 import { mulberry32 } from '../lib/data/prng.js';
 import { formatReward, refuseIou, type RewardExample } from '../lib/rewards/index.js';
+import { type BenchRecord, writeResults } from './write-results.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const DATA = resolve(repoRoot, '../shared/datasets/rarft/hi_vtg_charades.json');
@@ -75,14 +76,12 @@ bench
   });
 await bench.run();
 
-const records = bench.tasks.map((task) => {
+const records: BenchRecord[] = bench.tasks.map((task) => {
   const result = task.result;
   if (result.state !== 'completed') throw new Error(`bench task ${task.name}: ${result.state}`);
   return { name: task.name, value: Math.round(completionCount / (result.period / 1000)), unit: 'completions/s' };
 });
 const meanChars = Math.round(groups.reduce((n, g) => n + g.completions.reduce((m, c) => m + c.length, 0), 0) / completionCount);
-const out = resolve(repoRoot, 'bench/results/rewards.json');
-mkdirSync(dirname(out), { recursive: true });
-writeFileSync(out, `${JSON.stringify([...records, { name: 'completion length (mean)', value: meanChars, unit: 'chars' }], null, 2)}\n`);
-console.table(records);
+records.push({ name: 'completion length (mean)', value: meanChars, unit: 'chars' });
+const out = writeResults('rewards', records);
 console.log(`${completionCount} completions (mean ${meanChars} chars), sink ${sink.toFixed(3)} → ${out}`);

@@ -10,7 +10,7 @@
  * Needs the addon and the weights (`npm run setup:sbert`). Run: npx vite-node bench/sbert.bench.ts
  *   → bench/results/sbert.json
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +18,7 @@ import { Bench } from 'tinybench';
 
 import { mulberry32 } from '../lib/data/prng.js';
 import { SbertEncoder } from '../lib/sbert/index.js';
+import { type BenchRecord, writeResults } from './write-results.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const DATA = resolve(repoRoot, '../shared/datasets/rarft/hi_vtg_charades.json');
@@ -94,7 +95,7 @@ const [sim, emb, evalSim] = bench.tasks.map((task) => {
   if (r.state !== 'completed') throw new Error(`bench task ${task.name}: ${r.state}`);
   return r.period; // ms per call
 });
-const records_ = [
+const results: BenchRecord[] = [
   { name: `similarity pairs/s (${PAIRS} reward pairs per call, batch 32)`, value: Math.round((PAIRS / (sim! / 1000)) * 10) / 10, unit: 'pairs/s' },
   { name: `similarity latency (${PAIRS} pairs)`, value: Math.round(sim!), unit: 'ms' },
   { name: 'embed texts/s (64 texts, batch 64)', value: Math.round((64 / (emb! / 1000)) * 10) / 10, unit: 'texts/s' },
@@ -102,8 +103,5 @@ const records_ = [
   { name: 'unique texts per call (mean)', value: uniqueTexts.reduce((a, b) => a + b, 0) / uniqueTexts.length, unit: 'texts' },
   { name: 'load average (1 min) at start', value: Math.round(loadavg()[0]! * 10) / 10, unit: `on ${availableParallelism()} cores` },
 ];
-const out = resolve(repoRoot, 'bench/results/sbert.json');
-mkdirSync(dirname(out), { recursive: true });
-writeFileSync(out, `${JSON.stringify(records_, null, 2)}\n`);
-console.table(records_);
+const out = writeResults('sbert', results);
 console.log(`sink ${sink.toFixed(4)} → ${out}`);
