@@ -19,7 +19,7 @@ import path from 'node:path';
 import { runEval } from '../lib/eval/index.js';
 import { InferenceSession } from '../lib/infer/index.js';
 import { sharedDataset } from '../test/data/datasets-path.js';
-import { writeTinyCheckpoint } from '../test/eval/helpers/tiny-checkpoint.js';
+import { writeFixtureCheckpoint } from '../test/eval/helpers/fixture-checkpoint.js';
 import { type BenchRecord, writeResults } from './write-results.js';
 
 const REPS = Number(process.env.BENCH_REPS ?? 3);
@@ -28,7 +28,7 @@ const QUERIES_PER_CLIP = 4;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 const root = mkdtempSync(path.join(tmpdir(), 'rarft-eval-bench-'));
-const ckpt = writeTinyCheckpoint(path.join(root, 'ckpt'));
+const ckpt = writeFixtureCheckpoint(path.join(root, 'ckpt'));
 const annotations = path.join(root, 'hi.json');
 writeFileSync(
   annotations,

@@ -6,9 +6,6 @@
  *
  * Run: npx vite-node bench/metrics.bench.ts   → bench/results/metrics.json
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Bench } from 'tinybench';
 import {
   computeRefusalMetrics,
@@ -20,22 +17,13 @@ import {
   scoreVtg,
   type IntervalSpan as Span,
 } from '../lib/metrics/index.js';
+import { mulberry32 } from '../lib/data/prng.js';
+import { type BenchRecord, writeResults } from './write-results.js';
 
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const N = 10_000;
 
-/** Seeded mulberry32 so every run scores the same items. */
-function prng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function buildItems(): PredictionItem[] {
-  const rand = prng(7);
+  const rand = mulberry32(7); // seeded: every run scores the same items
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)]!;
   const think = '<think>\nThe person walks in, picks up a towel from the chair and leaves the room.\n</think>\n';
   const items: PredictionItem[] = [];
@@ -87,17 +75,11 @@ bench
   });
 await bench.run();
 
-const records = bench.tasks.map((task) => {
+const records: BenchRecord[] = bench.tasks.map((task) => {
   const result = task.result;
   if (result.state !== 'completed') throw new Error(`bench task ${task.name}: ${result.state}`);
   return { name: `${task.name}, ${N} items`, value: Math.round(N / (result.period / 1000)), unit: 'items/s' };
 });
 const { metrics } = scorePredictions(items, decisions);
-const out = resolve(repoRoot, 'bench/results/metrics.json');
-mkdirSync(dirname(out), { recursive: true });
-writeFileSync(
-  out,
-  `${JSON.stringify([...records, { name: 'synthetic set accuracy (sanity: ~0.85 by construction)', value: Number(metrics.relevance.overall_accuracy.toFixed(4)), unit: 'fraction' }], null, 2)}\n`,
-);
-for (const r of records) console.log(`${r.name}: ${r.value} ${r.unit}`);
-console.log(`accuracy ${metrics.relevance.overall_accuracy.toFixed(4)} → ${out}`);
+records.push({ name: 'synthetic set accuracy (sanity: ~0.85 by construction)', value: Number(metrics.relevance.overall_accuracy.toFixed(4)), unit: 'fraction' });
+console.log(`→ ${writeResults('metrics', records)}`);

@@ -7,11 +7,13 @@
  *
  * Run: npx vite-node bench/rewards.bench.ts   → bench/results/rewards.json
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Bench } from 'tinybench';
+import { mulberry32 } from '../lib/data/prng.js';
 import { formatReward, refuseIou, type RewardExample } from '../lib/rewards/index.js';
+import { type BenchRecord, writeResults } from './write-results.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const DATA = resolve(repoRoot, '../shared/datasets/rarft/hi_vtg_charades.json');
@@ -21,21 +23,11 @@ const G = 8;
 interface Item { q: string; a: string; r: boolean }
 interface CharadesRecord { query_text: string; timestamp: [number, number]; duration: number; think: string; GRPO: Item[] }
 
-/** Small seeded PRNG (mulberry32) so every run scores the same 1000 completions. */
-function prng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const inner = (tagged: string) => tagged.replace(/^<answer>|<\/answer>$/g, '');
 
 function buildGroups(): Array<{ example: RewardExample; completions: string[] }> {
   const records = JSON.parse(readFileSync(DATA, 'utf8')) as CharadesRecord[];
-  const rand = prng(42);
+  const rand = mulberry32(42); // seeded: every run scores the same 1000 completions
   const groups: Array<{ example: RewardExample; completions: string[] }> = [];
   for (let k = 0; groups.length < GROUPS; k++) {
     const record = records[k % records.length]!;
@@ -84,14 +76,12 @@ bench
   });
 await bench.run();
 
-const records = bench.tasks.map((task) => {
+const records: BenchRecord[] = bench.tasks.map((task) => {
   const result = task.result;
   if (result.state !== 'completed') throw new Error(`bench task ${task.name}: ${result.state}`);
   return { name: task.name, value: Math.round(completionCount / (result.period / 1000)), unit: 'completions/s' };
 });
 const meanChars = Math.round(groups.reduce((n, g) => n + g.completions.reduce((m, c) => m + c.length, 0), 0) / completionCount);
-const out = resolve(repoRoot, 'bench/results/rewards.json');
-mkdirSync(dirname(out), { recursive: true });
-writeFileSync(out, `${JSON.stringify([...records, { name: 'completion length (mean)', value: meanChars, unit: 'chars' }], null, 2)}\n`);
-console.table(records);
+records.push({ name: 'completion length (mean)', value: meanChars, unit: 'chars' });
+const out = writeResults('rewards', records);
 console.log(`${completionCount} completions (mean ${meanChars} chars), sink ${sink.toFixed(3)} → ${out}`);

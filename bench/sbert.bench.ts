@@ -10,13 +10,15 @@
  * Needs the addon and the weights (`npm run setup:sbert`). Run: npx vite-node bench/sbert.bench.ts
  *   → bench/results/sbert.json
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Bench } from 'tinybench';
 
+import { mulberry32 } from '../lib/data/prng.js';
 import { SbertEncoder } from '../lib/sbert/index.js';
+import { type BenchRecord, writeResults } from './write-results.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const DATA = resolve(repoRoot, '../shared/datasets/rarft/hi_vtg_charades.json');
@@ -24,16 +26,6 @@ const PAIRS = 64;
 
 interface Item { q: string; a: string; r: boolean }
 interface CharadesRecord { query_text: string; timestamp: [number, number]; GRPO: Item[] }
-
-/** Seeded mulberry32 so every run scores the same pairs. */
-function prng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const inner = (tagged: string) => tagged.replace(/^<answer>|<\/answer>$/g, '').trim();
 
@@ -62,7 +54,7 @@ function rewardPairs(records: CharadesRecord[], offset: number, rand: () => numb
 }
 
 const records = JSON.parse(readFileSync(DATA, 'utf8')) as CharadesRecord[];
-const rand = prng(11);
+const rand = mulberry32(11); // seeded: every run scores the same pairs
 const calls = Array.from({ length: 8 }, (_, i) => rewardPairs(records, i * 4, rand));
 const sbert = await SbertEncoder.load();
 const uniqueTexts = calls.map((c) => new Set(c.flat()).size);
@@ -103,7 +95,7 @@ const [sim, emb, evalSim] = bench.tasks.map((task) => {
   if (r.state !== 'completed') throw new Error(`bench task ${task.name}: ${r.state}`);
   return r.period; // ms per call
 });
-const records_ = [
+const results: BenchRecord[] = [
   { name: `similarity pairs/s (${PAIRS} reward pairs per call, batch 32)`, value: Math.round((PAIRS / (sim! / 1000)) * 10) / 10, unit: 'pairs/s' },
   { name: `similarity latency (${PAIRS} pairs)`, value: Math.round(sim!), unit: 'ms' },
   { name: 'embed texts/s (64 texts, batch 64)', value: Math.round((64 / (emb! / 1000)) * 10) / 10, unit: 'texts/s' },
@@ -111,8 +103,5 @@ const records_ = [
   { name: 'unique texts per call (mean)', value: uniqueTexts.reduce((a, b) => a + b, 0) / uniqueTexts.length, unit: 'texts' },
   { name: 'load average (1 min) at start', value: Math.round(loadavg()[0]! * 10) / 10, unit: `on ${availableParallelism()} cores` },
 ];
-const out = resolve(repoRoot, 'bench/results/sbert.json');
-mkdirSync(dirname(out), { recursive: true });
-writeFileSync(out, `${JSON.stringify(records_, null, 2)}\n`);
-console.table(records_);
+const out = writeResults('sbert', results);
 console.log(`sink ${sink.toFixed(4)} → ${out}`);

@@ -9,7 +9,7 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { DataError } from '../errors.js';
-import { Progress, type ProgressStream } from '../util/progress.js';
+import { ItemProgress, type ProgressStream } from '../logging/progress.js';
 import { type CacheIdentity, cachedDecodeResized } from '../video/cache.js';
 import type { VideoPreprocessOptions } from '../video/preprocess.js';
 
@@ -61,7 +61,7 @@ export interface PreprocessSummary {
 
 export async function runPreprocess(o: PreprocessRunOptions): Promise<PreprocessSummary> {
   const t0 = performance.now();
-  const progress = new Progress({ total: o.videos.length, label: 'preprocess', ...(o.stream ? { stream: o.stream } : {}) });
+  const progress = new ItemProgress({ total: o.videos.length, label: 'preprocess', ...(o.stream ? { stream: o.stream } : {}) });
   const summary: PreprocessSummary = { total: o.videos.length, decoded: 0, hits: 0, failed: [], warnings: [], seconds: 0 };
   let next = 0;
   const worker = async () => {

@@ -4,6 +4,8 @@
  */
 import { Command, CommanderError } from 'commander';
 
+import { debugFromEnv } from '../env.js';
+
 /** exitOverride() does not propagate to subcommands added with addCommand, so apply it to the whole tree. */
 function overrideExits(cmd: Command): void {
   cmd.exitOverride();
@@ -22,7 +24,7 @@ export async function runProgram(program: Command, argv: string[]): Promise<void
     }
     const e = err as Error;
     process.stderr.write(`${program.name()}: ${e.name && e.name !== 'Error' ? `${e.name}: ` : ''}${e.message}\n`);
-    if (process.env.RARFT_DEBUG === '1' && e.stack) process.stderr.write(`${e.stack}\n`);
+    if (debugFromEnv() && e.stack) process.stderr.write(`${e.stack}\n`);
     process.exitCode = 1;
   }
 }

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 
 import { saveSafetensors } from '../io/safetensors.js';
 import { Generator, type Tensor, dispose, ones, randn, tidy, zeros } from '../tensor/index.js';
-import { type TinyVocab, tinyTokenizerConfig, tinyTokenizerJson } from './tiny-tokenizer.js';
+import { type TinyVocab, tinyTokenizerConfig, tinyTokenizerJson, writeTokenizerFiles } from './tiny-tokenizer.js';
 
 export interface TinyArch {
   hidden: number;
@@ -167,7 +167,6 @@ export async function writeTinyCheckpoint(dir: string, vocab: TinyVocab, seed: n
     join(dir, 'generation_config.json'),
     JSON.stringify({ bos_token_id: s['<|endoftext|>'], eos_token_id: [s['<|im_end|>'], s['<|endoftext|>']], pad_token_id: s['<|endoftext|>'] }, null, 2),
   );
-  writeFileSync(join(dir, 'tokenizer.json'), JSON.stringify(tinyTokenizerJson(vocab)));
-  writeFileSync(join(dir, 'tokenizer_config.json'), JSON.stringify(tinyTokenizerConfig(), null, 2));
+  writeTokenizerFiles(dir, tinyTokenizerJson(vocab), tinyTokenizerConfig());
   return dir;
 }

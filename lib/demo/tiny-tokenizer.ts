@@ -12,6 +12,9 @@
  *  - the Qwen special tokens (<|im_start|>, <|video_pad|>, …) are special added tokens at the ids of TINY_SPECIAL_IDS,
  *    which the tiny config.json names (vision_start_token_id, video_token_id, …).
  */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
 import { DEFAULT_SYSTEM, RARFT_INFERENCE_PROMPT, RARFT_INFERENCE_SYSTEM, RARFT_TRAIN_PROMPT } from '../text/prompts.js';
 
 /** One char of whitespace | letters | a number with an optional decimal part | any other single char. */
@@ -86,23 +89,47 @@ export function buildTinyVocab(domainTexts: readonly string[], maxSeconds = 20):
   return { vocab, specialIds, tagIds, vocabSize };
 }
 
-/** tokenizer.json (HF tokenizers format). */
-export function tinyTokenizerJson(v: TinyVocab): object {
-  const added = [
-    ...TINY_TAGS.map((t) => ({ id: v.tagIds[t], content: t, special: false })),
-    ...QWEN_SPECIAL_TOKENS.map((t) => ({ id: v.specialIds[t], content: t, special: true })),
-  ].map((a) => ({ ...a, single_word: false, lstrip: false, rstrip: false, normalized: false }));
+/** One entry of tokenizer.json's added_tokens (matched whole, before the pre-tokenizer). */
+export interface AddedToken {
+  id: number;
+  content: string;
+  special: boolean;
+}
+
+/** What a tiny tokenizer.json chooses; the rest (no normalizer, post-processor, truncation or padding) is fixed. */
+export interface TokenizerJsonParts {
+  added: readonly AddedToken[];
+  preTokenizer: object;
+  decoder: object;
+  model: object;
+}
+
+/** tokenizer.json (HF tokenizers format) from its parts: the demo's and the tests' tiny tokenizers are built here. */
+export function tokenizerJson(p: TokenizerJsonParts): object {
   return {
     version: '1.0',
     truncation: null,
     padding: null,
-    added_tokens: added,
+    added_tokens: p.added.map((a) => ({ ...a, single_word: false, lstrip: false, rstrip: false, normalized: false })),
     normalizer: null,
-    pre_tokenizer: { type: 'Split', pattern: { Regex: TINY_SPLIT_PATTERN }, behavior: 'Isolated', invert: false },
+    pre_tokenizer: p.preTokenizer,
     post_processor: null,
+    decoder: p.decoder,
+    model: p.model,
+  };
+}
+
+/** The demo's tokenizer.json: word level, whitespace kept as tokens, decoded by concatenation. */
+export function tinyTokenizerJson(v: TinyVocab): object {
+  return tokenizerJson({
+    added: [
+      ...TINY_TAGS.map((t) => ({ id: v.tagIds[t], content: t, special: false })),
+      ...QWEN_SPECIAL_TOKENS.map((t) => ({ id: v.specialIds[t], content: t, special: true })),
+    ],
+    preTokenizer: { type: 'Split', pattern: { Regex: TINY_SPLIT_PATTERN }, behavior: 'Isolated', invert: false },
     decoder: { type: 'Fuse' },
     model: { type: 'WordLevel', vocab: v.vocab, unk_token: TINY_UNK },
-  };
+  });
 }
 
 /** tokenizer_config.json: Qwen's special-token roles; no chat_template (the built-in Qwen2.5-VL one is used). */
@@ -117,4 +144,10 @@ export function tinyTokenizerConfig(): Record<string, unknown> {
     clean_up_tokenization_spaces: false,
     model_max_length: 4096,
   };
+}
+
+/** Writes tokenizer.json and tokenizer_config.json into `dir` (which must exist). */
+export function writeTokenizerFiles(dir: string, tokenizer: object, config: Record<string, unknown>): void {
+  writeFileSync(join(dir, 'tokenizer.json'), JSON.stringify(tokenizer));
+  writeFileSync(join(dir, 'tokenizer_config.json'), JSON.stringify(config, null, 2));
 }

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { DEFAULT_DECODING, type DecodingOptions, generateForVideo, InferenceSession, loadVideo, type ModelDType, checkpointDType } from '../infer/index.js';
 import type { Device } from '../tensor/index.js';
 import type { PromptTemplate } from '../text/index.js';
-import { Progress, type ProgressStream } from '../util/progress.js';
+import { ItemProgress, type ProgressStream } from '../logging/progress.js';
 import type { PreprocessedVideo, VideoPreprocessOptions } from '../video/index.js';
 import { type Benchmark, defaultTemplate, type EvalItem, metricKind, readBenchmark, type ReadBenchmarkOptions } from './benchmarks.js';
 import { type MissingItem, writeMissing } from './missing-videos.js';
@@ -151,7 +151,7 @@ async function runLocked(
   }
   if (missing.length) log(`warning: ${missing.length} items have no video under ${o.videos} (${new Set(missing.map((m) => m.video)).size} videos); listed in missing.json`);
   // The bar counts only items with a video, so its rate and ETA are about real work.
-  const progress = new Progress({ total: runnable.reduce((n, r) => n + r.group.items.length, 0), label: `eval ${o.benchmark}`, ...(o.stream ? { stream: o.stream } : {}) });
+  const progress = new ItemProgress({ total: runnable.reduce((n, r) => n + r.group.items.length, 0), label: `eval ${o.benchmark}`, ...(o.stream ? { stream: o.stream } : {}) });
   const session = runnable.length ? (o.session ?? (await InferenceSession.open(o.model, { ...(o.dtype ? { dtype: o.dtype } : {}), ...(o.device ? { device: o.device } : {}) }))) : null;
   try {
     const load = (k: number): Promise<PreprocessedVideo | Error> | null => {

@@ -10,6 +10,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { addonPathFromEnv, simulatedCudaFromEnv } from '../env.js';
 import type { NativeAddon } from './addon.js';
 import { AddonLoadError, TorchError } from './errors.js';
 
@@ -50,18 +51,16 @@ let cached: NativeAddon | undefined;
  * tensor exists (csrc/napi/device_audit.h). Checked here so that worker processes inherit it through the environment.
  */
 function applySimulatedCuda(addon: NativeAddon): void {
-  const v = process.env.RARFT_SIMULATE_CUDA;
-  if (v === undefined || v === '' || v === '0') return;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1 || n > 64) throw new RangeError(`RARFT_SIMULATE_CUDA must be an integer 1..64 (simulated GPUs), got '${v}'`);
-  addon.setDeviceAudit(n);
+  const n = simulatedCudaFromEnv();
+  if (n > 0) addon.setDeviceAudit(n);
 }
 
 export function loadAddon(): NativeAddon {
   if (cached) return cached;
   const tried: string[] = [];
   const candidates: string[] = [];
-  if (process.env.RARFT_ADDON) candidates.push(process.env.RARFT_ADDON);
+  const explicit = addonPathFromEnv();
+  if (explicit) candidates.push(explicit);
   else candidates.push(join(packageRoot(), 'build', 'Release', 'rarft.node'));
   for (const path of candidates) {
     if (!existsSync(path)) {

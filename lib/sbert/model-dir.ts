@@ -10,6 +10,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
+import { readEnv } from '../env.js';
 import { packageRoot } from '../native/load.js';
 
 /** The sentence-transformers models the project uses, and the env variable that can point at each. */
@@ -71,7 +72,7 @@ export function resolveModelDir(
 ): string {
   if (modelDir !== undefined) return check(resolve(modelDir), 'the modelDir option', model);
   const name = SBERT_MODELS[model].env;
-  const fromEnv = env[name];
+  const fromEnv = readEnv(name, env);
   if (fromEnv) return check(resolve(fromEnv), `$${name}`, model);
   return check(defaultModelDir(model), 'the default location; run `npm run setup:sbert`', model);
 }

@@ -7,6 +7,7 @@
 import type { TrainConfig } from '../config/schema.js';
 import { initProcessGroup, type ProcessGroup, readDistEnv } from '../distributed/index.js';
 import { rankDevice } from '../distributed/device.js';
+import { distTimeoutMsFromEnv } from '../env.js';
 import { type Device, tensor } from '../tensor/index.js';
 import type { StepMetrics } from '../grpo/policy-update.js';
 
@@ -24,14 +25,11 @@ export interface DistContext {
   reduceMetrics(m: StepMetrics): Promise<StepMetrics>;
 }
 
-/** Default timeout of every collective in training: generous (a rank may be decoding a long video), never infinite. */
-const DEFAULT_TIMEOUT_MS = 30 * 60_000;
-
 /** A DistContext when WORLD_SIZE > 1 in the environment, else null (a single-process run). */
 export async function initTrainingDist(cfg: TrainConfig, env: NodeJS.ProcessEnv = process.env): Promise<DistContext | null> {
   const e = readDistEnv(env);
   if (e.worldSize === 1) return null;
-  const timeoutMs = env.RARFT_DIST_TIMEOUT_MS ? Number(env.RARFT_DIST_TIMEOUT_MS) : DEFAULT_TIMEOUT_MS;
+  const timeoutMs = distTimeoutMsFromEnv(env);
   const group = await initProcessGroup({ timeoutMs, device: rankDevice(cfg.device as Device, e.localRank, e.worldSize), env: e });
   return distContext(group);
 }

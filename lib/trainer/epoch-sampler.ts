@@ -7,6 +7,8 @@
  * batches and the step count per epoch is ceil(N / P).
  * The plan also answers "how many steps in total" (epochs or max_steps) and the fractional epoch to log.
  */
+import { mulberry32 } from '../data/prng.js';
+
 export interface StepPlanOptions {
   numExamples: number;
   perDeviceBatch: number;
@@ -23,17 +25,6 @@ export interface DataCursor {
   /** Position in that epoch's order of the next example. */
   index: number;
   seed: number;
-}
-
-/** mulberry32: a small, well-mixed 32-bit PRNG; deterministic across platforms. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export class StepPlan {

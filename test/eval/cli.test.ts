@@ -8,12 +8,12 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { evalProgram } from '../../lib/cli/eval-program.js';
 import { readPredictionLog } from '../../lib/eval/index.js';
 import { renderVideos, writeAnnotations } from './helpers/benchmark-fixtures.js';
-import { writeTinyCheckpoint } from './helpers/tiny-checkpoint.js';
+import { writeFixtureCheckpoint } from './helpers/fixture-checkpoint.js';
 
 let root: string, ckpt: string, videos: string, ann: string;
 beforeAll(async () => {
   root = mkdtempSync(path.join(tmpdir(), 'rarft-eval-cli-'));
-  ckpt = writeTinyCheckpoint(path.join(root, 'ckpt'));
+  ckpt = writeFixtureCheckpoint(path.join(root, 'ckpt'));
   videos = await renderVideos(root);
   ann = writeAnnotations(path.join(root, 'ann'), 'human').file;
 });

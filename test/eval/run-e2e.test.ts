@@ -10,7 +10,7 @@ import { BENCHMARKS, type Benchmark, mergeRuns, readBenchmark, readPredictionLog
 import { runScore } from '../../lib/cli/score-command.js';
 import { InferenceSession } from '../../lib/infer/index.js';
 import { BROKEN, GONE, renderVideos, VIDEO_IDS, writeAnnotations } from './helpers/benchmark-fixtures.js';
-import { writeTinyCheckpoint } from './helpers/tiny-checkpoint.js';
+import { writeFixtureCheckpoint } from './helpers/fixture-checkpoint.js';
 
 let root: string, videos: string, ckpt: string, session: InferenceSession;
 const sink = { write: () => true };
@@ -18,7 +18,7 @@ const decoding = { maxNewTokens: 3 };
 
 beforeAll(async () => {
   root = mkdtempSync(path.join(tmpdir(), 'rarft-eval-e2e-'));
-  ckpt = writeTinyCheckpoint(path.join(root, 'ckpt'));
+  ckpt = writeFixtureCheckpoint(path.join(root, 'ckpt'));
   videos = await renderVideos(root);
   session = await InferenceSession.open(ckpt);
 });

@@ -7,14 +7,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateForVideo, InferenceSession, leftPad, loadVideo, stopTokenIds } from '../../lib/infer/index.js';
 import { renderSyntheticVideo } from '../../lib/synthetic/render-video.js';
 import type { PreprocessedVideo } from '../../lib/video/index.js';
-import { TINY_SPECIALS, writeTinyCheckpoint } from '../eval/helpers/tiny-checkpoint.js';
+import { FIXTURE_SPECIALS, writeFixtureCheckpoint } from '../eval/helpers/fixture-checkpoint.js';
 
 let root: string, session: InferenceSession, video: PreprocessedVideo;
 const greedy = { maxNewTokens: 6, temperature: 0, topK: 0, topP: 1 };
 
 beforeAll(async () => {
   root = mkdtempSync(path.join(tmpdir(), 'rarft-infer-'));
-  session = await InferenceSession.open(writeTinyCheckpoint(path.join(root, 'ckpt')));
+  session = await InferenceSession.open(writeFixtureCheckpoint(path.join(root, 'ckpt')));
   const file = path.join(root, 'v.mp4');
   await renderSyntheticVideo({ path: file, duration: 3, fps: 8, width: 64, height: 48, events: [{ shape: 'box', color: 'red', start: 1, end: 2, x: 0, y: 0, w: 16, h: 16 }] });
   video = await loadVideo(file);
@@ -36,7 +36,7 @@ describe('leftPad', () => {
 
 describe('generateForVideo', () => {
   it('stop ids are the checkpoint vocabulary\'s <|im_end|> and <|endoftext|>', () => {
-    expect(stopTokenIds(session.tokenizer)).toEqual({ stopIds: [TINY_SPECIALS['<|im_end|>'], TINY_SPECIALS['<|endoftext|>']], padId: TINY_SPECIALS['<|endoftext|>'] });
+    expect(stopTokenIds(session.tokenizer)).toEqual({ stopIds: [FIXTURE_SPECIALS['<|im_end|>'], FIXTURE_SPECIALS['<|endoftext|>']], padId: FIXTURE_SPECIALS['<|endoftext|>'] });
   });
 
   it('a batch of queries of different lengths gives each query the answer it gets alone', async () => {

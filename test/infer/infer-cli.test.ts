@@ -5,12 +5,12 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { inferProgram } from '../../lib/cli/infer-program.js';
 import { renderSyntheticVideo } from '../../lib/synthetic/render-video.js';
-import { writeTinyCheckpoint } from '../eval/helpers/tiny-checkpoint.js';
+import { writeFixtureCheckpoint } from '../eval/helpers/fixture-checkpoint.js';
 
 let root: string, ckpt: string, video: string;
 beforeAll(async () => {
   root = mkdtempSync(path.join(tmpdir(), 'rarft-infer-cli-'));
-  ckpt = writeTinyCheckpoint(path.join(root, 'ckpt'));
+  ckpt = writeFixtureCheckpoint(path.join(root, 'ckpt'));
   video = path.join(root, 'v.mp4');
   await renderSyntheticVideo({ path: video, duration: 2, fps: 8, width: 64, height: 48, events: [{ shape: 'box', color: 'red', start: 0.5, end: 1, x: 0, y: 0, w: 16, h: 16 }] });
 });

@@ -1,18 +1,12 @@
 // bf16 behaves like HF's bf16 model (spec §7.1-7.2): judged statistically, since rounding differs between attention
 // kernels. Cosine ≥ 0.999 per real-token row against the fp32 reference, and against HF's own bf16 logits.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { QwenVL } from '../../lib/qwen/qwen.js';
 import type { Tensor } from '../../lib/tensor/index.js';
-import { TINY, batchInputs, cosine, maskedRows, ref, reference, report } from './helpers.js';
+import { TINY, batchInputs, cosine, maskedRows, ref, reference, report, useTinyQwen } from './helpers.js';
 
-let model: QwenVL;
-let refs: Map<string, Tensor>;
-beforeAll(async () => {
-  refs = await reference();
-  model = await QwenVL.load(TINY, { dtype: 'bfloat16' });
-});
-afterAll(() => model.dispose());
+const tiny = useTinyQwen({ dtype: 'bfloat16' });
 
 function argmax(r: Float32Array): number {
   let best = 0;
@@ -22,17 +16,17 @@ function argmax(r: Float32Array): number {
 
 describe('QwenVL bf16', () => {
   it('keeps bf16 weights and returns bf16 logits', async () => {
-    expect(model.parameters()[0]!.dtype).toBe('bfloat16');
-    const logits = await model.forward(batchInputs(refs));
+    expect(tiny.model.parameters()[0]!.dtype).toBe('bfloat16');
+    const logits = await tiny.model.forward(batchInputs(tiny.refs));
     expect(logits.dtype).toBe('bfloat16');
   });
 
   it('logits cosine >= 0.999 per real token vs fp32 HF, and vs bf16 HF; top-1 agreement reported', async () => {
-    const logits = await model.forward(batchInputs(refs));
-    const mask = ref(refs, 'attention_mask');
+    const logits = await tiny.model.forward(batchInputs(tiny.refs));
+    const mask = ref(tiny.refs, 'attention_mask');
     const ours = maskedRows(logits, mask);
-    const f32 = maskedRows(ref(refs, 'logits'), mask);
-    const hfb = maskedRows(ref(refs, 'logits.bf16'), mask);
+    const f32 = maskedRows(ref(tiny.refs, 'logits'), mask);
+    const hfb = maskedRows(ref(tiny.refs, 'logits.bf16'), mask);
     let minF = 1, minB = 1, agreeF = 0, agreeB = 0;
     ours.forEach((row, i) => {
       minF = Math.min(minF, cosine(row, f32[i]!));
@@ -53,16 +47,16 @@ describe('QwenVL fp16', () => {
   it('logits cosine >= 0.999 per real token vs fp32 HF; greedy tokens equal HF', async () => {
     const m = await QwenVL.load(TINY, { dtype: 'float16' });
     try {
-      const logits = await m.forward(batchInputs(refs));
+      const logits = await m.forward(batchInputs(tiny.refs));
       expect(logits.dtype).toBe('float16');
-      const mask = ref(refs, 'attention_mask');
-      const ours = maskedRows(logits, mask), f32 = maskedRows(ref(refs, 'logits'), mask);
+      const mask = ref(tiny.refs, 'attention_mask');
+      const ours = maskedRows(logits, mask), f32 = maskedRows(ref(tiny.refs, 'logits'), mask);
       let minF = 1;
       ours.forEach((row, i) => (minF = Math.min(minF, cosine(row, f32[i]!))));
       report('fp16 min cosine vs fp32 HF', minF);
       expect(minF).toBeGreaterThanOrEqual(0.999);
-      const g = await m.generate(batchInputs(refs), { maxNewTokens: 4 });
-      expect(Array.from(g.tokens.toArray() as BigInt64Array)).toEqual(Array.from(ref(refs, 'generate.tokens').toArray() as BigInt64Array));
+      const g = await m.generate(batchInputs(tiny.refs), { maxNewTokens: 4 });
+      expect(Array.from(g.tokens.toArray() as BigInt64Array)).toEqual(Array.from(ref(tiny.refs, 'generate.tokens').toArray() as BigInt64Array));
     } finally {
       m.dispose();
     }

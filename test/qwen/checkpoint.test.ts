@@ -10,21 +10,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSafetensors, readSafetensorsHeader, saveSafetensors } from '../../lib/io/safetensors.js';
 import { QwenVL } from '../../lib/qwen/qwen.js';
 import { type Tensor, zeros } from '../../lib/tensor/index.js';
-import { TINY, batchInputs, floats, reference } from './helpers.js';
+import { TINY, batchInputs, floats, useTinyQwen } from './helpers.js';
 
-let model: QwenVL;
-let refs: Map<string, Tensor>;
+const tiny = useTinyQwen();
 let base: Float32Array;
 const tmp = mkdtempSync(join(tmpdir(), 'qwen-ckpt-'));
+// runs after useTinyQwen's beforeAll (hooks run in the order they are registered)
 beforeAll(async () => {
-  refs = await reference();
-  model = await QwenVL.load(TINY);
-  base = floats(await model.forward(batchInputs(refs)));
+  base = floats(await tiny.model.forward(batchInputs(tiny.refs)));
 });
-afterAll(() => {
-  model.dispose();
-  rmSync(tmp, { recursive: true, force: true });
-});
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 async function variant(name: string, edit: (t: Map<string, Tensor>) => Map<string, Tensor>): Promise<string> {
   const dir = join(tmp, name);
@@ -39,7 +34,7 @@ async function variant(name: string, edit: (t: Map<string, Tensor>) => Map<strin
 async function logitsOf(dir: string): Promise<Float32Array> {
   const m = await QwenVL.load(dir);
   try {
-    return floats(await m.forward(batchInputs(refs)));
+    return floats(await m.forward(batchInputs(tiny.refs)));
   } finally {
     m.dispose();
   }
@@ -54,19 +49,19 @@ function expectSame(a: Float32Array, b: Float32Array): void {
 
 describe('Qwen checkpoints', () => {
   it('has the 57 legacy tensors of the tiny config and counts parameters', () => {
-    const names = model.parameterNames();
+    const names = tiny.model.parameterNames();
     expect(names.length).toBe(57);
     expect(names[0]).toBe('visual.patch_embed.proj.weight');
     expect(names).toContain('lm_head.weight');
     const header = readSafetensorsHeader(join(TINY, 'model.safetensors'));
     expect(new Set(names)).toEqual(new Set(Object.keys(header.tensors)));
     const total = Object.values(header.tensors).reduce((s, t) => s + t.shape.reduce((p, x) => p * x, 1), 0);
-    expect(model.parameterCount).toBe(total);
+    expect(tiny.model.parameterCount).toBe(total);
   });
 
   it('save -> load gives identical logits, and the saved file has the legacy names and shapes', async () => {
     const dir = join(tmp, 'saved');
-    await model.save(dir);
+    await tiny.model.save(dir);
     expectSame(await logitsOf(dir), base);
     const a = readSafetensorsHeader(join(TINY, 'model.safetensors')).tensors;
     const b = readSafetensorsHeader(join(dir, 'model.safetensors')).tensors;
@@ -163,7 +158,7 @@ describe('Qwen checkpoints', () => {
     try {
       expect(m.parameterNames()).not.toContain('lm_head.weight');
       expect(m.parameterNames().length).toBe(56);
-      const inputs = batchInputs(refs);
+      const inputs = batchInputs(tiny.refs);
       const logits = floats(await m.forward(inputs));
       const h = await m.hidden(inputs);
       const emb = m.parameters()[m.parameterNames().indexOf('model.embed_tokens.weight')]!;

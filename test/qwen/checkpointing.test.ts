@@ -1,32 +1,25 @@
 // Activation checkpointing changes memory, not math: gradients with it equal gradients without (vision block,
 // merger, decoder layer, lm_head), including when the block input itself needs no grad (frozen patch embed).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { native } from '../../lib/tensor/native.js';
-import { QwenVL } from '../../lib/qwen/qwen.js';
 import type { Tensor } from '../../lib/tensor/index.js';
-import { TINY, batchInputs, floats, reference, report } from './helpers.js';
+import { batchInputs, floats, report, useTinyQwen } from './helpers.js';
 
-let model: QwenVL;
-let refs: Map<string, Tensor>;
-beforeAll(async () => {
-  refs = await reference();
-  model = await QwenVL.load(TINY);
-});
-afterAll(() => model.dispose());
+const tiny = useTinyQwen();
 
 const PICK = ['visual.blocks.0.attn.qkv.weight', 'visual.merger.mlp.0.weight', 'model.layers.1.mlp.down_proj.weight', 'lm_head.weight'];
 
 async function grads(checkpoint: boolean, pick = PICK): Promise<{ loss: number; g: Float32Array[] }> {
-  model.setGradientCheckpointing(checkpoint);
-  const names = model.parameterNames();
-  const params = model.parameters();
+  tiny.model.setGradientCheckpointing(checkpoint);
+  const names = tiny.model.parameterNames();
+  const params = tiny.model.parameters();
   const idx = pick.map((n) => names.indexOf(n));
   idx.forEach((i) => params[i]!.requiresGrad_(true));
   try {
-    const inputs = batchInputs(refs);
+    const inputs = batchInputs(tiny.refs);
     const comp = inputs.inputIds.narrow(1, 185 - 6, 6).contiguous();
-    const r = await model.logprobs(inputs, comp, { chunk: 2 });
+    const r = await tiny.model.logprobs(inputs, comp, { chunk: 2 });
     const loss = r.logprobs.sum();
     await loss.backward();
     return { loss: loss.item() as number, g: idx.map((i) => floats(params[i]!.grad!)) };
@@ -35,7 +28,7 @@ async function grads(checkpoint: boolean, pick = PICK): Promise<{ loss: number; 
       params[i]!.zeroGrad();
       params[i]!.requiresGrad_(false);
     });
-    model.setGradientCheckpointing(false);
+    tiny.model.setGradientCheckpointing(false);
   }
 }
 

@@ -3,19 +3,13 @@
 // (one host sync every k steps, result cut to what a per-step check gives) and the static decode step (fixed tensor
 // addresses: what a CUDA graph replays). All must leave tokens, lengths and log-probs exactly as the plain step with
 // exact capacity and a check every step gives them, for every sampling setting.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
-import { type GenerateOptions, QwenVL } from '../../lib/qwen/qwen.js';
+import type { GenerateOptions } from '../../lib/qwen/qwen.js';
 import type { Tensor } from '../../lib/tensor/index.js';
-import { TINY, batchInputs, floats, ints, reference } from './helpers.js';
+import { batchInputs, floats, ints, useTinyQwen } from './helpers.js';
 
-let model: QwenVL;
-let refs: Map<string, Tensor>;
-beforeAll(async () => {
-  refs = await reference();
-  model = await QwenVL.load(TINY);
-});
-afterAll(() => model.dispose());
+const tiny = useTinyQwen();
 
 const GPU_LIKE: GenerateOptions[] = [
   { kvBucket: 256, stopCheckEvery: 8 },
@@ -25,10 +19,10 @@ const GPU_LIKE: GenerateOptions[] = [
 ];
 
 async function same(o: GenerateOptions): Promise<void> {
-  const inputs = batchInputs(refs);
-  const base = await model.generate(inputs, { ...o, kvBucket: 1, stopCheckEvery: 1, staticDecode: false });
+  const inputs = batchInputs(tiny.refs);
+  const base = await tiny.model.generate(inputs, { ...o, kvBucket: 1, stopCheckEvery: 1, staticDecode: false });
   for (const g of GPU_LIKE) {
-    const r = await model.generate(inputs, { ...o, ...g });
+    const r = await tiny.model.generate(inputs, { ...o, ...g });
     expect(r.tokens.shape, JSON.stringify(g)).toEqual(base.tokens.shape);
     expect(ints(r.tokens), JSON.stringify(g)).toEqual(ints(base.tokens));
     expect(ints(r.lengths)).toEqual(ints(base.lengths));
@@ -45,18 +39,18 @@ describe('generate with GPU rollout settings on the CPU', () => {
   it('repetition penalty and prefix sharing (3 per prompt)', () => same({ maxNewTokens: 10, temperature: 1.0, repetitionPenalty: 1.3, numReturnSequences: 3, seed: 9 }));
 
   it('rows that all stop early: the result is cut to the longest row, as a per-step check cuts it', async () => {
-    const inputs = batchInputs(refs);
-    const greedy = await model.generate(inputs, { maxNewTokens: 12 });
+    const inputs = batchInputs(tiny.refs);
+    const greedy = await tiny.model.generate(inputs, { maxNewTokens: 12 });
     const t = ints(greedy.tokens);
     // stop on each row's 2nd and 3rd greedy token: both rows end within 3 steps, long before 12
     const stops = [t[1]!, t[12 + 2]!];
     await same({ maxNewTokens: 12, stopIds: stops, padId: 1002 });
-    const r = await model.generate(inputs, { maxNewTokens: 12, stopIds: stops, padId: 1002, stopCheckEvery: 8 });
+    const r = await tiny.model.generate(inputs, { maxNewTokens: 12, stopIds: stops, padId: 1002, stopCheckEvery: 8 });
     expect(r.tokens.shape[1]).toBe(Math.max(...ints(r.lengths)));
     expect(r.tokens.shape[1]).toBeLessThanOrEqual(3);
   });
 
   it('refuses negative settings', async () => {
-    await expect(model.generate(batchInputs(refs), { maxNewTokens: 2, kvBucket: -1 })).rejects.toThrow(/kvBucket and stopCheckEvery/);
+    await expect(tiny.model.generate(batchInputs(tiny.refs), { maxNewTokens: 2, kvBucket: -1 })).rejects.toThrow(/kvBucket and stopCheckEvery/);
   });
 });

@@ -1,20 +1,14 @@
 // The shared-prefix training forward (QwenVL.groupLogprobs: the prompt row computed once for G completions) gives
 // the log-probs, entropies and gradients of the plain forward over the G concatenated rows - with and without
 // gradient checkpointing, and on a ZeRO-3 sharded model.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { freePort, initProcessGroup } from '../../lib/distributed/index.js';
 import { QwenVL, type QwenInputs } from '../../lib/qwen/qwen.js';
 import { type Tensor, cat, fromTypedArray, ones } from '../../lib/tensor/index.js';
-import { TINY, batchInputs, floats, reference, report } from './helpers.js';
+import { TINY, batchInputs, floats, maxRel, report, useTinyQwen } from './helpers.js';
 
-let model: QwenVL;
-let refs: Map<string, Tensor>;
-beforeAll(async () => {
-  refs = await reference();
-  model = await QwenVL.load(TINY);
-});
-afterAll(() => model.dispose());
+const tiny = useTinyQwen();
 
 const G = 3;
 const T = 6;
@@ -22,7 +16,7 @@ const PICK = ['visual.merger.mlp.0.weight', 'model.embed_tokens.weight', 'model.
 
 /** The fixture's first row (unpadded: an image, a video and text) as a one-row prompt. */
 function promptRow(): QwenInputs {
-  const b = batchInputs(refs);
+  const b = batchInputs(tiny.refs);
   return {
     inputIds: b.inputIds.narrow(0, 0, 1).contiguous() as Tensor<'int64'>,
     pixelValues: b.pixelValues.narrow(0, 0, 256).contiguous() as Tensor<'float32'>,
@@ -52,15 +46,6 @@ function concatenated(p: QwenInputs, comp: Tensor<'int64'>): QwenInputs {
   };
 }
 
-const maxRel = (a: Float32Array, b: Float32Array) => {
-  let m = 0, s = 0;
-  for (let i = 0; i < a.length; i++) {
-    m = Math.max(m, Math.abs(a[i]! - b[i]!));
-    s = Math.max(s, Math.abs(a[i]!));
-  }
-  return s ? m / s : m;
-};
-
 async function run(m: QwenVL, grouped: boolean, params: Tensor[]) {
   const p = promptRow();
   const comp = completions();
@@ -76,12 +61,12 @@ async function run(m: QwenVL, grouped: boolean, params: Tensor[]) {
 describe('groupLogprobs (shared-prefix forward)', () => {
   for (const checkpoint of [false, true]) {
     it(`equals the plain forward over the concatenated rows${checkpoint ? ' with gradient checkpointing' : ''}`, async () => {
-      model.setGradientCheckpointing(checkpoint);
-      const names = model.parameterNames();
-      const params = PICK.map((n) => model.parameters()[names.indexOf(n)]!.requiresGrad_(true));
+      tiny.model.setGradientCheckpointing(checkpoint);
+      const names = tiny.model.parameterNames();
+      const params = PICK.map((n) => tiny.model.parameters()[names.indexOf(n)]!.requiresGrad_(true));
       try {
-        const a = await run(model, false, params);
-        const b = await run(model, true, params);
+        const a = await run(tiny.model, false, params);
+        const b = await run(tiny.model, true, params);
         report(`grouped vs plain logprob rel${checkpoint ? ' (ckpt)' : ''}`, maxRel(a.lp, b.lp));
         expect(maxRel(a.lp, b.lp)).toBeLessThan(1e-5);
         expect(maxRel(a.ent, b.ent)).toBeLessThan(1e-5);
@@ -93,7 +78,7 @@ describe('groupLogprobs (shared-prefix forward)', () => {
         });
       } finally {
         params.forEach((q) => q.requiresGrad_(false));
-        model.setGradientCheckpointing(false);
+        tiny.model.setGradientCheckpointing(false);
       }
     });
   }
@@ -103,9 +88,9 @@ describe('groupLogprobs (shared-prefix forward)', () => {
     const sharded = await QwenVL.load(TINY);
     try {
       const shards = await sharded.shard(group, PICK);
-      const names = model.parameterNames();
-      const params = PICK.map((n) => model.parameters()[names.indexOf(n)]!.requiresGrad_(true));
-      const a = await run(model, false, params);
+      const names = tiny.model.parameterNames();
+      const params = PICK.map((n) => tiny.model.parameters()[names.indexOf(n)]!.requiresGrad_(true));
+      const a = await run(tiny.model, false, params);
       params.forEach((q) => q.requiresGrad_(false));
       const p = promptRow();
       const comp = completions();
@@ -125,12 +110,12 @@ describe('groupLogprobs (shared-prefix forward)', () => {
 
   it('rejects a padded or multi-row prompt and vision tokens in a completion', async () => {
     const p = promptRow();
-    const b = batchInputs(refs);
-    await expect(model.groupLogprobs({ ...b }, completions())).rejects.toThrow(/ONE row/);
-    const vid = model.config.videoTokenId;
+    const b = batchInputs(tiny.refs);
+    await expect(tiny.model.groupLogprobs({ ...b }, completions())).rejects.toThrow(/ONE row/);
+    const vid = tiny.model.config.videoTokenId;
     const bad = fromTypedArray(BigInt64Array.from({ length: G * T }, () => BigInt(vid)), [G, T], 'int64');
-    await expect(model.groupLogprobs(p, bad)).rejects.toThrow(new RegExp(`vision token ${vid}`));
+    await expect(tiny.model.groupLogprobs(p, bad)).rejects.toThrow(new RegExp(`vision token ${vid}`));
     const big = fromTypedArray(BigInt64Array.from({ length: G * T }, () => 10n ** 9n), [G, T], 'int64');
-    await expect(model.groupLogprobs(p, big)).rejects.toThrow(/completion token id out of range/);
+    await expect(tiny.model.groupLogprobs(p, big)).rejects.toThrow(/completion token id out of range/);
   });
 });

@@ -1,11 +1,14 @@
 /**
  * Shared by the Qwen parity tests: the committed tiny checkpoint and reference tensors (written by
- * scripts/fixtures/make_qwen_fixtures.py from transformers), the pixel-row rebuild, and comparison helpers.
+ * scripts/fixtures/make_qwen_fixtures.py from transformers), loaded once per file by useTinyQwen, the pixel-row
+ * rebuild, and comparison helpers.
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll } from 'vitest';
 
 import { loadSafetensors } from '../../lib/io/safetensors.js';
+import { QwenVL, type QwenLoadOptions } from '../../lib/qwen/qwen.js';
 import { cat, tensor, type Tensor } from '../../lib/tensor/index.js';
 
 export const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'qwen');
@@ -16,6 +19,39 @@ let cached: Map<string, Tensor> | undefined;
 export async function reference(): Promise<Map<string, Tensor>> {
   cached ??= (await loadSafetensors(join(FIXTURES, 'reference.safetensors'))).tensors;
   return cached;
+}
+
+/** The tiny model and the reference tensors of one test file. */
+export interface TinyQwen {
+  readonly model: QwenVL;
+  readonly refs: Map<string, Tensor>;
+}
+
+/**
+ * Loads the tiny checkpoint and the reference tensors once for the calling test file: registers a beforeAll that loads
+ * them and an afterAll that disposes the model, so call it at the file's top level. `model` and `refs` are there from
+ * the first hook or test on; reading them earlier (while vitest collects the tests) throws instead of giving undefined.
+ */
+export function useTinyQwen(opts: QwenLoadOptions = {}): TinyQwen {
+  let model: QwenVL | undefined;
+  let refs: Map<string, Tensor> | undefined;
+  beforeAll(async () => {
+    refs = await reference();
+    model = await QwenVL.load(TINY, opts);
+  });
+  afterAll(() => model?.dispose());
+  const loaded = <T>(x: T | undefined, what: string): T => {
+    if (x === undefined) throw new Error(`useTinyQwen: ${what} is loaded in beforeAll; read it inside a hook or a test`);
+    return x;
+  };
+  return {
+    get model() {
+      return loaded(model, 'the model');
+    },
+    get refs() {
+      return loaded(refs, 'the reference tensors');
+    },
+  };
 }
 
 export function ref<T extends Tensor = Tensor>(refs: Map<string, Tensor>, name: string): T {
@@ -43,6 +79,16 @@ export function pixelRows(frames: Tensor): Tensor<'float32'> {
     .permute([0, 3, 6, 4, 7, 2, 1, 5, 8])
     .reshape([gt * gh * gw, C * 2 * 14 * 14])
     .contiguous();
+}
+
+/** max |a-b| / max |a| over two arrays (a is the scale; the plain max |a-b| when a is all zeros). */
+export function maxRel(a: Float32Array, b: Float32Array): number {
+  let m = 0, s = 0;
+  for (let i = 0; i < a.length; i++) {
+    m = Math.max(m, Math.abs(a[i]! - b[i]!));
+    s = Math.max(s, Math.abs(a[i]!));
+  }
+  return s ? m / s : m;
 }
 
 export function floats(t: Tensor): Float32Array {

@@ -1,20 +1,14 @@
 // Chunked per-token log-probs: equal log_softmax of the full logits gathered at the completion tokens, entropy equals
 // the full-distribution entropy, chunk size does not change the result, and gradients equal those of the
 // full-logits path (the backward recomputes chunk logits instead of storing [B, T, V]).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { QwenVL } from '../../lib/qwen/qwen.js';
 import { type Tensor, tensor } from '../../lib/tensor/index.js';
-import { TINY, batchInputs, floats, reference, report } from './helpers.js';
+import { batchInputs, floats, report, useTinyQwen } from './helpers.js';
 
-let model: QwenVL;
-let refs: Map<string, Tensor>;
+const tiny = useTinyQwen();
 const T = 9;
-beforeAll(async () => {
-  refs = await reference();
-  model = await QwenVL.load(TINY);
-});
-afterAll(() => model.dispose());
 
 function maxAbs(a: Float32Array, b: Float32Array): number {
   let m = 0;
@@ -25,7 +19,7 @@ function maxAbs(a: Float32Array, b: Float32Array): number {
 /** log_softmax of the full fp32 logits at positions L-T-1 .. L-2, gathered at the last T tokens. */
 async function fullPath(inputs: ReturnType<typeof batchInputs>): Promise<{ lp: Tensor<'float32'>; ent: Tensor<'float32'> }> {
   const L = 185;
-  const logits = (await model.forward(inputs)).narrow(1, L - T - 1, T) as Tensor<'float32'>;
+  const logits = (await tiny.model.forward(inputs)).narrow(1, L - T - 1, T) as Tensor<'float32'>;
   const logp = logits.logSoftmax(-1);
   const comp = inputs.inputIds.narrow(1, L - T, T);
   const lp = logp.gather(-1, comp.unsqueeze(-1)).squeeze(-1);
@@ -35,11 +29,11 @@ async function fullPath(inputs: ReturnType<typeof batchInputs>): Promise<{ lp: T
 
 describe('QwenVL.logprobs', () => {
   it('equals log_softmax(full logits) at the completion tokens, for any chunk size; entropy too', async () => {
-    const inputs = batchInputs(refs);
+    const inputs = batchInputs(tiny.refs);
     const comp = inputs.inputIds.narrow(1, 185 - T, T).contiguous();
     const full = await fullPath(inputs);
     for (const chunk of [1, 4, 64]) {
-      const r = await model.logprobs(inputs, comp, { chunk, entropy: true });
+      const r = await tiny.model.logprobs(inputs, comp, { chunk, entropy: true });
       expect(r.logprobs.shape).toEqual([2, T]);
       const e1 = maxAbs(floats(r.logprobs), floats(full.lp));
       const e2 = maxAbs(floats(r.entropy!), floats(full.ent));
@@ -50,16 +44,16 @@ describe('QwenVL.logprobs', () => {
   });
 
   it('gradients equal the full-logits path (lm_head, a decoder weight, the merger)', async () => {
-    const inputs = batchInputs(refs);
+    const inputs = batchInputs(tiny.refs);
     const comp = inputs.inputIds.narrow(1, 185 - T, T).contiguous();
-    const names = model.parameterNames();
-    const params = model.parameters();
+    const names = tiny.model.parameterNames();
+    const params = tiny.model.parameters();
     const pick = ['lm_head.weight', 'model.layers.0.self_attn.q_proj.weight', 'visual.merger.mlp.2.weight'];
     const idx = pick.map((n) => names.indexOf(n));
     idx.forEach((i) => params[i]!.requiresGrad_(true));
     const weights = tensor([[1, -2, 3, 0.5, 1, 1, -1, 2, 1], [0.3, 1, 1, 1, -1, 2, 1, 1, 1]]);
     try {
-      const r = await model.logprobs(inputs, comp, { chunk: 4, entropy: true });
+      const r = await tiny.model.logprobs(inputs, comp, { chunk: 4, entropy: true });
       await r.logprobs.mul(weights).sum().add(r.entropy!.mul(0.7).sum()).backward();
       const g1 = idx.map((i) => floats(params[i]!.grad!));
       idx.forEach((i) => params[i]!.zeroGrad());
@@ -82,16 +76,16 @@ describe('QwenVL.logprobs', () => {
   });
 
   it('rejects completion tokens that are not the tail of input_ids', async () => {
-    const inputs = batchInputs(refs);
+    const inputs = batchInputs(tiny.refs);
     const wrong = tensor([[1, 2], [3, 4]], { dtype: 'int64' });
-    await expect(model.logprobs(inputs, wrong)).rejects.toThrow(/last T columns of input_ids/);
+    await expect(tiny.model.logprobs(inputs, wrong)).rejects.toThrow(/last T columns of input_ids/);
   });
 
   it('temperature divides the logits', async () => {
-    const inputs = batchInputs(refs);
+    const inputs = batchInputs(tiny.refs);
     const comp = inputs.inputIds.narrow(1, 185 - T, T).contiguous();
-    const r = await model.logprobs(inputs, comp, { temperature: 0.7 });
-    const logits = (await model.forward(inputs)).narrow(1, 185 - T - 1, T).div(0.7) as Tensor<'float32'>;
+    const r = await tiny.model.logprobs(inputs, comp, { temperature: 0.7 });
+    const logits = (await tiny.model.forward(inputs)).narrow(1, 185 - T - 1, T).div(0.7) as Tensor<'float32'>;
     const lp = logits.logSoftmax(-1).gather(-1, comp.unsqueeze(-1)).squeeze(-1);
     expect(maxAbs(floats(r.logprobs), floats(lp))).toBeLessThan(1e-5);
   });

@@ -14,7 +14,7 @@ import { type ModelShards, QwenVL } from '../../lib/qwen/qwen.js';
 import { AdamW } from '../../lib/optim/adamw.js';
 import type { Tensor } from '../../lib/tensor/index.js';
 import { OPTIMIZER_FILE, optimizerMetadata, saveOptimizerState } from '../../lib/checkpoint/optimizer-checkpoint.js';
-import { TINY, batchInputs, floats, reference, report } from './helpers.js';
+import { TINY, batchInputs, floats, maxRel, reference, report } from './helpers.js';
 
 const TRAIN = ['visual.blocks.0.attn.qkv.weight', 'visual.merger.mlp.0.weight', 'model.embed_tokens.weight', 'model.layers.1.mlp.down_proj.weight', 'model.layers.0.self_attn.q_proj.bias', 'lm_head.weight'];
 
@@ -35,15 +35,6 @@ afterAll(async () => {
   sharded.dispose();
   await group.destroy();
 });
-
-const maxRel = (a: Float32Array, b: Float32Array) => {
-  let m = 0, s = 0;
-  for (let i = 0; i < a.length; i++) {
-    m = Math.max(m, Math.abs(a[i]! - b[i]!));
-    s = Math.max(s, Math.abs(a[i]!));
-  }
-  return s ? m / s : m;
-};
 
 async function plainGrads(): Promise<{ lp: Float32Array; g: Map<string, Float32Array> }> {
   const names = plain.parameterNames();

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { formatReward, formatScore } from '../../lib/rewards/index.js';
 import { FULL_FORMAT } from '../../lib/rewards/format.js';
 import { pyStrip } from '../../lib/rewards/python-text.js';
+import { mulberry32 } from '../../lib/data/prng.js';
 
 describe('format reward: spec §1.1 worked examples', () => {
   const table: Array<[string, number]> = [
@@ -58,13 +59,9 @@ describe('format reward: fullmatch backtracking and Python whitespace', () => {
 
   it('the linear scanner accepts exactly what the anchored regex accepts (20k random tag soups)', () => {
     const pieces = ['<think>', '</think>', '<answer>', '</answer>', '<correction>', '</correction>', 'x', ' ', '\n', '\x85', '\ufeff', '<', '</', '>'];
-    let seed = 12345; // mulberry32: deterministic and well mixed in the low bits
-    const rand = (n: number) => {
-      seed = (seed + 0x6d2b79f5) | 0;
-      let x = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-      x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-      return ((x ^ (x >>> 14)) >>> 0) % n;
-    };
+    // mulberry32's 32-bit word (next() * 2^32 is exact) modulo n: deterministic and well mixed in the low bits
+    const next = mulberry32(12345);
+    const rand = (n: number) => (next() * 4294967296) % n;
     let accepted = 0;
     for (let t = 0; t < 20_000; t++) {
       let text = '';

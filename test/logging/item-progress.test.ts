@@ -1,16 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { Progress, formatDuration } from '../../lib/util/progress.js';
+import { ItemProgress, formatClock } from '../../lib/logging/progress.js';
 
 function sink() {
   const out: string[] = [];
   return { out, write: (s: string) => out.push(s) };
 }
 
-describe('Progress', () => {
+describe('ItemProgress', () => {
   it('computes rate and ETA from the clock', () => {
     let t = 0;
     const s = sink();
-    const p = new Progress({ total: 100, label: 'videos', stream: s, tty: false, now: () => t });
+    const p = new ItemProgress({ total: 100, label: 'videos', stream: s, tty: false, now: () => t });
     t = 10_000;
     p.tick(20); // 20 in 10 s -> 2/s, 80 left -> 40 s
     expect(p.rate()).toBe(2);
@@ -21,7 +21,7 @@ describe('Progress', () => {
   it('plain lines off a TTY: one per 10 % crossed, then a final line only if needed', () => {
     let t = 0;
     const s = sink();
-    const p = new Progress({ total: 20, stream: s, tty: false, now: () => t });
+    const p = new ItemProgress({ total: 20, stream: s, tty: false, now: () => t });
     for (let i = 0; i < 20; i++) {
       t += 1000;
       p.tick();
@@ -35,7 +35,7 @@ describe('Progress', () => {
   it('redraws in place on a TTY, with a bar, and log() keeps the bar intact', () => {
     let t = 0;
     const s = sink();
-    const p = new Progress({ total: 4, stream: s, tty: true, now: () => t });
+    const p = new ItemProgress({ total: 4, stream: s, tty: true, now: () => t });
     t = 1000;
     p.tick();
     p.log('warning: x');
@@ -48,9 +48,9 @@ describe('Progress', () => {
     expect(s.out.at(-2)).toContain('4/4 (100%) [####################]');
   });
 
-  it('formats durations', () => {
-    expect(formatDuration(5)).toBe('0:05');
-    expect(formatDuration(3725)).toBe('1:02:05');
-    expect(formatDuration(Infinity)).toBe('?');
+  it('formats durations as a clock', () => {
+    expect(formatClock(5)).toBe('0:05');
+    expect(formatClock(3725)).toBe('1:02:05');
+    expect(formatClock(Infinity)).toBe('?');
   });
 });
