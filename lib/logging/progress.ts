@@ -6,10 +6,10 @@
  *    one. Rate and ETA use the steps done since `startStep` (on resume they do not count the steps restored from a
  *    checkpoint).
  *  - ItemProgress, a count of items with a label (rarft-eval run, rarft-data preprocess):
- *    `eval charades 20/100 (20%) 2.00/s ETA 0:40`. On a TTY it redraws one line in place (throttled, with a bar);
+ *    `eval charades 20/100 (20%) 2.00/s ETA 40s`. On a TTY it redraws one line in place (throttled, with a bar);
  *    otherwise it prints plain lines, one per 10 % crossed or every 30 s, so logs stay short and greppable. `log()`
  *    prints a message without tearing the bar.
- * Durations: formatDuration (`23h13m`, the step line's) and formatClock (`1:02:05`, the item line's).
+ * Both lines print durations with formatDuration (`5s`, `3m07s`, `23h13m`).
  */
 export interface ProgressStream {
   write(s: string): unknown;
@@ -115,16 +115,6 @@ export interface ItemProgressOptions {
   now?: () => number;
 }
 
-/** `m:ss`, or `h:mm:ss` from an hour on; `?` when unknown. */
-export function formatClock(seconds: number): string {
-  if (!Number.isFinite(seconds)) return '?';
-  const s = Math.max(0, Math.round(seconds));
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const sec = String(s % 60).padStart(2, '0');
-  return h ? `${h}:${String(m).padStart(2, '0')}:${sec}` : `${m}:${sec}`;
-}
-
 export class ItemProgress {
   readonly total: number;
   #step = 0;
@@ -172,7 +162,7 @@ export class ItemProgress {
     const r = this.rate();
     const rate = r >= 10 ? r.toFixed(0) : r.toFixed(2);
     const lead = this.#label ? `${this.#label} ` : '';
-    return `${lead}${this.#step}/${this.total} (${pct}%)${bar} ${rate}/s ETA ${formatClock(this.eta())}`;
+    return `${lead}${this.#step}/${this.total} (${pct}%)${bar} ${rate}/s ETA ${formatDuration(this.eta())}`;
   }
 
   tick(n = 1): void {

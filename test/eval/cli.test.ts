@@ -40,7 +40,7 @@ describe('rarft-eval run / merge (CLI)', () => {
     process.exitCode = 0;
     const log0 = await cli(['run', ...common, '--out', s0, '--shard', '0/2', '--no-score', '--no-cache']);
     // The progress line (non-TTY form) with rate and ETA, and the closing summary.
-    expect(log0).toMatch(/eval human 8\/8 \(100%\) [\d.]+\/s ETA 0:00/);
+    expect(log0).toMatch(/eval human 8\/8 \(100%\) [\d.]+\/s ETA 0s/);
     expect(log0).toMatch(/answered 8 items \(0 already done, 0 with a missing\/unreadable video\)/);
     await cli(['run', ...common, '--out', s1, '--shard', '1/2', '--no-score', '--no-cache']);
     expect(existsSync(path.join(s0, 'video-cache'))).toBe(false);

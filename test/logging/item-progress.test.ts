@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ItemProgress, formatClock } from '../../lib/logging/progress.js';
+import { ItemProgress } from '../../lib/logging/progress.js';
 
 function sink() {
   const out: string[] = [];
@@ -15,7 +15,7 @@ describe('ItemProgress', () => {
     p.tick(20); // 20 in 10 s -> 2/s, 80 left -> 40 s
     expect(p.rate()).toBe(2);
     expect(p.eta()).toBe(40);
-    expect(p.format()).toBe('videos 20/100 (20%) 2.00/s ETA 0:40');
+    expect(p.format()).toBe('videos 20/100 (20%) 2.00/s ETA 40s');
   });
 
   it('plain lines off a TTY: one per 10 % crossed, then a final line only if needed', () => {
@@ -29,7 +29,7 @@ describe('ItemProgress', () => {
     p.done();
     expect(s.out).toHaveLength(10);
     expect(s.out.every((l) => l.endsWith('\n') && !l.includes('\r'))).toBe(true);
-    expect(s.out.at(-1)).toBe('20/20 (100%) 1.00/s ETA 0:00\n');
+    expect(s.out.at(-1)).toBe('20/20 (100%) 1.00/s ETA 0s\n');
   });
 
   it('redraws in place on a TTY, with a bar, and log() keeps the bar intact', () => {
@@ -42,15 +42,9 @@ describe('ItemProgress', () => {
     t = 2000;
     p.tick(3);
     p.done();
-    expect(s.out[0]).toBe('\r\x1b[K1/4 (25%) [#####---------------] 1.00/s ETA 0:03');
+    expect(s.out[0]).toBe('\r\x1b[K1/4 (25%) [#####---------------] 1.00/s ETA 3s');
     expect(s.out[1]).toBe('\r\x1b[Kwarning: x\n');
     expect(s.out.at(-1)).toBe('\n');
     expect(s.out.at(-2)).toContain('4/4 (100%) [####################]');
-  });
-
-  it('formats durations as a clock', () => {
-    expect(formatClock(5)).toBe('0:05');
-    expect(formatClock(3725)).toBe('1:02:05');
-    expect(formatClock(Infinity)).toBe('?');
   });
 });

@@ -32,7 +32,7 @@ describe('preprocess command', () => {
     expect(first.failed).toEqual([{ path: missing, error: `${missing}: video file does not exist` }]);
     expect(first.warnings.some((w) => w.startsWith(sharedDataset('videos/corrupted.mp4')))).toBe(true);
     expect(s1.out.join('')).toContain(`error: ${missing}: video file does not exist`);
-    expect(s1.out.at(-1)).toMatch(/^preprocess 4\/4 \(100%\) [\d.]+\/s ETA 0:00\n$/);
+    expect(s1.out.at(-1)).toMatch(/^preprocess 4\/4 \(100%\) [\d.]+\/s ETA 0s\n$/);
 
     const second = await runPreprocess({ videos, cacheDir, jobs: 2, stream: sink(), settings: { ffmpegPath: '/nonexistent/ffmpeg' } });
     expect(second).toMatchObject({ decoded: 0, hits: 3 });
