@@ -9,7 +9,7 @@ if (!existsSync(fileURLToPath(entry))) {
   process.exit(1);
 }
 // `--nproc-per-node N`: this process becomes the launcher and re-runs the command as N workers (torchrun-style).
-const { relaunchIfRequested } = await import(new URL('../dist/lib/dist/launch-command.js', import.meta.url).href);
+const { relaunchIfRequested } = await import(new URL('../dist/lib/distributed/launch-command.js', import.meta.url).href);
 try {
   const code = await relaunchIfRequested(process.argv);
   if (code !== null) process.exit(code);
