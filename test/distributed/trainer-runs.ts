@@ -43,8 +43,11 @@ export function setUpTinyRun(rewards: readonly RewardFunction[], set: (run: Tiny
 /** 1 prompt per rank: the 2-process form of a config with per_device_train_batch_size 2. */
 export const perRank = (cfg: TrainConfig): TrainConfig => ({ ...cfg, per_device_train_batch_size: 1 });
 
-/** Trains `cfg` (its per-rank form) on 2 ranks of the trainer worker; returns every line; throws with them on failure. */
-export async function launchTrainerRanks(run: TinyRun, cfg: TrainConfig): Promise<string[]> {
+/**
+ * Trains `cfg` (its per-rank form) on 2 ranks of the trainer worker, with `env` on top of RANK_ENV; returns every line;
+ * throws with them on failure.
+ */
+export async function launchTrainerRanks(run: TinyRun, cfg: TrainConfig, env: Record<string, string> = {}): Promise<string[]> {
   const file = join(run.root, `${cfg.output_dir.split('/').pop()}.json`);
   writeFileSync(file, JSON.stringify(perRank(cfg)));
   const lines: string[] = [];
@@ -52,7 +55,7 @@ export async function launchTrainerRanks(run: TinyRun, cfg: TrainConfig): Promis
     nprocPerNode: 2,
     command: VITE_NODE,
     args: [TRAINER_WORKER, file],
-    env: RANK_ENV,
+    env: { ...RANK_ENV, ...env },
     stdout: (l) => lines.push(l),
     stderr: (l) => lines.push(l),
     signal: AbortSignal.timeout(240_000),
