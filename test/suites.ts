@@ -8,7 +8,8 @@
  * A test file's project, first rule that applies:
  *   1. under test/gpu/                                              -> gpu
  *   2. a `@suite <project>` tag in the file (what imports cannot show, e.g. a child process that loads the addon)
- *   3. it creates a process group or launches processes (initProcessGroup, launch, launchWorkers, spawnRanks)
+ *   3. it creates a process group or launches processes (initProcessGroup, launch, launchWorkers, spawnRanks,
+ *      launchTrainerRanks)
  *                                                                   -> multiprocess
  *   4. its static imports (followed through relative imports, type-only ones left out) reach lib/native/ -> native
  *   5. otherwise                                                    -> unit
@@ -24,7 +25,7 @@ export type Suite = (typeof SUITES)[number];
 
 // a comment line `// @suite native` (or ` * @suite native` in a block comment)
 const TAG = /^\s*(?:\/\/|\*)\s*@suite\s+(unit|native|multiprocess|gpu)\b/m;
-const LAUNCHES = /\b(?:initProcessGroup|launch|launchWorkers|spawnRanks)\s*\(/;
+const LAUNCHES = /\b(?:initProcessGroup|launch|launchWorkers|spawnRanks|launchTrainerRanks)\s*\(/;
 // `import x from './y.js'`, `export { x } from './y.js'`, `import './y.js'`, `await import('./y.js')`; not `import type`.
 const RELATIVE_IMPORT = /(?:^|[;\s])(?:import(?!\s+type\b)[^'";]*?\sfrom\s*|export[^'";]*?\sfrom\s*|import\s*\(\s*|import\s+)['"](\.{1,2}\/[^'"]+)['"]/g;
 

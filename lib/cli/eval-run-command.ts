@@ -4,7 +4,8 @@
  */
 import { Command, Option } from 'commander';
 import { BENCHMARKS, type Benchmark, mergeRuns, parseShard, runEval, type Shard } from '../eval/index.js';
-import { addModelOptions, decodingFrom, type ModelFlags, positiveInt } from '../infer/cli-flags.js';
+import { addModelOptions, decodingFrom, type ModelFlags } from '../infer/cli-flags.js';
+import { positiveInt } from '../util/cli-args.js';
 import type { VideoPreprocessOptions } from '../video/index.js';
 
 interface RunFlags extends ModelFlags {

@@ -10,6 +10,7 @@ import { dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { DataError } from '../errors.js';
 import { ItemProgress, type ProgressStream } from '../logging/progress.js';
+import { positiveInt, positiveNumber } from '../util/cli-args.js';
 import { type CacheIdentity, cachedDecodeResized } from '../video/cache.js';
 import type { VideoPreprocessOptions } from '../video/preprocess.js';
 
@@ -90,17 +91,6 @@ export async function runPreprocess(o: PreprocessRunOptions): Promise<Preprocess
   progress.done();
   summary.seconds = (performance.now() - t0) / 1000;
   return summary;
-}
-
-function positiveInt(v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a positive integer');
-  return n;
-}
-function positiveNumber(v: string): number {
-  const n = Number(v);
-  if (!(n > 0)) throw new InvalidArgumentError('must be a positive number');
-  return n;
 }
 
 export function preprocessCommand(): Command {

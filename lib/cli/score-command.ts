@@ -5,7 +5,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { ChatClient, JudgeCache, JudgeStages, judgeItems, type SimilarityScorer } from '../judge/index.js';
 import {
   decideWithoutJudge,
@@ -18,6 +18,7 @@ import {
   scorePredictions,
 } from '../metrics/index.js';
 import { reversedGtSpans, reversedGtWarning } from '../metrics/reversed-gt.js';
+import { positiveInt } from '../util/cli-args.js';
 
 export interface ScoreRunOptions {
   predictions: string;
@@ -94,12 +95,6 @@ export async function runScore(o: ScoreRunOptions): Promise<{ metrics: RefusalMe
       ` → ${o.out}`,
   );
   return { metrics, items, files: [o.out, itemsOut, summaryOut] };
-}
-
-function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a positive integer');
-  return n;
 }
 
 export function scoreCommand(): Command {

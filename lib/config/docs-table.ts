@@ -1,6 +1,6 @@
 /**
  * The config reference table in docs/training.md, generated from the schema (test/config/docs.test.ts fails when
- * the doc is stale; `UPDATE_DOCS=1 npx vitest run test/config/docs.test.ts` rewrites it).
+ * the doc is stale; `UPDATE_DOCS=1 npx vitest run test/config/docs.test.ts` rewrites it, and still fails that run).
  */
 import { configFields } from './json-schema.js';
 import { flagName } from './cli-options.js';

@@ -15,20 +15,15 @@ import { writeFileAtomic } from '../util/atomic-write.js';
 
 export const REFERENCE_PREDICTIONS_FILE = 'inference_results_merged.json';
 
-export interface ReferencePredictionItem {
-  video: string;
-  query: string;
-  model_output: string;
-  gt_relevant: boolean;
-  gt_timestamp: [number, number] | null;
-  gt_output: string;
-  irrelevance_level: string;
-  gt_categories: string[];
+/** The fields the reference's inference writes (our prediction lines carry them too), and the hardness. */
+export interface ReferencePredictionItem
+  extends Pick<EvalPrediction, 'video' | 'query' | 'model_output' | 'gt_relevant' | 'gt_timestamp' | 'gt_output' | 'irrelevance_level' | 'gt_categories'> {
   /** Extra (not written by the reference's inference); read by its evaluator. */
   hardness_level: string;
 }
 
 export function toReferenceItem(p: EvalPrediction): ReferencePredictionItem {
+  // written in this order: the reference's
   return {
     video: p.video,
     query: p.query,

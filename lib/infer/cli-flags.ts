@@ -3,12 +3,8 @@ import { type Command, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_DECODING, type DecodingOptions, type ModelDType } from './index.js';
 import type { Device } from '../tensor/index.js';
 import { PROMPT_TEMPLATES, type PromptTemplate } from '../text/index.js';
+import { positiveInt } from '../util/cli-args.js';
 
-export function positiveInt(v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a positive integer');
-  return n;
-}
 function nonNegative(v: string): number {
   const n = Number(v);
   if (!(Number.isFinite(n) && n >= 0)) throw new InvalidArgumentError('must be a number >= 0');

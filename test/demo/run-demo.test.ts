@@ -6,9 +6,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
+import { readRaRftRecords } from '../../lib/data/readers/rarft-records.js';
 import { DEMO_REWARDS } from '../../lib/demo/demo-config.js';
 import type { HeldoutResult } from '../../lib/demo/heldout-eval.js';
 import { type DemoSummary, firstLastTenth, grpoKeptBoth, runDemo, summaryLines } from '../../lib/demo/run-demo.js';
+import { hullIoU } from '../../lib/metrics/interval-iou.js';
 import { classifyRelevanceByRule } from '../../lib/metrics/relevance.js';
 import { SbertModelNotFoundError } from '../../lib/sbert/model-dir.js';
 
@@ -22,14 +24,26 @@ describe('runDemo', () => {
     expect(s.stopped).toBe('completed');
     expect([s.sft.steps, s.grpo.steps, s.grpo.skipped]).toEqual([6, 3, 0]);
     expect(s.sft.lastLoss).toBeLessThan(s.sft.firstLoss);
+    // the warm-up's first and last loss are the first and last logged ones
+    const sftLosses = jsonl(join(out, 'sft', 'metrics.jsonl')).filter((m) => typeof m.loss === 'number').map((m) => m.loss as number);
+    expect(sftLosses).toHaveLength(6);
+    expect([s.sft.firstLoss, s.sft.lastLoss]).toEqual([sftLosses[0], sftLosses[5]]);
 
     // all three rewards by default (the SBERT weights come with `npm run setup`), each scored on every GRPO step
     expect(s.grpo.rewards).toEqual(['format', 'refuse_iou', 'explain_correction']);
     const metrics = jsonl(join(out, 'grpo', 'metrics.jsonl')).filter((m) => m.stage === 'grpo');
     expect(metrics).toHaveLength(3);
-    for (const m of metrics) {
+    // every step's logged means are those of its completions' own scores (2 prompts x 8 completions)
+    type Sample = { rewards: Record<string, number[]>; total: number[] };
+    const steps = jsonl(join(out, 'grpo', 'completions.jsonl')) as unknown as { step: number; samples: Sample[] }[];
+    expect(steps.map((c) => c.step)).toEqual([1, 2, 3]);
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    for (const [i, m] of metrics.entries()) {
+      const samples = steps[i]!.samples;
+      expect(samples.flatMap((x) => x.total)).toHaveLength(16);
       const parts = DEMO_REWARDS.map((r) => m[`rewards/${r}`] as number);
-      for (const p of parts) expect(Number.isFinite(p)).toBe(true);
+      for (const [k, r] of DEMO_REWARDS.entries()) expect(parts[k]).toBeCloseTo(mean(samples.flatMap((x) => x.rewards[r]!)), 6);
+      expect(m.reward).toBeCloseTo(mean(samples.flatMap((x) => x.total)), 6);
       expect(m.reward).toBeCloseTo(parts.reduce((a, b) => a + b, 0), 5); // the step reward is their sum
     }
     // explain_correction is the SBERT reward: it is not constant 0/1 on refusals, it scores the explanation's text
@@ -37,16 +51,28 @@ describe('runDemo', () => {
     expect(s.grpo.rewardFirstTenth).toBeCloseTo(metrics[0]!.reward as number, 9);
     expect(s.grpo.rewardLastTenth).toBeCloseTo(metrics[2]!.reward as number, 9);
 
-    // held-out accuracy: 2 unseen videos x (1 answerable + 1 refusable), per class and overall agree with the examples
+    // held-out accuracy: 2 unseen videos x (1 answerable + 1 refusable); every query's greedy answer is kept (4 < 6),
+    // and re-classified, in the held-out file's order, they give each reported number
+    const items = readRaRftRecords(join(out, 'data', 'heldout.json')).records.flatMap((r) => r.items.map((it) => ({ ...it, span: r.span })));
+    expect(items.map((it) => it.relevant).sort()).toEqual([false, false, true, true]);
     for (const h of [s.heldout.before, s.heldout.afterSft, s.heldout.afterGrpo]) {
       expect([h.queries, h.answerableQueries]).toEqual([4, 2]);
-      const byClass = (h.answerableAccuracy * 2 + h.refusableAccuracy * 2) / 4;
-      expect(h.refusalAccuracy).toBeCloseTo(byClass, 12);
-      expect(h.examples).toHaveLength(4);
-      // every query's greedy answer is kept (4 < 6): re-classified, they give the reported accuracy
-      const right = h.examples.filter((e) => classifyRelevanceByRule(e.output).relevant === e.relevant).length;
-      expect(right / 4).toBeCloseTo(h.refusalAccuracy, 12);
+      expect(h.examples.map((e) => [e.query, e.relevant])).toEqual(items.map((it) => [it.query, it.relevant]));
+      const decided = h.examples.map((e, i) => {
+        const d = classifyRelevanceByRule(e.output);
+        return { label: e.relevant, right: d.relevant === e.relevant, iou: hullIoU(d.span, items[i]!.span!) };
+      });
+      const accuracy = (xs: typeof decided) => xs.filter((d) => d.right).length / xs.length;
+      const answerable = decided.filter((d) => d.label);
+      expect(h.refusalAccuracy).toBe(accuracy(decided));
+      expect(h.answerableAccuracy).toBe(accuracy(answerable));
+      expect(h.refusableAccuracy).toBe(accuracy(decided.filter((d) => !d.label)));
+      expect(h.meanIou).toBeCloseTo(mean(answerable.map((d) => d.iou)), 12);
     }
+    // what the README and docs/demo.md claim of every run, deterministic under the seed: the random model refuses
+    // every query, and GRPO leaves both classes at least as good as the warm-up did (here, with 3 steps, unchanged)
+    expect([s.heldout.before.answerableAccuracy, s.heldout.before.refusableAccuracy]).toEqual([0, 1]);
+    expect(grpoKeptBoth(s.heldout)).toBe(true);
 
     const saved = JSON.parse(readFileSync(join(out, 'demo_summary.json'), 'utf8')) as DemoSummary;
     expect(saved.grpo).toEqual(s.grpo);
@@ -56,6 +82,7 @@ describe('runDemo', () => {
     // GRPO started from the warm-up's checkpoint
     expect(readFileSync(join(out, 'grpo', 'config.yaml'), 'utf8')).toMatch(/model_path: .*sft\/checkpoint-6/);
     const text = lines.join('\n');
+    expect(text).toContain(summaryLines(s).join('\n')); // the printed numbers are the returned ones
     expect(text).toMatch(/GRPO \(format \+ refuse_iou \+ explain_correction\): 3 steps/);
     expect(text).toMatch(/held-out accuracy \(4 queries on unseen videos: 2 answerable, 2 refusable\):/);
     expect(text).toMatch(/after warm-up +answerable +\d+\.\d%, refusable +\d+\.\d%/);

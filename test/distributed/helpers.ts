@@ -19,9 +19,10 @@ export function linesOf(lines: string[], rank: number, tag: string): string[] {
   return lines.filter((l) => l.startsWith(p)).map((l) => l.slice(p.length));
 }
 
-/** The MLP worker under lib/distributed/launch with a hard deadline. */
-export async function launchWorkers(mode: string, nproc: number, opts: { outDir?: string; steps?: number; timeoutMs?: number; deadlineMs?: number } = {}): Promise<{ result: LaunchResult; lines: string[] }> {
+/** The MLP worker under lib/distributed/launch with a hard deadline (`deadlineHit`: it was the deadline that stopped them). */
+export async function launchWorkers(mode: string, nproc: number, opts: { outDir?: string; steps?: number; timeoutMs?: number; deadlineMs?: number } = {}): Promise<{ result: LaunchResult; lines: string[]; deadlineHit: boolean }> {
   const lines: string[] = [];
+  const signal = AbortSignal.timeout(opts.deadlineMs ?? 90_000);
   const result = await launch({
     nprocPerNode: nproc,
     command: VITE_NODE,
@@ -29,10 +30,10 @@ export async function launchWorkers(mode: string, nproc: number, opts: { outDir?
     env: { DIST_TIMEOUT_MS: String(opts.timeoutMs ?? 20000), OMP_NUM_THREADS: '1' },
     stdout: (l) => lines.push(l),
     stderr: (l) => lines.push(l),
-    signal: AbortSignal.timeout(opts.deadlineMs ?? 90_000),
+    signal,
     killGraceMs: 2000,
   });
-  return { result, lines };
+  return { result, lines, deadlineHit: signal.aborted };
 }
 
 export interface RankRun {

@@ -3,59 +3,31 @@
 // tensors on that GPU, as NCCL demands (a Gloo group stands in for NCCL and holds them to it). Before the fix the
 // trainer's agreement flags and metric sums were CPU tensors and the first collective failed. The run ends with the
 // weights of one simulated-GPU process.
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { TrainConfig } from '../../lib/config/schema.js';
-import { launch } from '../../lib/distributed/index.js';
-import { registerReward, unregisterReward } from '../../lib/rewards/registry.js';
-import { deviceAudit, getNumThreads, setNumThreads } from '../../lib/tensor/index.js';
+import { deviceAudit } from '../../lib/tensor/index.js';
 import { train } from '../../lib/trainer/trainer.js';
-import { type TinyRun, makeTinyRun, maxAbsDiff, readJsonl, tinyConfig, weightsOf } from '../trainer/fixture.js';
-import { ROOT, VITE_NODE } from './helpers.js';
+import { type TinyRun, maxAbsDiff, readJsonl, tinyConfig, weightsOf } from '../trainer/fixture.js';
+import { launchTrainerRanks, setUpTinyRun } from './trainer-runs.js';
 import { CHARS_REWARD } from './workers/chars-reward.js';
 
-const WORKER = join(ROOT, 'test/distributed/workers/trainer-worker.ts');
 let run: TinyRun;
-const threads = getNumThreads();
-beforeAll(async () => {
-  setNumThreads(1); // as the workers: bit-for-bit comparisons need the same reduction splits (trainer-zero.test.ts)
-  deviceAudit.enable(2);
-  run = await makeTinyRun(4);
-  registerReward(CHARS_REWARD);
-}, 120_000);
-afterAll(() => {
-  unregisterReward(CHARS_REWARD.name);
-  deviceAudit.disable();
-  setNumThreads(threads);
-});
+beforeAll(() => deviceAudit.enable(2));
+afterAll(() => deviceAudit.disable());
+setUpTinyRun([CHARS_REWARD], (r) => (run = r));
 
 const cfgFor = (name: string, perDevice: number, extra: Record<string, unknown> = {}): TrainConfig =>
   tinyConfig(run, name, { device: 'cuda', per_device_train_batch_size: perDevice, max_steps: 2, save_steps: 2, beta: 0.04, top_k: 20, reward_funcs: ['format', 'refuse_iou', CHARS_REWARD.name], ...extra });
 
-async function launchAudited(cfg: TrainConfig): Promise<{ ok: boolean; lines: string[] }> {
-  const file = join(run.root, `${cfg.output_dir.split('/').pop()}.json`);
-  writeFileSync(file, JSON.stringify(cfg));
-  const lines: string[] = [];
-  const r = await launch({
-    nprocPerNode: 2,
-    command: VITE_NODE,
-    args: [WORKER, file],
-    env: { OMP_NUM_THREADS: '1', RARFT_NUM_THREADS: '1', RARFT_DIST_TIMEOUT_MS: '120000', RARFT_SIMULATE_CUDA: '2' },
-    stdout: (l) => lines.push(l),
-    stderr: (l) => lines.push(l),
-    signal: AbortSignal.timeout(240_000),
-    killGraceMs: 2000,
-  });
-  return { ok: r.ok, lines };
-}
+/** The ranks under the device audit with 2 simulated GPUs each. */
+const launchAudited = (cfg: TrainConfig) => launchTrainerRanks(run, cfg, { RARFT_SIMULATE_CUDA: '2' });
 
 describe('ZeRO-3 on two simulated GPUs', () => {
   it('puts rank r on cuda:r with NCCL-style collectives and ends with the 1-process weights', async () => {
     await train(cfgFor('one', 2), { progress: null, log: () => {}, dist: null });
-    const { ok, lines } = await launchAudited(cfgFor('two', 1));
-    expect(ok, lines.join('\n')).toBe(true);
+    const lines = await launchAudited(cfgFor('two', 1));
     expect(lines.join('\n')).toMatch(/\[rank 0\] zero3 rank 0\/2 on cuda:0 \(collectives: gloo on cuda:0\)/);
     expect(lines.join('\n')).toMatch(/\[rank 1\] zero3 rank 1\/2 on cuda:1 \(collectives: gloo on cuda:1\)/);
 
@@ -74,8 +46,7 @@ describe('ZeRO-3 on two simulated GPUs', () => {
   it('dapo and dynamic sampling: the token-count and shortfall all-reduces use each rank\'s GPU', async () => {
     // a CPU tensor handed to a collective, or meeting the rank's cuda tensors, fails the run under the audit
     const cfg = cfgFor('variants', 1, { loss_type: 'dapo', reward_funcs: ['test_zero_std_refusable'], dynamic_sampling: { enabled: true, max_rounds: 3 } });
-    const { ok, lines } = await launchAudited(cfg);
-    expect(ok, lines.join('\n')).toBe(true);
+    const lines = await launchAudited(cfg);
     const m = readJsonl(join(cfg.output_dir, 'metrics.jsonl'));
     expect(m.map((r) => r.skipped_steps)).toEqual([0, 0]);
     expect(m.every((r) => typeof r['dynamic_sampling/rounds'] === 'number' && Number.isFinite(r.loss))).toBe(true);

@@ -5,76 +5,29 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import type { TrainConfig } from '../../lib/config/schema.js';
-import { freePort, launch, workerEnv } from '../../lib/distributed/index.js';
+import { freePort, workerEnv } from '../../lib/distributed/index.js';
 import { loadSafetensors } from '../../lib/io/safetensors.js';
-import { registerReward, unregisterReward } from '../../lib/rewards/registry.js';
-import { dispose, getNumThreads, setNumThreads, type Tensor } from '../../lib/tensor/index.js';
+import { dispose, type Tensor } from '../../lib/tensor/index.js';
 import { Trainer, train } from '../../lib/trainer/trainer.js';
-import { type TinyRun, makeTinyRun, tinyConfig } from '../trainer/fixture.js';
+import { type TinyRun, tinyConfig } from '../trainer/fixture.js';
 import { ROOT, VITE_NODE } from './helpers.js';
+import { RANK_ENV, TRAINER_WORKER, launchTrainerRanks, maxDiff, perRank, setUpTinyRun, weights } from './trainer-runs.js';
 import { CHARS_REWARD } from './workers/chars-reward.js';
 
-const WORKER = join(ROOT, 'test/distributed/workers/trainer-worker.ts');
 let run: TinyRun;
-// The workers run with 1 intra-op thread; so must this process's runs they are compared with bit for bit: with AVX-512
-// kernels, 2 threads split some reductions differently, and Adam turns those last-bit gradient differences (e.g. in
-// the key biases, whose true gradient is 0) into visible weight differences.
-const threads = getNumThreads();
-beforeAll(async () => {
-  setNumThreads(1);
-  run = await makeTinyRun(4);
-  registerReward(CHARS_REWARD);
-}, 120_000);
-afterAll(() => {
-  unregisterReward(CHARS_REWARD.name);
-  setNumThreads(threads);
-});
+setUpTinyRun([CHARS_REWARD], (r) => (run = r));
 
 // 2 prompts per step: per_device_train_batch_size 2 in one process, 1 per rank with 2 ranks (perRank)
 const cfgFor = (name: string, extra: Record<string, unknown> = {}): TrainConfig =>
   tinyConfig(run, name, { per_device_train_batch_size: 2, max_steps: 2, save_steps: 1, beta: 0.04, top_k: 20, reward_funcs: ['format', 'refuse_iou', 'test_chars'], ...extra });
 
-const perRank = (cfg: TrainConfig): TrainConfig => ({ ...cfg, per_device_train_batch_size: 1 });
-
-async function launch2(cfg: TrainConfig): Promise<string[]> {
-  const file = join(run.root, `${cfg.output_dir.split('/').pop()}.json`);
-  writeFileSync(file, JSON.stringify(perRank(cfg)));
-  const lines: string[] = [];
-  const r = await launch({
-    nprocPerNode: 2,
-    command: VITE_NODE,
-    args: [WORKER, file],
-    env: { OMP_NUM_THREADS: '1', RARFT_NUM_THREADS: '1', RARFT_DIST_TIMEOUT_MS: '120000' },
-    stdout: (l) => lines.push(l),
-    stderr: (l) => lines.push(l),
-    signal: AbortSignal.timeout(240_000),
-    killGraceMs: 2000,
-  });
-  if (!r.ok) throw new Error(`2-process run failed: ${r.message}\n${lines.join('\n')}`);
-  return lines;
-}
-
-async function weights(dir: string): Promise<Map<string, Tensor>> {
-  return (await loadSafetensors(join(dir, 'model.safetensors'))).tensors;
-}
-
-function maxDiff(a: Map<string, Tensor>, b: Map<string, Tensor>): number {
-  expect([...b.keys()].sort()).toEqual([...a.keys()].sort());
-  let m = 0;
-  for (const [n, t] of a) {
-    const x = t.toArray() as Float32Array, y = b.get(n)!.toArray() as Float32Array;
-    for (let i = 0; i < x.length; i++) m = Math.max(m, Math.abs(x[i]! - y[i]!));
-  }
-  return m;
-}
-
 describe('ZeRO-3 trainer over 2 Gloo processes', () => {
   it('ends with the 1-process weights, holds about half the bytes per rank, and its checkpoint resumes in 1 process', async () => {
     await train(cfgFor('one'), { progress: null, log: () => {}, dist: null });
-    const lines = await launch2(cfgFor('two'));
+    const lines = await launchTrainerRanks(run, cfgFor('two'));
 
     const init = await weights(run.modelDir);
     const one = await weights(join(run.root, 'one', 'checkpoint-2'));
@@ -110,7 +63,7 @@ describe('ZeRO-3 trainer over 2 Gloo processes', () => {
     const file = join(run.root, 'cli-resume.json');
     writeFileSync(file, JSON.stringify({ ...perRank(cfg), resume_from_checkpoint: null }));
     const r = spawnSync(process.execPath, [join(ROOT, 'bin/rarft-train.js'), '--config', file, '--resume', from, '--nproc-per-node', '2'], {
-      env: { ...process.env, OMP_NUM_THREADS: '1', RARFT_NUM_THREADS: '1', RARFT_DIST_TIMEOUT_MS: '120000' },
+      env: { ...process.env, ...RANK_ENV },
       encoding: 'utf8',
       timeout: 240_000,
     });
@@ -136,7 +89,7 @@ describe('ZeRO-3 trainer over 2 Gloo processes', () => {
     const file = join(run.root, 'sft-two.json');
     writeFileSync(file, JSON.stringify(perRank(two)));
     const r = spawnSync(process.execPath, [join(ROOT, 'bin/rarft-train.js'), '--config', file, '--stage', 'sft', '--nproc-per-node', '2'], {
-      env: { ...process.env, OMP_NUM_THREADS: '1', RARFT_NUM_THREADS: '1', RARFT_DIST_TIMEOUT_MS: '120000' },
+      env: { ...process.env, ...RANK_ENV },
       encoding: 'utf8',
       timeout: 240_000,
     });
@@ -156,13 +109,13 @@ describe('ZeRO-3 trainer over 2 Gloo processes', () => {
     // a constant LR, so the 3-step run's schedule equals the 4-step run's
     const mu = { num_iterations: 2, max_steps: 4, save_steps: 1, learning_rate: 3e-3, lr_scheduler_type: 'constant' };
     await train(cfgFor('mu-one', mu), { progress: null, log: () => {}, dist: null });
-    await launch2(cfgFor('mu-two', { ...mu, max_steps: 3 }));
+    await launchTrainerRanks(run, cfgFor('mu-two', { ...mu, max_steps: 3 }));
     const ck3 = join(run.root, 'mu-two', 'checkpoint-3');
     expect(existsSync(join(ck3, 'rollout_buffer.rank0.safetensors')) && existsSync(join(ck3, 'rollout_buffer.rank1.safetensors'))).toBe(true);
     const a3 = await weights(join(run.root, 'mu-one', 'checkpoint-3'));
     const b3 = await weights(ck3);
     expect(maxDiff(a3, b3)).toBeLessThan(1e-5);
-    await launch2(cfgFor('mu-two', { ...mu, resume_from_checkpoint: ck3 }));
+    await launchTrainerRanks(run, cfgFor('mu-two', { ...mu, resume_from_checkpoint: ck3 }));
     const a4 = await weights(join(run.root, 'mu-one', 'checkpoint-4'));
     const b4 = await weights(join(run.root, 'mu-two', 'checkpoint-4'));
     const diff = maxDiff(a4, b4);
@@ -174,7 +127,7 @@ describe('ZeRO-3 trainer over 2 Gloo processes', () => {
 
   it('bf16 weights: fp32 masters are sharded too, gathered into the checkpoint, and resume in 1 process', async () => {
     const bf = { dtype: 'bfloat16', max_steps: 2, save_steps: 1 };
-    await launch2(cfgFor('bf-two', bf));
+    await launchTrainerRanks(run, cfgFor('bf-two', bf));
     const ck1 = join(run.root, 'bf-two', 'checkpoint-1');
     const opt = await loadSafetensors(join(ck1, 'optimizer.safetensors'));
     const masters = [...opt.tensors.keys()].filter((k) => k.startsWith('master.'));
@@ -202,8 +155,8 @@ describe('ZeRO-3 trainer over 2 Gloo processes', () => {
     const t0 = performance.now();
     let killedAt = 0;
     const procs = [0, 1].map((rank) =>
-      spawn(VITE_NODE, [WORKER, file], {
-        env: { ...process.env, OMP_NUM_THREADS: '1', RARFT_NUM_THREADS: '1', RARFT_DIST_TIMEOUT_MS: '15000', ...workerEnv({ rank, worldSize: 2, localRank: rank, localWorldSize: 2, masterAddr: '127.0.0.1', masterPort: port }) },
+      spawn(VITE_NODE, [TRAINER_WORKER, file], {
+        env: { ...process.env, ...RANK_ENV, RARFT_DIST_TIMEOUT_MS: '15000', ...workerEnv({ rank, worldSize: 2, localRank: rank, localWorldSize: 2, masterAddr: '127.0.0.1', masterPort: port }) },
         stdio: ['ignore', 'pipe', 'pipe'],
       }),
     );

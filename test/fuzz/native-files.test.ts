@@ -2,21 +2,17 @@
 // Fuzz: the files the native addon parses (issue 16, point 7): safetensors headers and files, a checkpoint's
 // config.json and model.safetensors.index.json. Each target runs in its own child process (harness.ts), so a native
 // crash is a reported failure, not a dead test runner.
-import { describe, expect, it } from 'vitest';
+import { describe } from 'vitest';
 
-import { fuzz, summary } from './harness.js';
+import { fuzzTargets } from './fuzz-tests.js';
 
 describe('fuzz: natively parsed files', () => {
-  for (const [target, cases, budgetMs] of [
-    ['safetensors', 400, 20_000],
-    ['model-config', 300, 25_000],
-    ['model-index', 300, 25_000],
-  ] as const) {
-    it(`${target}: a named error or a correct result for every case, no crash or hang`, async () => {
-      const r = await fuzz(target, { cases, budgetMs });
-      console.log(summary(r));
-      expect(r.failures).toEqual([]);
-      expect(r.ran).toBeGreaterThanOrEqual(Math.min(r.requested, 100)); // bounded by time, but never vacuous
-    }, budgetMs + 60_000);
-  }
+  fuzzTargets(
+    [
+      ['safetensors', 400, 20_000],
+      ['model-config', 300, 25_000],
+      ['model-index', 300, 25_000],
+    ],
+    'a named error or a correct result for every case, no crash or hang',
+  );
 });

@@ -3,12 +3,13 @@
 // the same tokens for the same seed on the GPU, other tokens for another seed, and well-formed rows. Sampling draws on
 // the device from a generator seeded per call (docs/model.md: same seed, same device -> same tokens; the CPU and the
 // GPU draw different streams).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { type GenerateOptions, QwenVL } from '../../lib/qwen/qwen.js';
 import type { Tensor } from '../../lib/tensor/index.js';
-import { TINY, batchInputs, ints, ref, reference } from '../qwen/helpers.js';
+import { TINY, batchInputs, ints, ref } from '../qwen/helpers.js';
 import { GPU, HAS_GPU, skipNote } from './gpu.js';
+import { loadTinyModels } from './tiny-models.js';
 
 let gpu: QwenVL;
 let cpu: QwenVL;
@@ -23,15 +24,7 @@ const SETTINGS: Record<string, GenerateOptions> = {
 };
 
 describe.runIf(HAS_GPU)(`generate on ${GPU}${skipNote()}`, () => {
-  beforeAll(async () => {
-    refs = await reference();
-    gpu = await QwenVL.load(TINY, { device: GPU });
-    cpu = await QwenVL.load(TINY);
-  });
-  afterAll(() => {
-    gpu?.dispose();
-    cpu?.dispose();
-  });
+  loadTinyModels((m) => ({ gpu, cpu, refs } = m));
 
   it('greedy tokens equal HF generate and the CPU run, 12 tokens, batch of 2 with left padding', async () => {
     const g4 = await gpu.generate(batchInputs(refs), { maxNewTokens: 4 });

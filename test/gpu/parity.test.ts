@@ -1,12 +1,13 @@
 // Numerics on a real GPU against the committed HF transformers reference (test/fixtures/qwen) and against the CPU:
 // fp32 logits, per-token log-probs (full rows and the shared-prompt form, with their gradients), and bf16 within the
 // tolerance bf16 allows. Printed numbers go into the GPU check's table.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { QwenVL } from '../../lib/qwen/qwen.js';
 import { type Tensor, cat, ones } from '../../lib/tensor/index.js';
-import { TINY, batchInputs, cosine, floats, maskedRows, ref, reference, relErr, report } from '../qwen/helpers.js';
+import { TINY, batchInputs, cosine, floats, maskedRows, ref, relErr, report } from '../qwen/helpers.js';
 import { GPU, HAS_GPU, skipNote } from './gpu.js';
+import { loadTinyModels } from './tiny-models.js';
 
 let refs: Map<string, Tensor>;
 let gpu: QwenVL;
@@ -15,15 +16,7 @@ let cpu: QwenVL;
 const maxAbs = (a: Float32Array, b: Float32Array) => a.reduce((m, x, i) => Math.max(m, Math.abs(x - b[i]!)), 0);
 
 describe.runIf(HAS_GPU)(`parity on ${GPU}${skipNote()}`, () => {
-  beforeAll(async () => {
-    refs = await reference();
-    gpu = await QwenVL.load(TINY, { device: GPU });
-    cpu = await QwenVL.load(TINY);
-  });
-  afterAll(() => {
-    gpu?.dispose();
-    cpu?.dispose();
-  });
+  loadTinyModels((m) => ({ gpu, cpu, refs } = m));
 
   it('fp32 logits equal HF on the real tokens (relative error < 1e-5)', async () => {
     const logits = await gpu.forward(batchInputs(refs));

@@ -12,8 +12,7 @@ import { registerReward, unregisterReward } from '../../lib/rewards/registry.js'
 import { cuda, tensor } from '../../lib/tensor/index.js';
 import { distContext } from '../../lib/trainer/dist-context.js';
 import { Trainer } from '../../lib/trainer/trainer.js';
-import { quiet, standInEncoder } from '../trainer/device-scenarios.js';
-import { type TinyRun, makeTinyRun, maxAbsDiff, tinyConfig, weightsOf } from '../trainer/fixture.js';
+import { type TinyRun, makeTinyRun, maxAbsDiff, quiet, standInEncoder, tinyConfig, weightsOf } from '../trainer/fixture.js';
 import { GPU, HAS_GPU, skipNote } from './gpu.js';
 
 const SPREAD = 'nccl_chars';

@@ -8,8 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerReward, unregisterReward } from '../../lib/rewards/registry.js';
 import { deviceAudit } from '../../lib/tensor/index.js';
 import { trainingDevice } from '../../lib/trainer/training-device.js';
-import { resumeBitForBit, sftThenGrpo, standInEncoder } from './device-scenarios.js';
-import { type TinyRun, makeTinyRun } from './fixture.js';
+import { resumeBitForBit, sftThenGrpo } from './device-scenarios.js';
+import { type TinyRun, makeTinyRun, standInEncoder } from './fixture.js';
 
 const SPREAD = 'audit_chars';
 let run: TinyRun;

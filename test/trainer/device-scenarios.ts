@@ -12,17 +12,8 @@ import type { Overrides } from '../../lib/config/load.js';
 import type { TrainResult } from '../../lib/trainer/index.js';
 import { Trainer } from '../../lib/trainer/index.js';
 import type { SentenceEncoder } from '../../lib/rewards/sentence-encoder.js';
-import { type TinyRun, readJsonl, tinyConfig, weightsOf } from './fixture.js';
-
-export const quiet = { progress: null, log: () => {} } as const;
-
-/** Metrics of a run without wall times (which differ between any two runs). */
-export const stableMetrics = (r: Record<string, unknown>) => Object.fromEntries(Object.entries(r).filter(([k]) => !k.startsWith('time/')));
-
-/** A deterministic stand-in for SBERT (explain_correction) where a test must not depend on the real weights. */
-export const standInEncoder: SentenceEncoder = {
-  similarity: async (pairs: ReadonlyArray<readonly [string, string]>) => pairs.map(([a, b]) => ((a.length * 7 + b.length * 3) % 11) / 11),
-};
+import { type TinyRun, quiet, tinyConfig, weightsOf } from './fixture.js';
+import { expectSameRun, expectTrained } from './same-run.js';
 
 export interface DeviceRunOptions {
   device: string;
@@ -108,13 +99,5 @@ export async function resumeBitForBit(run: TinyRun, name: string, o: DeviceRunOp
   expect(second.stopped).toBe('completed');
   expect(second.history).toHaveLength(4 - stopAt);
 
-  const a = await weightsOf(join(straight.output_dir, 'checkpoint-4', 'model.safetensors'));
-  const b = await weightsOf(join(split.output_dir, 'checkpoint-4', 'model.safetensors'));
-  for (const [n, w] of a) expect(Buffer.from(b.get(n)!.buffer).equals(Buffer.from(w.buffer)), n).toBe(true);
-  const ma = readJsonl(join(straight.output_dir, 'metrics.jsonl')).map(stableMetrics);
-  const mb = readJsonl(join(split.output_dir, 'metrics.jsonl')).map(stableMetrics);
-  expect(mb.map((r) => r.step)).toEqual([1, 2, 3, 4]);
-  expect(mb).toEqual(ma);
-  const init = await weightsOf(join(run.modelDir, 'model.safetensors'));
-  expect(Buffer.from(a.get('lm_head.weight')!.buffer).equals(Buffer.from(init.get('lm_head.weight')!.buffer))).toBe(false);
+  await expectTrained(run.modelDir, await expectSameRun(straight.output_dir, split.output_dir));
 }

@@ -10,7 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerReward, unregisterReward } from '../../lib/rewards/registry.js';
 import { Trainer } from '../../lib/trainer/index.js';
 import { readTrainerState } from '../../lib/checkpoint/trainer-state.js';
-import { type TinyRun, makeTinyRun, readJsonl, tinyConfig, weightsOf } from './fixture.js';
+import { type TinyRun, makeTinyRun, quiet, readJsonl, tinyConfig } from './fixture.js';
+import { expectSameRun, expectTrained } from './same-run.js';
 
 let run: TinyRun;
 beforeAll(async () => {
@@ -25,8 +26,6 @@ afterAll(() => {
   unregisterReward('ds_jitter');
 });
 
-const quiet = { progress: null, log: () => {} } as const;
-const stable = (r: Record<string, unknown>) => Object.fromEntries(Object.entries(r).filter(([k]) => !k.startsWith('time/')));
 const over = {
   max_steps: 4, save_steps: 2, per_device_train_batch_size: 2, max_completion_length: 6, top_k: 20, learning_rate: 3e-3,
   reward_funcs: ['ds_chars'], loss_type: 'dapo', dynamic_sampling: { enabled: true, max_rounds: 4 },
@@ -71,17 +70,10 @@ describe('dynamic sampling in the trainer', () => {
     expect(first.globalStep).toBe(2);
     const second = await new Trainer({ ...split, resume_from_checkpoint: 'latest' }, quiet).train();
     expect(second.history).toHaveLength(2);
-    const a = await weightsOf(join(straight.output_dir, 'checkpoint-4', 'model.safetensors'));
-    const b = await weightsOf(join(split.output_dir, 'checkpoint-4', 'model.safetensors'));
-    for (const [n, w] of a) expect(Buffer.from(b.get(n)!.buffer).equals(Buffer.from(w.buffer)), n).toBe(true);
-    const ma = readJsonl(join(straight.output_dir, 'metrics.jsonl')).map(stable);
-    const mb = readJsonl(join(split.output_dir, 'metrics.jsonl')).map(stable);
-    expect(mb.map((x) => x.step)).toEqual([1, 2, 3, 4]);
-    expect(mb).toEqual(ma);
+    const a = await expectSameRun(straight.output_dir, split.output_dir);
     expect(readJsonl(join(split.output_dir, 'completions.jsonl'))).toEqual(steps);
     expect(readTrainerState(join(split.output_dir, 'checkpoint-4')).data_cursor).toEqual(cur);
-    const init = await weightsOf(join(run.modelDir, 'model.safetensors'));
-    expect(Buffer.from(a.get('lm_head.weight')!.buffer).equals(Buffer.from(init.get('lm_head.weight')!.buffer))).toBe(false);
+    await expectTrained(run.modelDir, a);
   });
 
   it('with num_iterations 2 a mid-cycle checkpoint stores each kept group\'s own draw: 4 straight == 3 + resume', async () => {
@@ -98,10 +90,7 @@ describe('dynamic sampling in the trainer', () => {
     await new Trainer(split, { ...quiet, signal: ctl.signal, onStep: (e) => e.step === 3 && ctl.abort() }).train();
     const second = await new Trainer({ ...split, resume_from_checkpoint: 'latest' }, quiet).train();
     expect(second.history.map((x) => x['rollout/iteration'])).toEqual([2]);
-    const a = await weightsOf(join(straight.output_dir, 'checkpoint-4', 'model.safetensors'));
-    const b = await weightsOf(join(split.output_dir, 'checkpoint-4', 'model.safetensors'));
-    for (const [n, w] of a) expect(Buffer.from(b.get(n)!.buffer).equals(Buffer.from(w.buffer)), n).toBe(true);
-    expect(readJsonl(join(split.output_dir, 'metrics.jsonl')).map(stable)).toEqual(readJsonl(join(straight.output_dir, 'metrics.jsonl')).map(stable));
+    await expectSameRun(straight.output_dir, split.output_dir);
   });
 
   it('dynamic_sampling.reward judges groups by one reward: with a jittered total only that filter drops them', async () => {

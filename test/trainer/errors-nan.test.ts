@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../lib/config/load.js';
 import { registerReward, unregisterReward } from '../../lib/rewards/registry.js';
 import { Trainer } from '../../lib/trainer/index.js';
-import { type TinyRun, makeTinyRun, maxAbsDiff, readJsonl, tinyConfig, weightsOf } from './fixture.js';
+import { type TinyRun, makeTinyRun, maxAbsDiff, quiet, readJsonl, tinyConfig, weightsOf } from './fixture.js';
 
 let run: TinyRun;
 beforeAll(async () => {
@@ -15,7 +15,6 @@ beforeAll(async () => {
   registerReward({ name: 'test_nan', score: (cs) => cs.map((_, i) => (i === 2 ? NaN : 1)) });
 });
 afterAll(() => unregisterReward('test_nan'));
-const quiet = { progress: null, log: () => {} } as const;
 
 describe('bad input', () => {
   it('a bad config field names the file and the field', () => {

@@ -13,7 +13,16 @@ import { demoDomainTexts, writeDemoDataset } from '../../lib/demo/synthetic-data
 import { writeTinyCheckpoint } from '../../lib/demo/tiny-checkpoint.js';
 import { type TinyVocab, buildTinyVocab } from '../../lib/demo/tiny-tokenizer.js';
 import { loadSafetensors } from '../../lib/io/safetensors.js';
+import type { SentenceEncoder } from '../../lib/rewards/sentence-encoder.js';
 import { dispose } from '../../lib/tensor/index.js';
+
+/** Trainer options for a test: no progress line, no log. */
+export const quiet = { progress: null, log: () => {} } as const;
+
+/** A deterministic stand-in for SBERT (explain_correction) where a test must not depend on the real weights. */
+export const standInEncoder: SentenceEncoder = {
+  similarity: async (pairs: ReadonlyArray<readonly [string, string]>) => pairs.map(([a, b]) => ((a.length * 7 + b.length * 3) % 11) / 11),
+};
 
 export interface TinyRun {
   root: string;

@@ -7,13 +7,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 
 import { DataError } from '../../lib/errors.js';
 import { Trainer, loadTrainingData } from '../../lib/trainer/index.js';
-import { type TinyRun, makeTinyRun, tinyConfig } from './fixture.js';
+import { type TinyRun, makeTinyRun, quiet, tinyConfig } from './fixture.js';
 
 let run: TinyRun;
 beforeAll(async () => {
   run = await makeTinyRun(3);
 });
-const quiet = { progress: null, log: () => {} } as const;
 const failure = (p: Promise<unknown>) => p.then(() => null, (e: unknown) => e as Error);
 
 describe('inputs are checked before anything is written', () => {

@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerReward, unregisterReward } from '../../lib/rewards/registry.js';
 import { Trainer } from '../../lib/trainer/index.js';
 import { readTrainerState } from '../../lib/checkpoint/trainer-state.js';
-import { type TinyRun, makeTinyRun, readJsonl, tinyConfig, weightsOf } from './fixture.js';
+import { type TinyRun, makeTinyRun, quiet, readJsonl, tinyConfig } from './fixture.js';
+import { expectSameRun, expectTrained } from './same-run.js';
 
 let run: TinyRun;
 beforeAll(async () => {
@@ -17,8 +18,6 @@ beforeAll(async () => {
 });
 afterAll(() => unregisterReward('mu_chars'));
 
-const quiet = { progress: null, log: () => {} } as const;
-const stable = (r: Record<string, unknown>) => Object.fromEntries(Object.entries(r).filter(([k]) => !k.startsWith('time/')));
 const over = { num_iterations: 2, max_steps: 4, save_steps: 2, per_device_train_batch_size: 2, max_completion_length: 6, top_k: 20, learning_rate: 3e-3, reward_funcs: ['format', 'refuse_iou', 'mu_chars'] };
 
 describe('num_iterations > 1', () => {
@@ -55,14 +54,6 @@ describe('num_iterations > 1', () => {
     expect(existsSync(join(split.output_dir, 'checkpoint-3', 'rollout_buffer.rank0.safetensors'))).toBe(true);
     const second = await new Trainer({ ...split, resume_from_checkpoint: 'latest' }, quiet).train();
     expect(second.history.map((x) => x['rollout/iteration'])).toEqual([2]);
-    const a = await weightsOf(join(straight.output_dir, 'checkpoint-4', 'model.safetensors'));
-    const b = await weightsOf(join(split.output_dir, 'checkpoint-4', 'model.safetensors'));
-    for (const [n, w] of a) expect(Buffer.from(b.get(n)!.buffer).equals(Buffer.from(w.buffer)), n).toBe(true);
-    const ms = readJsonl(join(split.output_dir, 'metrics.jsonl')).map(stable);
-    const mt = readJsonl(join(straight.output_dir, 'metrics.jsonl')).map(stable);
-    for (let i = 0; i < mt.length; i++)
-      for (const k of new Set([...Object.keys(mt[i]!), ...Object.keys(ms[i]!)])) expect(ms[i]![k], `step ${i + 1} ${k}`).toEqual(mt[i]![k]);
-    const init = await weightsOf(join(run.modelDir, 'model.safetensors'));
-    expect(Buffer.from(a.get('lm_head.weight')!.buffer).equals(Buffer.from(init.get('lm_head.weight')!.buffer))).toBe(false);
+    await expectTrained(run.modelDir, await expectSameRun(straight.output_dir, split.output_dir));
   });
 });

@@ -8,9 +8,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { registerReward, unregisterReward } from '../../lib/rewards/registry.js';
-
 import { Trainer } from '../../lib/trainer/index.js';
-import { type TinyRun, makeTinyRun, readJsonl, tinyConfig, weightsOf } from './fixture.js';
+import { type TinyRun, makeTinyRun, quiet, readJsonl, standInEncoder as encoder, tinyConfig, weightsOf } from './fixture.js';
+import { expectSameRun, expectTrained } from './same-run.js';
 
 let run: TinyRun;
 beforeAll(async () => {
@@ -20,14 +20,10 @@ beforeAll(async () => {
 });
 afterAll(() => unregisterReward('resume_chars'));
 
-const stable = (r: Record<string, unknown>) => Object.fromEntries(Object.entries(r).filter(([k]) => !k.startsWith('time/')));
-const quiet = { progress: null, log: () => {} } as const;
-
 describe('resume', () => {
   it('4 straight steps equal 2 steps + abort + resume + 2 steps, bit for bit', async () => {
     const over = { max_steps: 4, save_steps: 2, per_device_train_batch_size: 2, max_completion_length: 6, top_k: 20, reward_funcs: ['format', 'refuse_iou', 'explain_correction', 'resume_chars'], reward_weights: [1, 1, 0.5, 1] };
     // explain_correction with a deterministic stand-in encoder keeps SBERT out of this test (lib/sbert has its own)
-    const encoder = { similarity: async (pairs: ReadonlyArray<readonly [string, string]>) => pairs.map(([a, b]) => ((a.length * 7 + b.length * 3) % 11) / 11) };
     const straight = tinyConfig(run, 'straight', over);
     await new Trainer(straight, { ...quiet, encoder }).train();
 
@@ -40,20 +36,13 @@ describe('resume', () => {
     expect(second.stopped).toBe('completed');
     expect(second.history).toHaveLength(2);
 
-    const a = await weightsOf(join(straight.output_dir, 'checkpoint-4', 'model.safetensors'));
-    const b = await weightsOf(join(split.output_dir, 'checkpoint-4', 'model.safetensors'));
-    for (const [n, w] of a) expect(Buffer.from(b.get(n)!.buffer).equals(Buffer.from(w.buffer)), n).toBe(true);
-    const ma = readJsonl(join(straight.output_dir, 'metrics.jsonl')).map(stable);
-    const mb = readJsonl(join(split.output_dir, 'metrics.jsonl')).map(stable);
-    expect(mb.map((r) => r.step)).toEqual([1, 2, 3, 4]);
-    expect(mb).toEqual(ma);
+    const a = await expectSameRun(straight.output_dir, split.output_dir);
     expect(readJsonl(join(split.output_dir, 'completions.jsonl'))).toEqual(readJsonl(join(straight.output_dir, 'completions.jsonl')));
     // the run really trained: weights moved from the initial checkpoint, and between checkpoint-2 and -4
     const mid = await weightsOf(join(split.output_dir, 'checkpoint-2', 'model.safetensors'));
     expect(Buffer.from(mid.get('lm_head.weight')!.buffer).equals(Buffer.from(a.get('lm_head.weight')!.buffer))).toBe(false);
-    expect(ma.every((r) => (r.reward_std as number) > 0)).toBe(true);
-    const init = await weightsOf(join(run.modelDir, 'model.safetensors'));
-    expect(Buffer.from(a.get('lm_head.weight')!.buffer).equals(Buffer.from(init.get('lm_head.weight')!.buffer))).toBe(false);
+    expect(readJsonl(join(straight.output_dir, 'metrics.jsonl')).every((r) => (r.reward_std as number) > 0)).toBe(true);
+    await expectTrained(run.modelDir, a);
   });
 
   it('an abort between save_steps writes a checkpoint of the last finished step; resume refuses the other stage', async () => {

@@ -10,13 +10,12 @@ import { DataError } from '../../lib/errors.js';
 import { registerReward, unregisterReward } from '../../lib/rewards/registry.js';
 import { Trainer } from '../../lib/trainer/index.js';
 import { lockRunDir } from '../../lib/util/run-lock.js';
-import { type TinyRun, makeTinyRun, readJsonl, tinyConfig } from './fixture.js';
+import { type TinyRun, makeTinyRun, quiet, readJsonl, tinyConfig } from './fixture.js';
 
 let run: TinyRun;
 beforeAll(async () => {
   run = await makeTinyRun();
 });
-const quiet = { progress: null, log: () => {} } as const;
 const deadPid = () => Number(spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']).stdout.toString());
 
 describe('rarft-train run lock', () => {

@@ -6,13 +6,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 
 import { DataError } from '../../lib/errors.js';
 import { Trainer } from '../../lib/trainer/index.js';
-import { type TinyRun, makeTinyRun, readJsonl, tinyConfig } from './fixture.js';
+import { type TinyRun, makeTinyRun, quiet, readJsonl, tinyConfig } from './fixture.js';
 
 let run: TinyRun;
 beforeAll(async () => {
   run = await makeTinyRun();
 });
-const quiet = { progress: null, log: () => {} } as const;
 
 describe('torn log lines and resume', () => {
   it('a torn last line in completions.jsonl and metrics.jsonl does not block the resume', async () => {

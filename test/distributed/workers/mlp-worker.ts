@@ -7,7 +7,9 @@
  *               next-step weights to <outDir>/next.safetensors.
  *   collectives hand-valued collectives; prints `RESULT <json>`.
  *   die         rank 1 SIGKILLs itself after one all-reduce; rank 0 keeps all-reducing (must error, not hang).
- *   stall       rank 1 stays alive but stops calling collectives; rank 0 must time out.
+ *   die-idle    rank 1 SIGKILLs itself after one all-reduce; rank 0 then calls no collective and waits to be stopped,
+ *               so only a launcher can end it (it would otherwise notice nothing).
+ *   stall       rank 1 stays alive but stops calling collectives (until it is killed); rank 0 must time out.
  * DIST_TIMEOUT_MS sets the group's timeout.
  */
 import { join } from 'node:path';
@@ -122,13 +124,31 @@ async function die(pg: ProcessGroup): Promise<void> {
   }
 }
 
+/** Never resolves, and keeps the process alive (a pending promise alone would let it exit): until a signal ends it. */
+function untilKilled(): Promise<never> {
+  return new Promise(() => setInterval(() => {}, 1 << 30));
+}
+
+async function dieIdle(pg: ProcessGroup): Promise<void> {
+  await pg.allReduce(tensor([1, 2, 3]));
+  if (pg.rank === 1) {
+    console.log('DYING');
+    process.kill(process.pid, 'SIGKILL');
+  }
+  // says who stopped it (a listener runs before vite-node's own, which exits 143)
+  process.on('SIGTERM', () => console.log('GOT SIGTERM'));
+  console.log('WAITING');
+  await untilKilled();
+}
+
 async function stall(pg: ProcessGroup): Promise<void> {
   const t = tensor([1, 2, 3]);
   await pg.allReduce(t);
   if (pg.rank === 1) {
     console.log('STALLING');
-    await new Promise((r) => setTimeout(r, 10 * timeoutMs));
-    return;
+    // not a sleep: one that ended (on a slow machine, before rank 0's timeout fired) would close the connection and
+    // turn rank 0's timeout into a dead-peer error
+    await untilKilled();
   }
   const t0 = performance.now();
   try {
@@ -150,6 +170,7 @@ try {
   else if (mode === 'checkpoint') await checkpoint(pg);
   else if (mode === 'collectives') await collectives(pg);
   else if (mode === 'die') await die(pg);
+  else if (mode === 'die-idle') await dieIdle(pg);
   else if (mode === 'stall') await stall(pg);
   else throw new Error(`unknown mode ${mode}`);
   await pg.destroy();
