@@ -26,23 +26,54 @@ export interface NativeLogprobOptions {
 }
 
 /**
- * The options of qwenGenerate: every field the binding reads (all optional, defaults in C++; 0 = auto for kvBucket
- * and stopCheckEvery). lib/qwen/qwen.ts passes its GenerateOptions through, so a field it gains belongs here too.
+ * The options of qwenGenerate, which QwenVL.generate passes through as they are (its GenerateOptions): every field
+ * the binding reads, all optional, defaults in C++.
  */
 export interface NativeGenerateOptions {
   maxNewTokens?: number;
+  /** 0 (default) = greedy. */
   temperature?: number;
+  /** 0 = off. */
   topK?: number;
+  /** 1 = off. */
   topP?: number;
+  /**
+   * Seed of the sampling generator, which draws on the model's device: same seed, same inputs, same device -> same
+   * tokens. A CPU and a GPU run of one seed draw different streams.
+   */
   seed?: number;
+  /** A row ends after emitting one of these (e.g. [151645] = <|im_end|>); the stop token counts in its length. */
   stopIds?: number[];
+  /** Written after a row ended. Default 151643. */
   padId?: number;
   spgMode?: SpgMode;
+  /**
+   * G samples per prompt (GRPO groups). The vision tower and prefill run once per prompt and the KV cache is forked
+   * G ways; output rows are prompt-major (row b*G + g). Default 1.
+   */
   numReturnSequences?: number;
+  /**
+   * HF's repetition penalty (1 = off, the default): before temperature/top-k/top-p, the logit of every token already
+   * in the row (prompt, its padding and what was generated) is divided by it when positive, multiplied when negative.
+   */
   repetitionPenalty?: number;
+  /**
+   * KV buffers hold prompt + maxNewTokens rounded up to a multiple of this, and decode attends over all of them, so
+   * decode shapes do not depend on the prompt length (GPU kernel plans are cached per shape). 0 (default) = auto:
+   * 256 on a GPU, 1 on the CPU. Tokens are the same for any value.
+   */
   kvBucket?: number;
+  /**
+   * Decode steps between host-side checks that every row has stopped (each check waits for the device). 0 (default)
+   * = auto: 8 on a GPU, 1 on the CPU. Tokens, lengths and log-probs are the same for any value.
+   */
   stopCheckEvery?: number;
+  /**
+   * Decode with fixed tensor addresses (what a CUDA graph replays); the tokens are the same either way. Default true
+   * (a ZeRO-3 sharded model always uses the plain step).
+   */
   staticDecode?: boolean;
+  /** On a GPU, replay the static decode step as a CUDA graph (falls back to eager if capture fails). Default true. */
   cudaGraphs?: boolean;
 }
 
