@@ -2,7 +2,7 @@
 // communicate, so they run on the thread pool; the trainable blocks' flat shards are registered in the same map as
 // standalone FlatShards, so TypeScript drives them with the FlatShard wrapper (local slice, gatherNamed, ...).
 #include "napi/async_work.h"
-#include "napi/dist_registry.h"
+#include "napi/distributed_registry.h"
 #include "napi/object_map.h"
 #include "napi/op.h"
 #include "napi/qwen_registry.h"

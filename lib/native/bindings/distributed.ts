@@ -1,5 +1,5 @@
 /**
- * The addon's c10d bindings (csrc/napi/dist_group.cpp, dist_shard.cpp). Part of NativeAddon (lib/native/addon.ts).
+ * The addon's c10d bindings (csrc/napi/distributed_group.cpp, distributed_shard.cpp). Part of NativeAddon (lib/native/addon.ts).
  */
 
 export type ReduceOp = 'sum' | 'avg' | 'max';

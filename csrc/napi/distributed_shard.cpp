@@ -2,7 +2,7 @@
 // broadcast, gather, reduceScatterGrads, clipGradNorm, gatherNamed) runs on the thread pool; layout queries and the
 // pure re-sharding helper (shardSliceForRank) are synchronous.
 #include "napi/async_work.h"
-#include "napi/dist_registry.h"
+#include "napi/distributed_registry.h"
 #include "napi/object_map.h"
 #include "napi/op.h"
 

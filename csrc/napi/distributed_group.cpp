@@ -3,7 +3,7 @@
 // Collectives write in place (allReduce, broadcast) or return a new handle (allGather, reduceScatter).
 
 #include "napi/async_work.h"
-#include "napi/dist_registry.h"
+#include "napi/distributed_registry.h"
 #include "napi/object_map.h"
 #include "napi/op.h"
 
