@@ -5,7 +5,7 @@
 import { Command, Option } from 'commander';
 import { BENCHMARKS, type Benchmark, mergeRuns, parseShard, runEval, type Shard } from '../eval/index.js';
 import { addModelOptions, decodingFrom, type ModelFlags } from '../infer/cli-flags.js';
-import { positiveInt } from '../util/cli-args.js';
+import { positiveInt, positiveNumber } from '../util/cli-args.js';
 import type { VideoPreprocessOptions } from '../video/index.js';
 
 interface RunFlags extends ModelFlags {
@@ -30,12 +30,6 @@ interface RunFlags extends ModelFlags {
 const REFERENCE_BEHAVIOUR_HELP =
   "refusal-aware scoring: reproduce the reference's numbers where ours differ on purpose (hardness from hardness_level only, label tables over the 11 taxonomy labels); see `rarft-eval score --help`";
 const NUM_SPLITS_HELP = 'refusal-aware scoring: RT-IoU split/merge chunks as the reference (1 = plain mean)';
-
-function positiveNumber(v: string): number {
-  const n = Number(v);
-  if (!(n > 0)) throw new Error('must be a positive number');
-  return n;
-}
 
 export function evalRunCommand(): Command {
   const c = new Command('run')

@@ -156,7 +156,7 @@ describe('ZeRO-3 trainer over 2 Gloo processes', () => {
     let killedAt = 0;
     const procs = [0, 1].map((rank) =>
       spawn(VITE_NODE, [TRAINER_WORKER, file], {
-        env: { ...process.env, ...RANK_ENV, RARFT_DIST_TIMEOUT_MS: '15000', ...workerEnv({ rank, worldSize: 2, localRank: rank, localWorldSize: 2, masterAddr: '127.0.0.1', masterPort: port }) },
+        env: { ...process.env, ...RANK_ENV, RARFT_DIST_TIMEOUT_MS: '60000', ...workerEnv({ rank, worldSize: 2, localRank: rank, localWorldSize: 2, masterAddr: '127.0.0.1', masterPort: port }) },
         stdio: ['ignore', 'pipe', 'pipe'],
       }),
     );
@@ -177,11 +177,12 @@ describe('ZeRO-3 trainer over 2 Gloo processes', () => {
       const [r0] = await Promise.all(exits);
       expect(killedAt).toBeGreaterThan(0);
       const after = r0!.ms - (killedAt - t0);
-      console.log(`[zero3] rank 0 exited ${after.toFixed(0)} ms after rank 1 was killed (timeout 15000 ms), code ${r0!.code}`);
+      console.log(`[zero3] rank 0 exited ${after.toFixed(0)} ms after rank 1 was killed (timeout 60000 ms), code ${r0!.code}`);
       console.log(`[zero3] rank 0 said: ${outs[0]!.split('\n').find((l) => l.includes('failed (rank 0 of 2'))?.slice(0, 300)}`);
       expect(r0!.code).not.toBe(0);
-      expect(after).toBeLessThan(30_000);
       expect(outs[0]).toMatch(/failed \(rank 0 of 2, gloo/);
+      // the cause is the peer's death (its socket closed), not the collective's 60 s timeout: no timing window
+      expect(outs[0]).toMatch(/Connection (closed|reset) by peer/);
       expect(outs[0]).not.toMatch(/^done step/m);
     } finally {
       clearTimeout(deadline);

@@ -94,5 +94,9 @@ describe('rarft-eval run / merge (CLI)', () => {
   it('bad flags are usage errors', async () => {
     await expect(cli(['run', '--model', ckpt, '--benchmark', 'nope', '--annotations', ann, '--videos', videos])).rejects.toThrow(/Allowed choices/);
     await expect(cli(['run', '--model', ckpt, '--benchmark', 'human', '--annotations', ann, '--videos', videos, '--shard', '2/2'])).rejects.toThrow(/0 <= i < n/);
+    // a bad number is commander's usage error naming the option, like every other numeric flag
+    await expect(cli(['run', '--model', ckpt, '--benchmark', 'human', '--annotations', ann, '--videos', videos, '--fps', '0'])).rejects.toThrow(
+      /option '--fps <n>' argument '0' is invalid\. must be a positive number/,
+    );
   });
 });
