@@ -29,17 +29,16 @@ describe('launch', () => {
   });
 
   it('when a worker exits non-zero, stops the others and reports its rank and code', async () => {
-    const t0 = performance.now();
     const r = await launch({
       nprocPerNode: 2,
       command: node,
-      args: ['-e', "if (process.env.RANK === '1') { setTimeout(() => process.exit(3), 200) } else { setInterval(() => {}, 1000) }"],
+      // rank 0 would end on its own after 60 s with code 9: only the launcher's SIGTERM ends it sooner
+      args: ['-e', "if (process.env.RANK === '1') { setTimeout(() => process.exit(3), 200) } else { setTimeout(() => process.exit(9), 60_000) }"],
       stdout: () => {},
       stderr: () => {},
       killGraceMs: 1000,
-      signal: AbortSignal.timeout(20_000),
     });
-    expect(performance.now() - t0).toBeLessThan(10_000);
+    // no timing window: rank 0 ended by the launcher's SIGTERM (not by itself), for the reason the message names
     expect(r.ok).toBe(false);
     expect(r.exitCode).toBe(3);
     expect(r.failed).toMatchObject({ rank: 1, code: 3, signal: null });
