@@ -205,12 +205,15 @@ s_speed() {  # prep <= 45% of the stage, ours <= 2/5 of what is left, HF the res
   rm -rf "$d"
 }
 
-s_shapes() {
-  local d=/tmp/rarft-shapes
+s_shapes() {  # the stage's exit status is the measurement's (a failed prep or run is a failed stage)
+  local d=/tmp/rarft-shapes rc
   rm -rf "$d" && mkdir -p "$d"
   timeout -k 3 100 "$PY" "$G/speed-prep.py" "$d" "$SIZE" "$NL" "$DEVICE" 2>&1 | tail -1
+  [ -f "$d/prep.json" ] || { echo "prep failed (needs $PY with torch + transformers)"; return 1; }
   (cd "$G" && "$NODE" shapes.mjs "$d" "$OUT/shapes.json")
+  rc=$?
   rm -rf "$d"
+  return $rc
 }
 export -f s_unpack s_facts s_build s_suite s_speed s_shapes
 
