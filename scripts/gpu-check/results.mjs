@@ -32,9 +32,12 @@ const pairs = [
   ['log-probs + backward, G full rows (both)', 'lp_rows', 'lp_rows'],
   ['log-probs + backward, shared prompt (ours) / G rows (HF)', 'lp_shared', 'lp_rows'],
 ];
+// a phase the run never reached (its process ran out of the stage's time first) says so, instead of a bare '-'
+const NOT_REACHED = 'not reached: the stage time limit ended the run first';
+const whyMissing = (run, phases, name) => phases[name]?.error ?? (run && !phases[name] ? NOT_REACHED : undefined);
 const speed = pairs.map(([phase, o, h]) => {
   const a = op[o] ?? {}, b = hp[h] ?? {};
-  return { phase, ours_s: a.mean_s ?? null, hf_s: b.mean_s ?? null, ours_over_hf: a.mean_s && b.mean_s ? Number((a.mean_s / b.mean_s).toFixed(3)) : null, ours_tok_s: a.tokens_per_s ?? null, hf_tok_s: b.tokens_per_s ?? null, ours_peak_mib: a.peak_mib ?? null, hf_peak_mib: b.peak_mib ?? null, ours_error: a.error?.slice(0, 300), hf_error: b.error?.slice(0, 300) };
+  return { phase, ours_s: a.mean_s ?? null, hf_s: b.mean_s ?? null, ours_over_hf: a.mean_s && b.mean_s ? Number((a.mean_s / b.mean_s).toFixed(3)) : null, ours_tok_s: a.tokens_per_s ?? null, hf_tok_s: b.tokens_per_s ?? null, ours_peak_mib: a.peak_mib ?? null, hf_peak_mib: b.peak_mib ?? null, ours_error: whyMissing(ours, op, o)?.slice(0, 300), hf_error: whyMissing(hf, hp, h)?.slice(0, 300) };
 });
 // decode per step (gen_shared minus its prefill) against the bound of reading the text weights once per step
 const HBM_BYTES_PER_S = Number(process.env.HBM_BYTES_PER_S || 4.3e12);
