@@ -18,7 +18,7 @@ export * from './sbert/index.js';
 export * from './trainer/index.js';
 export * from './video/index.js';
 export * from './synthetic/render-video.js';
-export { QwenVL, type QwenInputs, type QwenLoadOptions, type LogprobOptions, type GenerateOptions, type GenerateResult, type SpgMode } from './qwen/qwen.js';
+export { QwenVL, type QwenInputs, type QwenLoadOptions, type LogprobOptions, type LogprobResult, type GenerateOptions, type GenerateResult, type SpgMode } from './qwen/qwen.js';
 export { loadQwenConfig, parseQwenConfig, type QwenVLConfig } from './qwen/config.js';
 export * from './infer/index.js';
 export * from './eval/index.js';

@@ -12,7 +12,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { FlatShard } from '../distributed/flat-shard.js';
 import type { ProcessGroup } from '../distributed/process-group.js';
 import { loadQwenConfig, type QwenVLConfig } from './config.js';
-import type { NativeGenerateOptions, NativeQwenInputs, SpgMode } from '../native/bindings/qwen.js';
+import type { NativeGenerateOptions, NativeLogprobOptions, NativeQwenInputs, SpgMode } from '../native/bindings/qwen.js';
 import { native } from '../tensor/native.js';
 
 export type { SpgMode } from '../native/bindings/qwen.js';
@@ -45,14 +45,13 @@ export interface QwenLoadOptions {
   spgMode?: SpgMode;
 }
 
-export interface LogprobOptions {
-  /** Positions per chunk (all rows at once): extra memory ~ B * chunk * vocab * 4 bytes. Default 64. */
-  chunk?: number;
-  /** Also return per-token entropy. */
-  entropy?: boolean;
-  /** Logits are divided by this before the softmax. Default 1. */
-  temperature?: number;
-  spgMode?: SpgMode;
+/** The options of `logprobs` / `groupLogprobs`: passed to the binding as they are (lib/native/bindings/qwen.ts). */
+export type LogprobOptions = NativeLogprobOptions;
+
+/** Per-token log-probs [B, T] (fp32), and the entropy when asked for. */
+export interface LogprobResult {
+  logprobs: Tensor<'float32'>;
+  entropy?: Tensor<'float32'>;
 }
 
 /** The options of `generate`: they go to the binding as they are (the one declaration is in lib/native/bindings/qwen.ts). */
@@ -72,6 +71,11 @@ export interface VisionTrace {
   patchEmbed: Tensor<FloatDType>;
   /** Output of each vision block, in window order. */
   blocks: Tensor<FloatDType>[];
+}
+
+/** The log-prob bindings resolve with [logprobs, entropy?] handles. */
+function logprobResult([logprobs, entropy]: number[]): LogprobResult {
+  return { logprobs: new Tensor(logprobs!, 'float32'), entropy: entropy === undefined ? undefined : new Tensor(entropy, 'float32') };
 }
 
 function toNative(i: QwenInputs): NativeQwenInputs {
@@ -156,9 +160,9 @@ export class QwenVL {
     inputs: QwenInputs,
     completion: Tensor<'int64'>,
     opts: LogprobOptions = {},
-  ): Promise<{ logprobs: Tensor<'float32'>; entropy?: Tensor<'float32'> }> {
-    const hs = await native().qwenLogprobs(this.#handle, toNative(inputs), completion.handle, { spgMode: this.spgMode, ...opts });
-    return { logprobs: new Tensor(hs[0]!, 'float32'), entropy: hs[1] === undefined ? undefined : new Tensor(hs[1], 'float32') };
+  ): Promise<LogprobResult> {
+    const opt = { spgMode: this.spgMode, ...opts };
+    return logprobResult(await native().qwenLogprobs(this.#handle, toNative(inputs), completion.handle, opt));
   }
 
   /**
@@ -171,9 +175,9 @@ export class QwenVL {
     prompt: QwenInputs,
     completion: Tensor<'int64'>,
     opts: LogprobOptions = {},
-  ): Promise<{ logprobs: Tensor<'float32'>; entropy?: Tensor<'float32'> }> {
-    const hs = await native().qwenGroupLogprobs(this.#handle, toNative(prompt), completion.handle, { spgMode: this.spgMode, ...opts });
-    return { logprobs: new Tensor(hs[0]!, 'float32'), entropy: hs[1] === undefined ? undefined : new Tensor(hs[1], 'float32') };
+  ): Promise<LogprobResult> {
+    const opt = { spgMode: this.spgMode, ...opts };
+    return logprobResult(await native().qwenGroupLogprobs(this.#handle, toNative(prompt), completion.handle, opt));
   }
 
   /** KV-cache generation (no autograd): greedy or sampled; prompts must be left padded. */

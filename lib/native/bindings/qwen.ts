@@ -19,8 +19,11 @@ export type SpgMode = 'float' | 'truncate';
 
 /** The options of qwenLogprobs / qwenGroupLogprobs: every field the binding reads (all optional, defaults in C++). */
 export interface NativeLogprobOptions {
+  /** Positions per chunk (all rows at once): extra memory ~ B * chunk * vocab * 4 bytes. Default 64. */
   chunk?: number;
+  /** Also return per-token entropy. */
   entropy?: boolean;
+  /** Logits are divided by this before the softmax. Default 1. */
   temperature?: number;
   spgMode?: SpgMode;
 }
