@@ -243,6 +243,15 @@ export function readEnv(name: EnvName, env: Env = process.env): string | undefin
   return env[name];
 }
 
+/** A listed variable holding a positive integer: undefined when unset or empty, a RangeError naming it when bad. */
+function positiveIntEnv(name: EnvName, unit: string, env: Env): number | undefined {
+  const raw = env[name];
+  if (!raw) return undefined;
+  const v = Number(raw);
+  if (!Number.isInteger(v) || v < 1) throw new RangeError(`${name} must be a positive integer${unit}, got "${raw}"`);
+  return v;
+}
+
 /** RARFT_ADDON: the one addon path to try, or undefined (the package's build). */
 export function addonPathFromEnv(env: Env = process.env): string | undefined {
   return env.RARFT_ADDON || undefined;
@@ -250,11 +259,7 @@ export function addonPathFromEnv(env: Env = process.env): string | undefined {
 
 /** RARFT_NUM_THREADS: the intra-op thread cap, or undefined (libtorch's default). */
 export function numThreadsFromEnv(env: Env = process.env): number | undefined {
-  const n = env.RARFT_NUM_THREADS;
-  if (!n) return undefined;
-  const v = Number(n);
-  if (!Number.isInteger(v) || v < 1) throw new RangeError(`RARFT_NUM_THREADS must be a positive integer, got "${n}"`);
-  return v;
+  return positiveIntEnv('RARFT_NUM_THREADS', '', env);
 }
 
 /** RARFT_SIMULATE_CUDA: the number of simulated GPUs, 0 when off. */
@@ -273,9 +278,5 @@ export function debugFromEnv(env: Env = process.env): boolean {
 
 /** RARFT_DIST_TIMEOUT_MS: the collective timeout of multi-process training. */
 export function distTimeoutMsFromEnv(env: Env = process.env): number {
-  const raw = env.RARFT_DIST_TIMEOUT_MS;
-  if (!raw) return DEFAULT_DIST_TIMEOUT_MS;
-  const v = Number(raw);
-  if (!Number.isInteger(v) || v < 1) throw new RangeError(`RARFT_DIST_TIMEOUT_MS must be a positive integer (milliseconds), got "${raw}"`);
-  return v;
+  return positiveIntEnv('RARFT_DIST_TIMEOUT_MS', ' (milliseconds)', env) ?? DEFAULT_DIST_TIMEOUT_MS;
 }
