@@ -3,17 +3,13 @@
  * `rarft-train report DIR1 DIR2 … [--label …] [--smooth N] [--metrics …] [--svg-dir D]`: several runs compared on one
  * page (lib/logging/compare-report.ts).
  */
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 
 import { writeComparison } from '../logging/compare-report.js';
 import { writeReport } from '../logging/report.js';
+import { positiveInt } from '../util/cli-args.js';
 
 const list = (raw: string) => raw.split(',').map((s) => s.trim()).filter(Boolean);
-const positiveInt = (raw: string) => {
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`"${raw}" is not a positive integer`);
-  return n;
-};
 
 interface ReportFlags {
   out?: string;
